@@ -1,0 +1,62 @@
+# ecanalysis: `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SAMPLE := data/sample
+JOBS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo sample test test-notebooks lint format bench lab clean clean-runs
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ecanalysis needs Python 3.11 or newer; set PYTHON=python3.11")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,dask,lab]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ecanalysis)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install ecanalysis with all extras
+
+$(SAMPLE)/stores.parquet: | $(STAMP)
+	$(PY) -m ecanalysis sample $(SAMPLE)
+
+sample: $(SAMPLE)/stores.parquet ## generate the sample dataset in data/sample (when missing)
+
+demo: $(STAMP) sample ## install, generate the sample, run every notebook for every sample store, build runs/index.html
+	$(PY) -m ecanalysis batch --workers $(JOBS)
+	@echo "Open runs/index.html"
+
+test: $(STAMP) sample ## run the test suite (pytest -n 2)
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
+
+test-notebooks: $(STAMP) sample ## run the stored notebooks under nbval
+	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/ -q
+
+lint: $(STAMP) ## ruff and output-free notebooks
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/nbstripout --verify notebooks/*.ipynb
+
+format: $(STAMP) ## ruff format and strip notebook outputs
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/nbstripout notebooks/*.ipynb
+
+bench: $(STAMP) ## run the scale benchmarks (minutes; not part of make test)
+	$(PY) benchmarks/run_all.py
+
+lab: $(STAMP) sample ## start JupyterLab with the project kernel on notebooks/
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean: ## remove caches and build files (keeps .venv, data and runs)
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +
+
+clean-runs: ## remove runs/ (the run records)
+	rm -rf runs

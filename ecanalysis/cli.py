@@ -1,0 +1,226 @@
+"""The ``ecanalysis`` command line.
+
+Each subcommand imports only the modules it needs (``facts`` loads neither pandas
+nor pandera). User mistakes end as one message on stderr and exit code 2; a report
+that fails inside a batch gives exit code 1; never a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+DEFAULT_DATA = "data/sample"
+DEFAULT_OUT = "runs"
+DEFAULT_PARAMS = "params"
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from ecanalysis.sample import write_sample
+
+    summary = write_sample(
+        args.dir,
+        stores=args.stores,
+        start=args.start,
+        end=args.end,
+        orders_per_day=args.orders_per_day,
+        seed=args.seed,
+    )
+    print(summary)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from ecanalysis.schema import validate_dataset
+
+    report = validate_dataset(args.dir)
+    print(report.render())
+    return 0 if report.ok else 2
+
+
+def _cmd_facts(args: argparse.Namespace) -> int:
+    from ecanalysis.facts import write_daily_facts
+
+    rows = write_daily_facts(args.dir, args.out, period=args.period)
+    print(f"wrote {rows} rows of daily facts to {args.out}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from ecanalysis import importers
+
+    if args.list:
+        print(importers.describe_platforms())
+        return 0
+    if not args.platform or not args.files or not args.store_id or not args.timezone or not args.out:
+        raise _usage("import needs PLATFORM FILE… --store-id ID --timezone TZ --out DIR (or --list)")
+    result = importers.import_files(
+        args.platform,
+        args.files,
+        store_id=args.store_id,
+        timezone=args.timezone,
+        currency=args.currency,
+        out=args.out,
+    )
+    print(result.render())
+    return 0 if result.ok else 2
+
+
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from ecanalysis.runner import describe_notebooks
+
+    print(describe_notebooks())
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from ecanalysis.runner import run_command
+
+    return run_command(args)
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from ecanalysis.runner import batch_command
+
+    return batch_command(args)
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from ecanalysis.index import write_index
+
+    path = write_index(args.out)
+    print(f"wrote {path}")
+    return 0
+
+
+def _usage(message: str) -> Exception:
+    from ecanalysis.errors import EcanalysisError
+
+    return EcanalysisError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``ecanalysis`` command."""
+    parser = argparse.ArgumentParser(
+        prog="ecanalysis",
+        description="E-commerce operations analysis: sample data, validation, reports.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_: str):
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("sample", _cmd_sample, "write a deterministic multi-store sample dataset")
+    p.add_argument("dir", help="output directory (one file per table)")
+    p.add_argument("--stores", type=int, default=3, help="number of stores (default 3)")
+    p.add_argument("--start", default=None, help="first local date (default 2023-12-01)")
+    p.add_argument("--end", default=None, help="last local date (default 2025-11-30)")
+    p.add_argument(
+        "--orders-per-day", type=float, default=None, help="mean orders per store per day"
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+
+    p = add("validate", _cmd_validate, "check every table of a dataset against the data contract")
+    p.add_argument("dir", help="dataset directory")
+
+    p = add("facts", _cmd_facts, "write the portfolio's daily facts as Parquet (DuckDB)")
+    p.add_argument("dir", help="dataset directory")
+    p.add_argument("--out", required=True, help="Parquet file to write (replaced atomically)")
+    p.add_argument("--period", default=None, help="restrict to a period (e.g. 2025-11)")
+
+    p = add("import", _cmd_import, "convert a platform's export files into a dataset")
+    p.add_argument("platform", nargs="?", help="shopify, woocommerce, taobao, sycm, …")
+    p.add_argument("files", nargs="*", help="export files")
+    p.add_argument("--list", action="store_true", help="list the platforms and their columns")
+    p.add_argument("--store-id", dest="store_id", help="store id to file the rows under")
+    p.add_argument("--timezone", help="the store's IANA time zone, e.g. Asia/Shanghai")
+    p.add_argument("--currency", help="the store's ISO 4217 currency, e.g. CNY")
+    p.add_argument("--out", help="dataset directory to add to")
+
+    add("notebooks", _cmd_notebooks, "list the notebooks and their parameters")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", default=None, help=f"dataset directory (default {DEFAULT_DATA})")
+    common.add_argument("--out", default=DEFAULT_OUT, help=f"runs root (default {DEFAULT_OUT})")
+    common.add_argument(
+        "--params", default=None, help=f"params directory (default {DEFAULT_PARAMS})"
+    )
+    common.add_argument("--force", action="store_true", help="rerun reports that are done")
+    common.add_argument(
+        "--on-bad-rows",
+        dest="on_bad_rows",
+        choices=["fail", "quarantine"],
+        default="fail",
+        help="refuse bad rows (default) or set them aside in quarantine/ and go on",
+    )
+
+    p = sub.add_parser("run", parents=[common], help="run one report")
+    p.set_defaults(handler=_cmd_run)
+    p.add_argument("notebook", help="notebook name, e.g. daily_report")
+    p.add_argument("--store-id", dest="store_id", default=None, help="store id")
+    p.add_argument("--period", default=None, help="period, e.g. 2025-11, 2025-W46, latest-day")
+    p.add_argument(
+        "-p",
+        "--parameter",
+        dest="parameters",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a notebook parameter",
+    )
+    p.add_argument("--timeout", type=float, default=None, help="seconds per cell")
+
+    p = sub.add_parser("batch", parents=[common], help="run many reports concurrently")
+    p.set_defaults(handler=_cmd_batch)
+    p.add_argument("--notebooks", default=None, help="comma-separated notebook names")
+    p.add_argument("--stores", default=None, help="all, or comma-separated store ids")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--period", default=None, help="one period for every report")
+    group.add_argument("--schedule", default=None, help="schedule YAML (default params/schedule.yaml)")
+    p.add_argument("--executor", choices=["process", "dask"], default="process")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default 2)")
+    p.add_argument("--scheduler", default=None, help="dask scheduler address (tcp://host:8786)")
+    p.add_argument("--timeout", type=float, default=None, help="seconds per cell")
+
+    p = add("index", _cmd_index, "rebuild DIR/index.html of all runs")
+    p.add_argument("--out", default=DEFAULT_OUT, help=f"runs root (default {DEFAULT_OUT})")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 a report failed, 2 bad input)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad arguments, 0 on --help
+        return int(exc.code or 0)
+    if args.version:
+        from ecanalysis import __version__
+
+        print(__version__)
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 2
+    from ecanalysis.errors import EcanalysisError
+
+    try:
+        return args.handler(args)
+    except EcanalysisError as exc:
+        print(f"ecanalysis {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (FileNotFoundError, NotADirectoryError, PermissionError, IsADirectoryError) as exc:
+        print(f"ecanalysis {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Shared building blocks of the metric functions: order classes, period floors, safe ratios.
+
+Private to ``ecanalysis.metrics``; the definitions they implement are stated in the
+docstrings of the public functions that use them (and in DESIGN §5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ecanalysis.errors import EcanalysisError, require_columns
+
+#: Frequencies every metric accepts, as pandas offset aliases (``W`` = weeks Monday to Sunday).
+FREQS = ("D", "W", "MS", "QS", "YS")
+_FREQ_ALIASES = {"W-SUN": "W", "W-MON": "W", "M": "MS", "ME": "MS", "Q": "QS", "QE": "QS",
+                 "Y": "YS", "YE": "YS", "A": "YS", "AS": "YS"}
+
+#: Canonical output dtype of period columns (``period_start``, ``cohort``, ``date``).
+PERIOD_DTYPE = "datetime64[ns]"
+
+#: Order statuses that never count as paid, whatever ``paid_at`` says.
+UNPAID_STATUSES = frozenset({"cancelled", "placed"})
+
+
+def check_freq(freq: str) -> str:
+    """Return the canonical alias of ``freq`` or raise a clear error listing the accepted ones."""
+    canonical = _FREQ_ALIASES.get(freq, freq)
+    if canonical not in FREQS:
+        raise EcanalysisError(
+            f"freq={freq!r} is not supported; use one of {', '.join(FREQS)} "
+            "(D day, W week Monday–Sunday, MS month, QS quarter, YS year)"
+        )
+    return canonical
+
+
+def local_naive(values: pd.Series) -> pd.Series:
+    """Timestamps as naive local wall time, ``datetime64[ns]``.
+
+    Naive input is already local (the data contract); tz-aware input keeps its wall
+    time in its own zone and drops the zone. Strings are parsed as ISO timestamps.
+    """
+    if not isinstance(values.dtype, pd.DatetimeTZDtype) and not pd.api.types.is_datetime64_dtype(
+        values.dtype
+    ):
+        values = pd.to_datetime(values, errors="raise", format="ISO8601")
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+    return values.astype(PERIOD_DTYPE)
+
+
+def period_floor(values: pd.Series, freq: str) -> pd.Series:
+    """Local start of the period (day, Monday-start week, month, quarter, year) of each timestamp."""
+    freq = check_freq(freq)
+    stamps = local_naive(values)
+    days = stamps.dt.normalize()
+    if freq == "D":
+        out = days
+    elif freq == "W":
+        out = days - pd.to_timedelta(days.dt.weekday, unit="D")
+    else:
+        months = days.to_numpy().astype("datetime64[M]")
+        if freq == "QS":
+            month_index = months.astype("int64")
+            months = (month_index - month_index % 3).astype("datetime64[M]")
+        elif freq == "YS":
+            months = days.to_numpy().astype("datetime64[Y]").astype("datetime64[M]")
+        out = pd.Series(months.astype(PERIOD_DTYPE), index=values.index)
+    return out.astype(PERIOD_DTYPE).rename(values.name)
+
+
+def ratio(numerator, denominator):
+    """``numerator / denominator`` with 0/0 (and x/0) as NaN, never 0 or inf."""
+    num = pd.Series(numerator, dtype="float64") if np.isscalar(numerator) else numerator
+    den = denominator
+    if isinstance(den, pd.Series):
+        return num.astype("float64") / den.astype("float64").where(den != 0)
+    if den == 0 or pd.isna(den):
+        return np.nan
+    return float(numerator) / float(den)
+
+
+def is_paid(orders: pd.DataFrame) -> pd.Series:
+    """True for paid orders: a ``paid_at`` and a status other than ``cancelled``/``placed``.
+
+    Refunded and partially refunded orders stay paid (DESIGN §5). Without a ``paid_at``
+    column, the status alone decides (any status past ``placed`` other than cancelled).
+    """
+    status = orders["status"].astype("string").str.lower()
+    paid = ~status.isin(UNPAID_STATUSES)
+    if "paid_at" in orders.columns:
+        paid &= orders["paid_at"].notna()
+    return paid.fillna(False).astype(bool)
+
+
+def is_valid(orders: pd.DataFrame) -> pd.Series:
+    """True for valid orders: paid and not fully refunded (status ``refunded``)."""
+    status = orders["status"].astype("string").str.lower()
+    return (is_paid(orders) & (status != "refunded")).fillna(False).astype(bool)
+
+
+def paid_time(orders: pd.DataFrame) -> pd.Series:
+    """The timestamp that dates paid-basis figures: ``paid_at``, else ``ordered_at``."""
+    if "paid_at" in orders.columns:
+        return local_naive(orders["paid_at"]).fillna(local_naive(orders["ordered_at"]))
+    return local_naive(orders["ordered_at"])
+
+
+def refund_time(orders: pd.DataFrame) -> pd.Series:
+    """The timestamp that dates a refund: ``refunded_at``, else ``paid_at`` (DESIGN §5)."""
+    base = paid_time(orders)
+    if "refunded_at" in orders.columns:
+        return local_naive(orders["refunded_at"]).fillna(base)
+    return base
+
+
+def numeric(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A numeric column as float64, or all-NaN when the optional column is absent."""
+    if column not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    return pd.to_numeric(frame[column], errors="coerce").astype("float64")
+
+
+def group_keys(by: str | Sequence[str] | None) -> list[str]:
+    """``by`` as a list of column names (``None`` → no grouping)."""
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
+    """An empty frame with the given ``{column: dtype}`` schema."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Select ``columns`` in order and cast them to their declared dtypes; fresh RangeIndex."""
+    out = frame.reset_index(drop=True)
+    for name in columns:
+        if name not in out.columns:
+            out[name] = pd.Series(dtype=columns[name], index=out.index)
+    out = out[list(columns)]
+    return out.astype(columns)
+
+
+def require(frame: pd.DataFrame, columns: Iterable[str], frame_name: str) -> None:
+    """Re-export of :func:`ecanalysis.errors.require_columns` for metric modules."""
+    require_columns(frame, columns, frame_name=frame_name)

@@ -1,0 +1,52 @@
+"""Shared fixtures: one small deterministic sample per test session, hygiene checks."""
+
+from __future__ import annotations
+
+import os
+
+import matplotlib
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+#: Size of the shared test sample: 3 stores, a year and a half, ~25 orders a day a store.
+SAMPLE_KWARGS = {"stores": 3, "orders_per_day": 25, "seed": 0}
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory):
+    """A small sample dataset (all tables, 3 stores) shared by the tests of one worker."""
+    from ecanalysis.sample import write_sample
+
+    path = tmp_path_factory.mktemp("sample") / "data"
+    write_sample(path, **SAMPLE_KWARGS)
+    return path
+
+
+@pytest.fixture(scope="session")
+def dataset(sample_dir):
+    """``open_dataset`` on the shared sample."""
+    from ecanalysis.data import open_dataset
+
+    return open_dataset(sample_dir)
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_figures():
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    yield
+    leaked = set(plt.get_fignums()) - before
+    plt.close("all")
+    assert not leaked, f"test left {len(leaked)} figure(s) open"
+
+
+@pytest.fixture(autouse=True)
+def _pandas_options_untouched():
+    keys = ["display.max_columns", "display.max_rows", "display.precision", "display.width"]
+    before = {k: pd.get_option(k) for k in keys}
+    yield
+    assert {k: pd.get_option(k) for k in keys} == before, "a test changed global pandas options"
