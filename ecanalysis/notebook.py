@@ -1,0 +1,415 @@
+"""What a report notebook needs besides the metrics: its run context and its record.
+
+A notebook calls :func:`open_report` once, right after its parameters cell. The
+returned :class:`Report` resolves the store and the period, reads each table once
+(validated at the boundary, only this store's rows, from the start of the data to the
+end of the period), and collects what the run record holds: KPIs, comparisons,
+alerts, tables. :meth:`Report.finish` writes ``metrics.json`` (DESIGN §6).
+
+No metric logic lives here: numbers come from ``ecanalysis.metrics``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecanalysis.config import resolve_data_dir, resolve_params_dir
+from ecanalysis.errors import DataError, ParameterError
+from ecanalysis.paths import check_identifier, write_text_atomic
+
+#: Optional tables: a notebook whose section needs one that is absent says so and goes on.
+OPTIONAL_TABLES = (
+    "order_items",
+    "traffic",
+    "products",
+    "ad_spend",
+    "campaigns",
+    "reviews",
+    "fx_rates",
+)
+#: Notebook parameters every report shares (DESIGN §1).
+COMMON_PARAMETERS = ("store_id", "period", "data", "params", "lang", "output_dir", "on_bad_rows")
+LANGS = ("zh", "en")
+#: Alert levels, most severe first.
+ALERT_LEVELS = ("critical", "warning", "info")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def json_safe(value: Any) -> Any:
+    """Convert numpy/pandas scalars and containers to JSON types; NaN and NaT become None."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return None if math.isnan(number) or math.isinf(number) else number
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return value.isoformat()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def resolve_period(dataset, store_id: str, text: str | None, tz: str, *, campaign_id=None):
+    """The :class:`~ecanalysis.periods.Period` a report covers.
+
+    ``latest-*`` forms are relative to the last complete day of the store's data
+    (of the whole portfolio for ``all``); ``campaign_review`` without a period takes
+    the campaign's inclusive dates.
+    """
+    from ecanalysis.periods import parse_period
+
+    if (text is None or text == "") and campaign_id is not None:
+        campaign = find_campaign(dataset, store_id, campaign_id)
+        text = f"{campaign['start']:%Y-%m-%d}..{campaign['end']:%Y-%m-%d}"
+    if text is None or text == "":
+        raise ParameterError("period is required, e.g. 2025-11, 2025-W46, 2025-11-11 or latest-day")
+    data_end = None
+    if str(text).startswith("latest"):
+        data_end = dataset.last_complete_day(None if store_id == "all" else store_id)
+    return parse_period(str(text), tz, data_end=data_end)
+
+
+def find_campaign(dataset, store_id: str, campaign_id: str) -> dict[str, Any]:
+    """The campaigns row of ``campaign_id`` (``latest``: the store's latest ended campaign)."""
+    if not dataset.has("campaigns"):
+        raise DataError("campaign_review needs the campaigns table, which this dataset lacks")
+    campaigns = dataset.table("campaigns", store_id=store_id)
+    if campaigns.empty:
+        raise DataError(f"store {store_id!r} has no campaigns")
+    if campaign_id == "latest":
+        last_day = dataset.last_complete_day(store_id)
+        ended = campaigns[campaigns["end"].dt.date <= last_day]
+        if ended.empty:
+            raise DataError(f"store {store_id!r} has no campaign that ended by {last_day}")
+        return ended.sort_values(["end", "campaign_id"]).iloc[-1].to_dict()
+    check_identifier(campaign_id, "campaign_id")
+    match = campaigns[campaigns["campaign_id"] == campaign_id]
+    if match.empty:
+        known = ", ".join(campaigns["campaign_id"].astype(str).head(10))
+        raise DataError(
+            f"campaign {campaign_id!r} not found for store {store_id!r}; known: {known}"
+        )
+    return match.iloc[0].to_dict()
+
+
+@dataclass
+class Report:
+    """The context of one report run: store, period, data, and the record being built."""
+
+    notebook: str
+    store_id: str
+    parameters: dict[str, Any]
+    dataset: Any
+    settings: dict[str, Any]
+    store: dict[str, Any]
+    period: Any
+    lang: str = "zh"
+    output_dir: Path | None = None
+    on_bad_rows: str = "fail"
+    kpis: dict[str, Any] = field(default_factory=dict)
+    comparisons: dict[str, dict[str, Any]] = field(default_factory=dict)
+    alerts: list[dict[str, str]] = field(default_factory=list)
+    data_rows: dict[str, int] = field(default_factory=dict)
+    quarantined: dict[str, int] = field(default_factory=dict)
+    started_at: str = field(default_factory=_now)
+    _cache: dict[tuple, Any] = field(default_factory=dict, repr=False)
+
+    # -- context --------------------------------------------------------------
+
+    @property
+    def tz(self) -> str:
+        """The store's IANA time zone (the portfolio time zone for ``all``)."""
+        return self.store["timezone"]
+
+    @property
+    def currency(self) -> str | None:
+        """The store's currency (None for the portfolio, which may mix currencies)."""
+        return self.store.get("currency")
+
+    @property
+    def thresholds(self) -> dict[str, Any]:
+        """Alert thresholds of this store (``params``)."""
+        return self.settings["thresholds"]
+
+    @property
+    def coverage(self) -> dict[str, dt.date | None]:
+        """First and last local day of the store's orders."""
+        key = ("coverage",)
+        if key not in self._cache:
+            first, last = self.dataset.coverage(None if self.store_id == "all" else self.store_id)
+            self._cache[key] = {"first": first, "last": last}
+        return self._cache[key]
+
+    @property
+    def complete(self) -> bool:
+        """True when the data cover every day of the period."""
+        first, last = self.coverage["first"], self.coverage["last"]
+        if first is None or last is None:
+            return False
+        return first <= self.period.first_day and last >= self.period.last_day
+
+    def t(self, name: str) -> str:
+        """The label of a KPI or column in the report language."""
+        from ecanalysis.report import label
+
+        return label(name, self.lang)
+
+    # -- data -----------------------------------------------------------------
+
+    def has(self, table: str) -> bool:
+        """True when the dataset has ``table``."""
+        return self.dataset.has(table)
+
+    def load(self, table: str, *, history: bool = True, columns: list[str] | None = None):
+        """The store's rows of ``table``, validated; None when an optional table is absent.
+
+        ``history=True`` (default) reads from the start of the data to the end of the
+        period, as new-buyer, comparison and cohort figures need; ``False`` only the period.
+        Rows that break the data contract stop the report (``on_bad_rows="fail"``) or are
+        set aside in ``quarantine/<table>.csv`` and counted (``"quarantine"``).
+        """
+        key = ("table", table, history, tuple(columns) if columns else None)
+        if key in self._cache:
+            return self._cache[key]
+        if not self.dataset.has(table):
+            if table in OPTIONAL_TABLES:
+                self._cache[key] = None
+                return None
+            raise DataError(f"the dataset has no {table!r} table, which is required")
+        store = None if self.store_id == "all" else self.store_id
+        if table in ("stores", "fx_rates"):
+            frame = self.dataset.table(table, columns=columns)
+        elif history:
+            frame = self.dataset.table(table, store_id=store, until=self.period, columns=columns)
+        else:
+            frame = self.dataset.table(table, store_id=store, period=self.period, columns=columns)
+        frame = self._screen(table, frame)
+        self.data_rows[table] = max(self.data_rows.get(table, 0), len(frame))
+        self._cache[key] = frame
+        return frame
+
+    def _screen(self, table: str, frame):
+        """Validate rows at the boundary; fail or quarantine the bad ones."""
+        from ecanalysis.schema import split_bad_rows, validate_table
+
+        stores = self.dataset.stores()
+        report = validate_table(table, frame, stores=stores)
+        if report.ok:
+            return frame
+        row_level = [p for p in report.problems if getattr(p, "row_level", True)]
+        if self.on_bad_rows != "quarantine" or len(row_level) != len(report.problems):
+            lines = "\n".join(p.line() for p in report.problems)
+            raise DataError(
+                f"{table} rows of store {self.store_id} break the data contract:\n{lines}\n"
+                "Fix the export, or run with --on-bad-rows quarantine to set these rows aside."
+            )
+        good, bad = split_bad_rows(table, frame, report)
+        self.quarantined[table] = self.quarantined.get(table, 0) + len(bad)
+        if self.output_dir is not None and len(bad):
+            folder = self.output_dir / "quarantine"
+            folder.mkdir(parents=True, exist_ok=True)
+            bad.to_csv(folder / f"{table}.csv", index=False, encoding="utf-8-sig")
+        self.alert(
+            "warning",
+            f"{len(bad)} {table} row(s) broke the data contract and were quarantined "
+            f"(quarantine/{table}.csv); the figures exclude them.",
+        )
+        return good.reset_index(drop=True)
+
+    def in_period(self, frame, column: str):
+        """Rows of ``frame`` whose local ``column`` falls in the period ``[start, end)``."""
+        start, end = self.period.local_bounds()
+        values = frame[column]
+        return frame[(values >= start) & (values < end)].reset_index(drop=True)
+
+    # -- record ---------------------------------------------------------------
+
+    def kpi(self, name: str, value: Any) -> None:
+        """Record one KPI (a number) for ``metrics.json``."""
+        self.kpis[name] = json_safe(value)
+
+    def record_kpis(self, row, names) -> None:
+        """Record several KPIs from a one-row frame or a mapping."""
+        if hasattr(row, "iloc"):
+            row = row.iloc[0] if len(row) else {n: None for n in names}
+        for name in names:
+            self.kpi(name, row.get(name))
+
+    def compare(self, name: str, current: Any, previous: Any) -> None:
+        """Record a comparison: previous value, absolute change and relative change."""
+        current, previous = json_safe(current), json_safe(previous)
+        change = None if current is None or previous is None else current - previous
+        change_pct = None if change is None or not previous else change / abs(previous)
+        self.comparisons[name] = {"previous": previous, "change": change, "change_pct": change_pct}
+
+    def alert(self, level: str, message: str) -> None:
+        """Record something that needs attention (``critical``, ``warning`` or ``info``)."""
+        if level not in ALERT_LEVELS:
+            raise ParameterError(f"alert level {level!r} is not one of {ALERT_LEVELS}")
+        entry = {"level": level, "message": str(message)}
+        if entry not in self.alerts:
+            self.alerts.append(entry)
+
+    def save_table(self, name: str, frame) -> None:
+        """Keep a key table as ``tables/<name>.csv`` in the run record (UTF-8 with BOM for Excel)."""
+        check_identifier(name, "table name")
+        if self.output_dir is None:
+            return
+        folder = self.output_dir / "tables"
+        folder.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+
+    def record(self, status: str = "ok") -> dict[str, Any]:
+        """The ``metrics.json`` content (DESIGN §6)."""
+        return json_safe(
+            {
+                "notebook": self.notebook,
+                "store_id": self.store_id,
+                "period": {
+                    "label": self.period.label,
+                    "start": self.period.start.isoformat(),
+                    "end": self.period.end.isoformat(),
+                    "complete": self.complete,
+                },
+                "parameters": self.parameters,
+                "kpis": self.kpis,
+                "comparisons": self.comparisons,
+                "alerts": self.alerts,
+                "data": self.data_rows,
+                "coverage": self.coverage,
+                "quarantined": self.quarantined,
+                "started_at": self.started_at,
+                "finished_at": _now(),
+                "status": status,
+                "versions": versions(),
+            }
+        )
+
+    def finish(self) -> dict[str, Any]:
+        """Write ``metrics.json`` into the output directory (when the runner gave one)."""
+        if not self.kpis:
+            raise ParameterError(
+                f"{self.notebook} recorded no KPIs; metrics.json must not be empty"
+            )
+        record = self.record()
+        if self.output_dir is not None:
+            self.output_dir.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(record, ensure_ascii=False, indent=2, allow_nan=False)
+            write_text_atomic(self.output_dir / "metrics.json", text + "\n")
+        return record
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the libraries that shape the numbers."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("ecanalysis", "pandas", "numpy", "duckdb", "statsmodels", "scipy"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "unknown"
+    return out
+
+
+def open_report(
+    notebook: str,
+    *,
+    store_id: str,
+    period: str | None,
+    data: str | os.PathLike | None = None,
+    params: str | os.PathLike | None = None,
+    lang: str = "zh",
+    output_dir: str | os.PathLike | None = None,
+    on_bad_rows: str = "fail",
+    **extra: Any,
+) -> Report:
+    """Resolve a report's store, period, settings and dataset; the first call of a notebook.
+
+    Parameters are validated here as well as by the runner, so that JupyterLab users
+    get the same clear errors as the command line.
+    """
+    from ecanalysis.data import open_dataset
+
+    check_identifier(notebook, "notebook")
+    check_identifier(store_id, "store_id")
+    if lang not in LANGS:
+        raise ParameterError(f"lang={lang!r} is not supported; use one of {LANGS}")
+    if on_bad_rows not in ("fail", "quarantine"):
+        raise ParameterError("on_bad_rows must be 'fail' or 'quarantine'")
+    data_dir = resolve_data_dir(data)
+    if not data_dir.is_dir():
+        raise DataError(
+            f"dataset directory {data_dir} does not exist; run `make sample` or pass data=<dir>"
+        )
+    dataset = open_dataset(data_dir)
+    settings = load_settings_for(params, store_id)
+    stores = dataset.stores()
+    if store_id == "all":
+        store = {
+            "store_id": "all",
+            "name": "Portfolio",
+            "timezone": settings["portfolio_timezone"],
+            "currency": settings.get("reporting_currency"),
+        }
+    else:
+        match = stores[stores["store_id"] == store_id]
+        if match.empty:
+            known = ", ".join(stores["store_id"].astype(str).head(20))
+            raise DataError(
+                f"store {store_id!r} is not in the dataset's stores table; known: {known}"
+            )
+        store = match.iloc[0].to_dict()
+    resolved = resolve_period(
+        dataset, store_id, period, store["timezone"], campaign_id=extra.get("campaign_id")
+    )
+    parameters = {
+        "store_id": store_id,
+        "period": resolved.label,
+        "lang": lang,
+        "on_bad_rows": on_bad_rows,
+        **{k: json_safe(v) for k, v in extra.items()},
+    }
+    return Report(
+        notebook=notebook,
+        store_id=store_id,
+        parameters=parameters,
+        dataset=dataset,
+        settings=settings,
+        store=store,
+        period=resolved,
+        lang=lang,
+        output_dir=None if output_dir in (None, "") else Path(output_dir),
+        on_bad_rows=on_bad_rows,
+    )
+
+
+def load_settings_for(params: str | os.PathLike | None, store_id: str) -> dict[str, Any]:
+    """Settings of ``store_id`` from the params directory (``None`` → ``<root>/params``)."""
+    from ecanalysis.params import load_settings
+
+    return load_settings(resolve_params_dir(params), store_id)

@@ -1,0 +1,214 @@
+"""Parameters: the ``params/`` directory (defaults, per-store settings, schedule) and
+validation of notebook parameters before a kernel starts.
+
+``params/defaults.yaml`` holds settings for every store (thresholds, portfolio time
+zone, reporting currency); ``params/stores/<store_id>.yaml`` overrides them for one
+store and holds its monthly targets; ``params/schedule.yaml`` says which reports
+``ecanalysis batch`` runs by default.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+from ecanalysis.errors import ParameterError, closest
+from ecanalysis.paths import check_identifier
+
+#: Built-in defaults, used when ``params/defaults.yaml`` lacks a key.
+BUILTIN_DEFAULTS: dict[str, Any] = {
+    "portfolio_timezone": "Asia/Shanghai",
+    "reporting_currency": None,
+    "lang": "zh",
+    "thresholds": {
+        "rating_alert": 4.8,
+        "no_sales_days": 30,
+        "stock_window_days": 30,
+        "low_cover_days": 7,
+        "anomaly_threshold": 3.5,
+        "drop_alert_pct": -0.2,
+        "channel_min_spend_share": 0.05,
+        "channel_roas_floor": 1.0,
+        "channel_grow_roas": 3.0,
+        "top_n": 10,
+        "clv_horizon_weeks": 52,
+    },
+    "targets": {},
+}
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            loaded = yaml.safe_load(handle)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path} is not valid YAML: {exc}") from exc
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ParameterError(
+            f"{path} must hold a mapping (key: value lines), not {type(loaded).__name__}"
+        )
+    return loaded
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_settings(params_dir: str | os.PathLike, store_id: str | None = None) -> dict[str, Any]:
+    """Settings for one store: built-ins ← ``defaults.yaml`` ← ``stores/<store_id>.yaml``.
+
+    The result has ``targets_set`` (True when the store has its own targets) and
+    ``store_file`` (the per-store file used, or None).
+    """
+    params_dir = Path(params_dir)
+    settings = copy.deepcopy(BUILTIN_DEFAULTS)
+    defaults_file = params_dir / "defaults.yaml"
+    if defaults_file.is_file():
+        settings = _merge(settings, _load_yaml(defaults_file))
+    settings["store_file"] = None
+    settings["targets_set"] = False
+    if store_id is not None and store_id != "all":
+        check_identifier(store_id, "store_id")
+        store_file = params_dir / "stores" / f"{store_id}.yaml"
+        if store_file.is_file():
+            store_settings = _load_yaml(store_file)
+            settings = _merge(settings, store_settings)
+            settings["store_file"] = str(store_file)
+            settings["targets_set"] = bool(store_settings.get("targets"))
+    unknown = set(settings["thresholds"]) - set(BUILTIN_DEFAULTS["thresholds"])
+    if unknown:
+        name = sorted(unknown)[0]
+        guess = closest(name, BUILTIN_DEFAULTS["thresholds"])
+        hint = f" (did you mean {guess!r}?)" if guess else ""
+        raise ParameterError(
+            f"unknown threshold {name!r}{hint} in {params_dir}; "
+            f"known thresholds: {', '.join(sorted(BUILTIN_DEFAULTS['thresholds']))}"
+        )
+    return settings
+
+
+def monthly_target(settings: dict[str, Any], month_label: str, kpi: str) -> float | None:
+    """The target of ``kpi`` for the month ``YYYY-MM``: a per-month value, else ``default``."""
+    targets = settings.get("targets") or {}
+    per_kpi = targets.get(kpi)
+    if per_kpi is None:
+        return None
+    if isinstance(per_kpi, dict):
+        value = per_kpi.get(month_label, per_kpi.get("default"))
+    else:
+        value = per_kpi
+    return None if value is None else float(value)
+
+
+def load_schedule(path: str | os.PathLike) -> list[dict[str, Any]]:
+    """The ``reports`` list of a schedule file, each entry with ``notebook`` and its options."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"schedule file {path} does not exist")
+    schedule = _load_yaml(path)
+    reports = schedule.get("reports")
+    if not isinstance(reports, list) or not reports:
+        raise ParameterError(f"{path} needs a non-empty 'reports:' list")
+    default_stores = schedule.get("stores", "all")
+    out = []
+    for number, entry in enumerate(reports, start=1):
+        if not isinstance(entry, dict) or "notebook" not in entry:
+            raise ParameterError(f"{path}: report {number} needs a 'notebook:' key")
+        item = dict(entry)
+        item.setdefault("stores", default_stores)
+        out.append(item)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# notebook parameters
+
+
+_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"true", "1", "yes", "y", "on"}:
+        return True
+    if lowered in {"false", "0", "no", "n", "off"}:
+        return False
+    raise ValueError(text)
+
+
+def coerce_parameter(name: str, value: Any, type_name: str) -> Any:
+    """Convert ``value`` (often a command-line string) to the annotated ``type_name``.
+
+    ``type_name`` is papermill's inferred type text, such as ``str``, ``int``,
+    ``float``, ``bool`` or ``str | None``.
+    """
+    options = [part.strip() for part in (type_name or "str").split("|")]
+    optional = "None" in options
+    base = next((o for o in options if o != "None"), "str")
+    if value is None or (
+        optional and isinstance(value, str) and value.lower() in {"none", "null", ""}
+    ):
+        if optional:
+            return None
+        raise ParameterError(f"parameter {name!r} needs a {base} value, got None")
+    kind = _TYPES.get(base)
+    if kind is None:
+        return value
+    try:
+        if kind is bool:
+            return value if isinstance(value, bool) else _parse_bool(str(value))
+        if kind is str:
+            return str(value)
+        if isinstance(value, bool):
+            raise ValueError(value)
+        return kind(value)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"parameter {name!r} must be {type_name}, got {value!r}") from exc
+
+
+def notebook_parameters(path: str | os.PathLike) -> dict[str, dict[str, Any]]:
+    """Declared parameters of a notebook: ``{name: {"type", "default", "help"}}`` (papermill)."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(path))
+    return {
+        name: {
+            "type": spec.get("inferred_type_name") or "str",
+            "default": spec.get("default"),
+            "help": spec.get("help") or "",
+        }
+        for name, spec in declared.items()
+    }
+
+
+def validate_parameters(
+    notebook: str, declared: dict[str, dict[str, Any]], given: dict[str, Any]
+) -> dict[str, Any]:
+    """Check ``given`` against a notebook's declared parameters; return coerced values.
+
+    Unknown names are refused (papermill would only warn), with the closest name as a
+    hint; values are converted to the annotated types.
+    """
+    out = {}
+    for name, value in given.items():
+        if name not in declared:
+            guess = closest(name, declared)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            raise ParameterError(
+                f"{notebook} has no parameter {name!r}{hint} "
+                f"Its parameters: {', '.join(declared)} (see `ecanalysis notebooks`)."
+            )
+        out[name] = coerce_parameter(name, value, declared[name]["type"])
+    return out

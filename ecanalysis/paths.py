@@ -1,0 +1,88 @@
+"""Safe path components and atomic directory publication.
+
+Identifiers that become path components (store ids, notebook names, campaign ids,
+period labels) are checked here before any path is built, so nothing is ever written
+outside the output directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+from ecanalysis.errors import ParameterError
+
+#: DESIGN §6: identifiers that become path components.
+IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+#: Period labels (DESIGN §4) such as ``2025-W46`` or ``2025-11-01..2025-11-15``.
+LABEL_RE = re.compile(r"^[0-9]{4}[0-9A-Za-z.-]{0,40}$")
+
+
+def check_identifier(value: object, what: str) -> str:
+    """Return ``value`` as a string when it is a safe identifier; else raise ParameterError.
+
+    Allowed: a letter or digit, then up to 63 letters, digits, ``_``, ``.`` or ``-``;
+    ``.`` and ``..`` are refused, as is the reserved store id ``all`` when ``what`` is
+    ``store_id``.
+    """
+    text = "" if value is None else str(value)
+    shown = repr(text) if len(text) <= 80 else repr(text[:77] + "...")
+    if not IDENTIFIER_RE.fullmatch(text) or text in {".", ".."}:
+        raise ParameterError(
+            f"{what} {shown} is not allowed: use 1–64 letters, digits, '_', '.' or '-', "
+            "starting with a letter or digit (no '/', spaces or control characters)"
+        )
+    return text
+
+
+def check_label(label: str) -> str:
+    """Check a period label before it becomes a path component."""
+    if not LABEL_RE.fullmatch(label):
+        raise ParameterError(f"period label {label!r} is not a safe path component")
+    return label
+
+
+def record_dir(out: str | os.PathLike, notebook: str, store_id: str, label: str) -> Path:
+    """``out/<notebook>/<store_id>/<label>``, every component checked, resolved inside ``out``."""
+    root = Path(out).resolve()
+    path = (
+        root
+        / check_identifier(notebook, "notebook")
+        / check_identifier(store_id, "store_id")
+        / check_label(label)
+    ).resolve()
+    if root not in path.parents:
+        raise ParameterError(f"refusing to write outside {root}: {path}")
+    return path
+
+
+def temp_dir_beside(final: Path) -> Path:
+    """A fresh temporary directory in the same parent as ``final`` (same file system)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temp = final.parent / f".tmp-{final.name}-{uuid.uuid4().hex[:12]}"
+    temp.mkdir()
+    return temp
+
+
+def publish_dir(temp: Path, final: Path) -> None:
+    """Move a finished ``temp`` directory to ``final`` atomically, replacing an old one.
+
+    A reader sees either the old record or the new one, never a half-written one.
+    """
+    if final.exists():
+        old = final.parent / f".old-{final.name}-{uuid.uuid4().hex[:12]}"
+        os.replace(final, old)
+        os.replace(temp, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(temp, final)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)

@@ -1,0 +1,636 @@
+"""Run report notebooks with papermill and file their records.
+
+:func:`run_notebook` executes one notebook for one store and period, in-process
+through papermill's Python API, and publishes the run record atomically at
+``<out>/<notebook>/<store_id>/<period label>/``: ``report.ipynb``, ``report.html`` (no
+input cells, images embedded), ``metrics.json``, ``tables/*.csv``, and ``error.txt``
+when it failed. :func:`run_batch` runs many over any ``concurrent.futures.Executor``
+(a process pool by default, dask's ``Client.get_executor()`` for a cluster); one
+failure never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecanalysis.config import notebooks_dir, resolve_data_dir, resolve_params_dir
+from ecanalysis.errors import DataError, EcanalysisError, ParameterError, closest
+from ecanalysis.paths import check_identifier, publish_dir, record_dir, temp_dir_beside
+
+#: The notebooks of DESIGN §1, in reading order.
+NOTEBOOKS = (
+    "daily_report",
+    "weekly_review",
+    "monthly_assessment",
+    "store_inspection",
+    "campaign_review",
+    "customer_health",
+    "channel_efficiency",
+    "portfolio_overview",
+)
+#: Notebooks that report on the whole portfolio, under store id ``all``.
+PORTFOLIO_NOTEBOOKS = ("portfolio_overview",)
+#: Parameters the runner sets itself; users set the others with ``-p NAME VALUE``.
+RUNNER_PARAMETERS = ("store_id", "period", "data", "params", "output_dir", "on_bad_rows")
+DEFAULT_CELL_TIMEOUT = 600.0
+KERNEL_NAME = "python3"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One report to run: which notebook, for which store and period, with what inputs."""
+
+    notebook: str
+    store_id: str
+    period: str | None = None
+    data: str | None = None
+    params: str | None = None
+    out: str = "runs"
+    parameters: dict[str, Any] = field(default_factory=dict)
+    on_bad_rows: str = "fail"
+    force: bool = False
+    timeout: float | None = None
+
+
+@dataclass
+class RunResult:
+    """What became of one report: ``ok``, ``skipped`` (done before, same inputs) or ``failed``."""
+
+    notebook: str
+    store_id: str
+    period: str
+    status: str
+    record_dir: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True unless the report failed."""
+        return self.status != "failed"
+
+
+# ---------------------------------------------------------------------------
+# notebooks
+
+
+def notebook_path(name: str) -> Path:
+    """Path of the notebook ``name``; a clear error names the notebooks that exist."""
+    check_identifier(name, "notebook")
+    path = notebooks_dir() / f"{name}.ipynb"
+    if not path.is_file():
+        available = sorted(p.stem for p in notebooks_dir().glob("*.ipynb"))
+        guess = closest(name, available)
+        hint = f"; did you mean {guess!r}?" if guess else ""
+        raise ParameterError(f"no notebook {name!r}{hint} Available: {', '.join(available)}")
+    return path
+
+
+def describe_notebooks() -> str:
+    """Text listing every notebook with its parameters, types, defaults and help."""
+    from ecanalysis.params import notebook_parameters
+
+    lines = []
+    for name in NOTEBOOKS:
+        path = notebooks_dir() / f"{name}.ipynb"
+        if not path.is_file():
+            continue
+        lines.append(name)
+        for pname, spec in notebook_parameters(path).items():
+            lines.append(
+                f"  {pname}: {spec['type']} = {spec['default']}"
+                + (f"  # {spec['help']}" if spec["help"] else "")
+            )
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# one report
+
+
+def _fingerprint(spec: RunSpec, nb_path: Path, data_dir: Path, params_dir: Path, label: str) -> str:
+    """A hash of everything that shapes a report: notebook, parameters, data and params files."""
+    digest = hashlib.sha256()
+    digest.update(nb_path.read_bytes())
+    digest.update(
+        json.dumps(
+            [spec.store_id, label, spec.parameters, spec.on_bad_rows], sort_keys=True, default=str
+        ).encode()
+    )
+    for root in (data_dir, params_dir):
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    digest.update(
+                        f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+                    )
+    return digest.hexdigest()[:20]
+
+
+def _is_done(final: Path, fingerprint: str) -> bool:
+    try:
+        record = json.loads((final / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return record.get("status") == "ok" and record.get("fingerprint") == fingerprint
+
+
+def resolve_label(spec: RunSpec, data_dir: Path, params_dir: Path) -> str:
+    """The canonical period label a spec resolves to (record paths are built from it)."""
+    from ecanalysis.data import open_dataset
+    from ecanalysis.notebook import resolve_period
+    from ecanalysis.params import load_settings
+
+    dataset = open_dataset(data_dir)
+    settings = load_settings(params_dir, spec.store_id)
+    tz = settings["portfolio_timezone"]
+    stores = dataset.stores()
+    match = stores[stores["store_id"] == spec.store_id]
+    store_id = spec.store_id
+    if not match.empty:
+        tz = match.iloc[0]["timezone"]
+    elif spec.store_id != "all":
+        store_id = "all"  # an absent store: its report fails, filed under the portfolio period
+    campaign_id = spec.parameters.get("campaign_id")
+    return resolve_period(dataset, store_id, spec.period, tz, campaign_id=campaign_id).label
+
+
+def _error_text(exc: BaseException) -> str:
+    """A readable error for ``error.txt``: the failing cell and the error, no ANSI codes."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        tb = _ANSI.sub("", "\n".join(exc.traceback or []))
+        return (
+            f"Cell {exc.cell_index} (execution count {exc.exec_count}) failed.\n\n"
+            f"--- cell source ---\n{exc.source}\n\n--- error ---\n{exc.ename}: {exc.evalue}\n\n{tb}\n"
+        )
+    return f"{type(exc).__name__}: {exc}\n\n" + "".join(traceback.format_exception(exc))
+
+
+def render_html(notebook_file: Path, html_file: Path, title: str) -> None:
+    """Export an executed notebook as self-contained HTML without input cells."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(notebook_file, as_version=4)
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.mathjax_url = ""
+    exporter.require_js_url = ""
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    html_file.write_text(body, encoding="utf-8")
+
+
+def _failed_record(
+    spec: RunSpec, label: str, error: str, fingerprint: str, started: str
+) -> dict[str, Any]:
+    from ecanalysis.notebook import _now, versions
+
+    return {
+        "notebook": spec.notebook,
+        "store_id": spec.store_id,
+        "period": {"label": label, "start": None, "end": None},
+        "parameters": {"store_id": spec.store_id, "period": label, **spec.parameters},
+        "kpis": {},
+        "comparisons": {},
+        "alerts": [
+            {
+                "level": "critical",
+                "message": error.strip().splitlines()[0][:500] if error.strip() else "failed",
+            }
+        ],
+        "data": {},
+        "coverage": {"first": None, "last": None},
+        "quarantined": {},
+        "started_at": started,
+        "finished_at": _now(),
+        "status": "failed",
+        "versions": versions(),
+        "fingerprint": fingerprint,
+    }
+
+
+def run_notebook(spec: RunSpec) -> RunResult:
+    """Execute one report and publish its record; never raises for a failing report.
+
+    Argument problems (unsafe identifiers, unknown notebook or parameter, bad period)
+    raise :class:`~ecanalysis.errors.EcanalysisError` before anything is written.
+    """
+    from ecanalysis.notebook import _now
+    from ecanalysis.params import notebook_parameters, validate_parameters
+
+    started_clock = time.perf_counter()
+    started = _now()
+    nb_path = notebook_path(spec.notebook)
+    check_identifier(spec.store_id, "store_id")
+    declared = notebook_parameters(nb_path)
+    extra = validate_parameters(spec.notebook, declared, spec.parameters)
+    data_dir = resolve_data_dir(spec.data).resolve()
+    params_dir = resolve_params_dir(spec.params).resolve()
+    label = resolve_label(spec, data_dir, params_dir)
+    final = record_dir(spec.out, spec.notebook, spec.store_id, label)
+    fingerprint = _fingerprint(spec, nb_path, data_dir, params_dir, label)
+    result = RunResult(spec.notebook, spec.store_id, label, "ok", str(final))
+    if not spec.force and _is_done(final, fingerprint):
+        result.status = "skipped"
+        return result
+
+    temp = temp_dir_beside(final)
+    try:
+        parameters = {
+            **extra,
+            "store_id": spec.store_id,
+            "period": label,
+            "data": str(data_dir),
+            "params": str(params_dir),
+            "output_dir": str(temp),
+            "on_bad_rows": spec.on_bad_rows,
+        }
+        parameters = {k: v for k, v in parameters.items() if k in declared}
+        error = _execute(nb_path, temp / "report.ipynb", parameters, spec.timeout)
+        metrics_file = temp / "metrics.json"
+        if error is None and not metrics_file.is_file():
+            error = "The notebook finished without writing metrics.json (it must end with report.finish())."
+        if error is None:
+            record = json.loads(metrics_file.read_text(encoding="utf-8"))
+            record["fingerprint"] = fingerprint
+            metrics_file.write_text(
+                json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+            title = f"{spec.notebook} · {spec.store_id} · {label}"
+            render_html(temp / "report.ipynb", temp / "report.html", title)
+        else:
+            (temp / "error.txt").write_text(error, encoding="utf-8")
+            record = _failed_record(spec, label, error, fingerprint, started)
+            metrics_file.write_text(
+                json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+            result.status = "failed"
+            result.error = error.strip().splitlines()[0] if error.strip() else "failed"
+        publish_dir(temp, final)
+    finally:
+        if temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)
+    result.seconds = time.perf_counter() - started_clock
+    return result
+
+
+def _execute(
+    nb_path: Path, output: Path, parameters: dict[str, Any], timeout: float | None
+) -> str | None:
+    """Run the notebook with papermill; return None on success, else the error text."""
+    import papermill
+
+    try:
+        papermill.execute_notebook(
+            str(nb_path),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+            start_timeout=120,
+            execution_timeout=timeout or DEFAULT_CELL_TIMEOUT,
+            cwd=None,
+        )
+    except Exception as exc:  # any failure of the report is recorded, not raised
+        return _error_text(exc)
+    return None
+
+
+def _run_safely(spec: RunSpec) -> RunResult:
+    """:func:`run_notebook` for executors: argument errors become a failed result too."""
+    try:
+        return run_notebook(spec)
+    except Exception as exc:
+        return RunResult(
+            spec.notebook,
+            spec.store_id,
+            spec.period or "",
+            "failed",
+            None,
+            f"{type(exc).__name__}: {exc}",
+        )
+
+
+# ---------------------------------------------------------------------------
+# many reports
+
+
+def default_executor(workers: int):
+    """A process pool whose workers start fresh interpreters (``spawn``), safe with kernels."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def run_batch(
+    specs: Sequence[RunSpec],
+    *,
+    executor: Executor | None = None,
+    workers: int = 2,
+    progress: bool = True,
+) -> list[RunResult]:
+    """Run many reports concurrently; return one result per spec, in the order given.
+
+    ``executor`` is any ``concurrent.futures.Executor`` (the caller keeps ownership);
+    by default a local process pool of ``workers``. A report that fails, or a worker
+    that dies, gives a ``failed`` result and the others go on.
+    """
+    from tqdm.auto import tqdm
+
+    own = executor is None
+    if own:
+        executor = default_executor(workers)
+    results: list[RunResult | None] = [None] * len(specs)
+    try:
+        futures = {executor.submit(_run_safely, spec): i for i, spec in enumerate(specs)}
+        bar = tqdm(total=len(specs), desc="reports", unit="report", disable=not progress)
+        for future in as_completed(futures):
+            i = futures[future]
+            spec = specs[i]
+            try:
+                results[i] = future.result()
+            except Exception as exc:  # a dead worker fails its report only
+                results[i] = RunResult(
+                    spec.notebook,
+                    spec.store_id,
+                    spec.period or "",
+                    "failed",
+                    None,
+                    f"{type(exc).__name__}: {exc}",
+                )
+            bar.update(1)
+            if results[i].status == "failed":
+                bar.write(
+                    f"failed: {spec.notebook} {spec.store_id} {results[i].period}: {results[i].error}"
+                )
+        bar.close()
+    finally:
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
+    return [r for r in results if r is not None]
+
+
+def plan_batch(
+    *,
+    data: str | None,
+    params: str | None,
+    out: str,
+    notebooks: Iterable[str] | None = None,
+    stores: str | Iterable[str] | None = None,
+    period: str | None = None,
+    schedule: str | None = None,
+    on_bad_rows: str = "fail",
+    force: bool = False,
+    timeout: float | None = None,
+) -> list[RunSpec]:
+    """The reports a batch runs: from ``--period`` (every notebook) or a schedule file.
+
+    Command-line ``notebooks`` and ``stores`` filter or override the schedule;
+    ``portfolio_overview`` runs once under store id ``all``; ``campaign_review`` takes
+    ``campaign_id: latest`` unless the schedule names one.
+    """
+    from ecanalysis.data import open_dataset
+    from ecanalysis.params import load_schedule
+
+    data_dir = resolve_data_dir(data)
+    dataset = open_dataset(data_dir)
+    known_stores = [str(s) for s in dataset.stores()["store_id"]]
+    wanted_notebooks = (
+        None if notebooks is None else [check_identifier(n, "notebook") for n in notebooks]
+    )
+    cli_stores = _store_list(stores, known_stores) if stores is not None else None
+
+    if period is not None:
+        names = wanted_notebooks or [n for n in NOTEBOOKS if n != "campaign_review"]
+        entries = [{"notebook": n, "period": period, "stores": "all"} for n in names]
+        entries = [
+            dict(e, campaign_id="latest") if e["notebook"] == "campaign_review" else e
+            for e in entries
+        ]
+    else:
+        path = schedule or (resolve_params_dir(params) / "schedule.yaml")
+        entries = load_schedule(path)
+        if wanted_notebooks is not None:
+            entries = [e for e in entries if e["notebook"] in wanted_notebooks]
+
+    specs = []
+    for entry in entries:
+        notebook = entry["notebook"]
+        notebook_path(notebook)
+        extra = {k: v for k, v in entry.items() if k not in ("notebook", "period", "stores")}
+        if notebook in PORTFOLIO_NOTEBOOKS:
+            store_ids = ["all"]
+        else:
+            store_ids = (
+                cli_stores
+                if cli_stores is not None
+                else _store_list(entry.get("stores", "all"), known_stores)
+            )
+        for store_id in store_ids:
+            specs.append(
+                RunSpec(
+                    notebook=notebook,
+                    store_id=store_id,
+                    period=entry.get("period"),
+                    data=data,
+                    params=params,
+                    out=out,
+                    parameters=dict(extra),
+                    on_bad_rows=on_bad_rows,
+                    force=force,
+                    timeout=timeout,
+                )
+            )
+    return specs
+
+
+def _store_list(stores: str | Iterable[str], known: list[str]) -> list[str]:
+    if isinstance(stores, str):
+        if stores == "all":
+            return list(known)
+        stores = [s.strip() for s in stores.split(",") if s.strip()]
+    return [check_identifier(s, "store_id") for s in stores]
+
+
+# ---------------------------------------------------------------------------
+# command line
+
+
+def _preflight(data_dir: Path, store_id: str | None, on_bad_rows: str) -> None:
+    """Refuse before any notebook runs: unreadable tables, missing columns, broken keys,
+    and (for one store) rows that break the data contract when ``on_bad_rows`` is ``fail``."""
+    from ecanalysis.data import open_dataset
+
+    if not data_dir.is_dir():
+        raise DataError(
+            f"dataset directory {data_dir} does not exist; run `make sample` or pass --data DIR"
+        )
+    dataset = open_dataset(data_dir)
+    problems = dataset.table_problems(store_id=None if store_id in (None, "all") else store_id)
+    if problems:
+        raise DataError("the dataset cannot be used:\n" + "\n".join(problems))
+    if store_id in (None, "all") or on_bad_rows == "quarantine":
+        return
+    from ecanalysis.schema import validate_table
+
+    stores = dataset.stores()
+    if store_id not in set(stores["store_id"].astype(str)):
+        return  # the report fails with error.txt (DESIGN §6)
+    lines = []
+    for table in (
+        "stores",
+        "orders",
+        "order_items",
+        "traffic",
+        "products",
+        "ad_spend",
+        "campaigns",
+        "reviews",
+    ):
+        if not dataset.has(table):
+            continue
+        frame = (
+            dataset.table(table) if table == "stores" else dataset.table(table, store_id=store_id)
+        )
+        report = validate_table(table, frame, stores=stores)
+        lines.extend(p.line() for p in report.problems)
+    if lines:
+        raise DataError(
+            f"store {store_id}'s data break the data contract:\n"
+            + "\n".join(lines)
+            + "\nFix the export, or run with --on-bad-rows quarantine to set bad rows aside."
+        )
+
+
+def _finish(results: list[RunResult], out: str) -> int:
+    from ecanalysis.index import write_index
+
+    index = write_index(out)
+    failed = [r for r in results if r.status == "failed"]
+    done = sum(r.status == "ok" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    print(f"{done} ok, {skipped} skipped (already done), {len(failed)} failed; index: {index}")
+    for r in failed:
+        print(f"  failed: {r.notebook} {r.store_id} {r.period}: {r.error}")
+    return 1 if failed else 0
+
+
+def run_command(args) -> int:
+    """``ecanalysis run``: one report; exit 0 ok, 1 failed, 2 unusable arguments or data."""
+    parameters = {name: value for name, value in args.parameters}
+    for name in parameters:
+        if name in RUNNER_PARAMETERS:
+            raise ParameterError(
+                f"set {name} with its own flag (--{name.replace('_', '-')}), not -p"
+            )
+    store_id = args.store_id or ("all" if args.notebook in PORTFOLIO_NOTEBOOKS else None)
+    if store_id is None:
+        raise ParameterError(
+            "--store-id is required (see the stores table; `all` only for portfolio_overview)"
+        )
+    check_identifier(store_id, "store_id")
+    data_dir = resolve_data_dir(args.data)
+    _preflight(data_dir, store_id, args.on_bad_rows)
+    spec = RunSpec(
+        notebook=args.notebook,
+        store_id=store_id,
+        period=args.period,
+        data=args.data,
+        params=args.params,
+        out=args.out,
+        parameters=parameters,
+        on_bad_rows=args.on_bad_rows,
+        force=args.force,
+        timeout=args.timeout,
+    )
+    result = run_notebook(spec)
+    print(f"{result.status}: {result.record_dir}")
+    return _finish([result], args.out)
+
+
+def batch_command(args) -> int:
+    """``ecanalysis batch``: many reports with a progress bar; exit 1 when any failed."""
+    data_dir = resolve_data_dir(args.data)
+    _preflight(data_dir, None, args.on_bad_rows)
+    specs = plan_batch(
+        data=args.data,
+        params=args.params,
+        out=args.out,
+        notebooks=None
+        if args.notebooks is None
+        else [n.strip() for n in args.notebooks.split(",") if n.strip()],
+        stores=args.stores,
+        period=args.period,
+        schedule=args.schedule,
+        on_bad_rows=args.on_bad_rows,
+        force=args.force,
+        timeout=args.timeout,
+    )
+    if not specs:
+        raise ParameterError("nothing to run: the notebooks and stores chosen select no report")
+    workers = args.workers or 2
+    if args.executor == "dask":
+        results = _run_on_dask(specs, workers=workers, scheduler=args.scheduler)
+    else:
+        results = run_batch(specs, workers=workers)
+    return _finish(results, args.out)
+
+
+def _run_on_dask(specs: list[RunSpec], *, workers: int, scheduler: str | None) -> list[RunResult]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise EcanalysisError(
+            "--executor dask needs the dask extra: pip install 'ecanalysis[dask]'"
+        ) from exc
+    if scheduler:
+        client = Client(scheduler)
+        cluster = None
+    else:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, dashboard_address=None, processes=True
+        )
+        client = Client(cluster)
+    try:
+        return run_batch(specs, executor=client.get_executor(pure=False))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def results_as_dicts(results: Iterable[RunResult]) -> list[dict[str, Any]]:
+    """Results as plain dicts (for logs and tests)."""
+    return [asdict(r) for r in results]
+
+
+__all__ = [
+    "NOTEBOOKS",
+    "RunResult",
+    "RunSpec",
+    "describe_notebooks",
+    "plan_batch",
+    "run_batch",
+    "run_notebook",
+]
