@@ -240,11 +240,53 @@ class Report:
         )
         return good.reset_index(drop=True)
 
-    def in_period(self, frame, column: str):
-        """Rows of ``frame`` whose local ``column`` falls in the period ``[start, end)``."""
-        start, end = self.period.local_bounds()
+    def in_period(self, frame, column: str, *, period=None):
+        """Rows of ``frame`` whose local ``column`` falls in the period ``[start, end)``
+        (the report's period unless ``period`` is given)."""
+        start, end = (period or self.period).local_bounds()
         values = frame[column]
         return frame[(values >= start) & (values < end)].reset_index(drop=True)
+
+    def last_days(self, frame, column: str, *, days: int):
+        """Rows of ``frame`` in the ``days`` local days that end with the period."""
+        import pandas as pd
+
+        end = self.period.local_bounds()[1]
+        values = frame[column]
+        return frame[(values >= end - pd.Timedelta(days=days)) & (values < end)].reset_index(
+            drop=True
+        )
+
+    def shifted_period(self, *, days: int):
+        """The period of the same length moved by ``days`` local days (``-7``: a week earlier)."""
+        import datetime as _dt
+
+        from ecanalysis.periods import parse_period
+
+        first = self.period.first_day + _dt.timedelta(days=days)
+        last = self.period.last_day + _dt.timedelta(days=days)
+        text = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
+        return parse_period(text, self.tz)
+
+    def header(self, zh: str, en: str) -> None:
+        """Show the report title (store, period) and the data-coverage note."""
+        from IPython.display import display
+
+        from ecanalysis import report
+
+        title = zh if self.lang == "zh" else en
+        display(report.title_block(title, self.store, self.period, lang=self.lang))
+        display(report.coverage_note(self.coverage, self.period, lang=self.lang))
+        if not self.complete:
+            self.alert(
+                "warning",
+                self._say(
+                    f"数据未完整覆盖 {self.period.label}（数据范围 {self.coverage['first']} 至 "
+                    f"{self.coverage['last']}），本期数字不完整，勿与完整周期直接比较。",
+                    f"The data do not cover all of {self.period.label} (data from "
+                    f"{self.coverage['first']} to {self.coverage['last']}); figures are partial.",
+                ),
+            )
 
     # -- record ---------------------------------------------------------------
 
@@ -265,6 +307,60 @@ class Report:
         change = None if current is None or previous is None else current - previous
         change_pct = None if change is None or not previous else change / abs(previous)
         self.comparisons[name] = {"previous": previous, "change": change, "change_pct": change_pct}
+
+    def record_comparisons(self, current, previous, names) -> None:
+        """Record comparisons of ``names`` between two one-row frames (current vs previous)."""
+        cur = current.iloc[0] if len(current) else {}
+        prev = previous.iloc[0] if len(previous) else {}
+        for name in names:
+            self.compare(
+                name,
+                cur.get(name) if len(current) else None,
+                prev.get(name) if len(previous) else None,
+            )
+
+    def record_trailing(self, day_row, names, *, days: int) -> None:
+        """Record ``<name>_vs_trailing_<days>d`` comparisons from a ``vs_trailing_mean`` row."""
+        if not len(day_row):
+            return
+        row = day_row.iloc[0]
+        for name in names:
+            self.compare(
+                f"{name}_vs_trailing_{days}d", row.get(name), row.get(f"{name}_trailing_mean")
+            )
+
+    def flag_drops(self, names, *, zh: str, en: str) -> None:
+        """Alert for each KPI among ``names`` that fell more than the drop threshold."""
+        limit = float(self.thresholds["drop_alert_pct"])
+        for name in names:
+            change = self.comparisons.get(name, {}).get("change_pct")
+            if change is not None and change < limit:
+                self.alert(
+                    "warning",
+                    self._say(
+                        f"{self.t(name)} {zh}下降 {abs(change):.0%}（预警线 {abs(limit):.0%}）",
+                        f"{self.t(name)} fell {abs(change):.0%} {en} (alert at {abs(limit):.0%})",
+                    ),
+                )
+
+    def flag_anomaly(self, flags, metric: str) -> None:
+        """Alert when the period's days are flagged in a ``detect_anomalies`` result."""
+        in_period = self.in_period(flags, "date")
+        for _, row in in_period[in_period["is_anomaly"].fillna(False).astype(bool)].iterrows():
+            direction = "高于" if row["value"] > row["expected"] else "低于"
+            direction_en = "above" if row["value"] > row["expected"] else "below"
+            self.alert(
+                "warning",
+                self._say(
+                    f"{row['date']:%Y-%m-%d} {self.t(metric)} {direction}预期（实际 {row['value']:,.0f}，预期 "
+                    f"{row['expected']:,.0f}）",
+                    f"{row['date']:%Y-%m-%d} {self.t(metric)} is {direction_en} expectation (actual "
+                    f"{row['value']:,.0f}, expected {row['expected']:,.0f})",
+                ),
+            )
+
+    def _say(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
 
     def alert(self, level: str, message: str) -> None:
         """Record something that needs attention (``critical``, ``warning`` or ``info``)."""
