@@ -1,0 +1,141 @@
+"""The monthly assessment table (月度考核表): KPIs against their targets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ecanalysis.metrics._common import conform
+
+ASSESSMENT_COLUMNS = {
+    "kpi": "str",
+    "actual": "float64",
+    "target": "float64",
+    "attainment": "float64",
+    "gap": "float64",
+    "projected": "float64",
+    "projected_attainment": "float64",
+    "status": "str",
+}
+
+#: KPIs where less is better: attainment is target / actual for these.
+LOWER_IS_BETTER = frozenset(
+    {"refund_amount", "refund_rate", "bounce_rate", "cpa", "cpc", "cost_amount"}
+)
+
+
+def assessment_table(
+    actuals: Mapping[str, float] | pd.DataFrame,
+    targets: Mapping[str, float | None],
+    *,
+    kpis: Sequence[str] | None = None,
+    projected: Mapping[str, float] | None = None,
+    on_track: float = 1.0,
+    at_risk: float = 0.9,
+) -> pd.DataFrame:
+    """Compare each KPI with its target: the monthly assessment table (月度考核表).
+
+    Parameters
+    ----------
+    actuals : mapping or one-row DataFrame
+        Actual values by KPI name (e.g. a row of ``sales_summary``).
+    targets : mapping
+        Target by KPI name; ``None`` or absent means "not set".
+    kpis : sequence of str, optional
+        KPIs to list, in order; default the KPIs that have a target.
+    projected : mapping, optional
+        Projected end-of-period values (for a month in progress).
+    on_track, at_risk : float, default 1.0 and 0.9
+        Attainment at or above ``on_track`` is ``met``; at or above ``at_risk`` is
+        ``at_risk``; below is ``missed``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per KPI:
+
+        - ``kpi`` (str): KPI name (column names of DESIGN §5).
+        - ``actual`` (float64): the value achieved.
+        - ``target`` (float64): the target, NaN when not set.
+        - ``attainment`` (float64): actual / target (target / actual for KPIs where
+          less is better, such as ``refund_amount``); NaN without a target.
+        - ``gap`` (float64): actual − target.
+        - ``projected`` (float64): projected value, NaN when not given.
+        - ``projected_attainment`` (float64): projected / target.
+        - ``status`` (str): ``met``, ``at_risk``, ``missed`` or ``not_set``; judged on
+          the projection when there is one.
+
+    Notes
+    -----
+    中文名: 月度考核表（目标达成率）
+
+    达成率 (attainment) = actual / target for KPIs where more is better, and
+    target / actual where less is better (refunds, bounce rate, CPA), so that 1.0 always
+    means "on target" and more is always better. A KPI without a target stays in the
+    table with status ``not_set`` (the report shows "target not set").
+
+    Examples
+    --------
+    >>> from ecanalysis.metrics.targets import assessment_table
+    >>> table = assessment_table({"paid_amount": 95.0, "orders": 12}, {"paid_amount": 100, "orders": None},
+    ...                          kpis=["paid_amount", "orders"])
+    >>> table[["kpi", "actual", "target", "attainment", "status"]]
+               kpi  actual  target  attainment   status
+    0  paid_amount    95.0   100.0        0.95  at_risk
+    1       orders    12.0     NaN         NaN  not_set
+    """
+    if isinstance(actuals, pd.DataFrame):
+        actuals = actuals.iloc[0].to_dict() if len(actuals) else {}
+    projected = projected or {}
+    names = list(kpis) if kpis is not None else [k for k, v in targets.items() if v is not None]
+    rows = []
+    for name in names:
+        actual = _number(actuals.get(name))
+        target = _number(targets.get(name))
+        proj = _number(projected.get(name))
+        attainment = _attainment(name, actual, target)
+        proj_attainment = _attainment(name, proj, target)
+        judged = proj_attainment if not np.isnan(proj_attainment) else attainment
+        if np.isnan(target):
+            status = "not_set"
+        elif np.isnan(judged):
+            status = "missed" if np.isnan(actual) else "met"
+        elif judged >= on_track:
+            status = "met"
+        elif judged >= at_risk:
+            status = "at_risk"
+        else:
+            status = "missed"
+        rows.append(
+            {
+                "kpi": name,
+                "actual": actual,
+                "target": target,
+                "attainment": attainment,
+                "gap": actual - target,
+                "projected": proj,
+                "projected_attainment": proj_attainment,
+                "status": status,
+            }
+        )
+    return conform(pd.DataFrame(rows, columns=list(ASSESSMENT_COLUMNS)), ASSESSMENT_COLUMNS)
+
+
+def _number(value) -> float:
+    if value is None:
+        return np.nan
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return np.nan
+    return number
+
+
+def _attainment(name: str, actual: float, target: float) -> float:
+    if np.isnan(actual) or np.isnan(target):
+        return np.nan
+    if name in LOWER_IS_BETTER:
+        return target / actual if actual != 0 else np.nan
+    return actual / target if target != 0 else np.nan
