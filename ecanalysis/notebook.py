@@ -184,15 +184,23 @@ class Report:
         """True when the dataset has ``table``."""
         return self.dataset.has(table)
 
-    def load(self, table: str, *, history: bool = True, columns: list[str] | None = None):
+    def load(
+        self,
+        table: str,
+        *,
+        history: bool = True,
+        columns: list[str] | None = None,
+        until_data_end: bool = False,
+    ):
         """The store's rows of ``table``, validated; None when an optional table is absent.
 
         ``history=True`` (default) reads from the start of the data to the end of the
-        period, as new-buyer, comparison and cohort figures need; ``False`` only the period.
+        period, as new-buyer, comparison and cohort figures need; ``False`` only the period;
+        ``until_data_end=True`` everything (a campaign review follows its buyers afterwards).
         Rows that break the data contract stop the report (``on_bad_rows="fail"``) or are
         set aside in ``quarantine/<table>.csv`` and counted (``"quarantine"``).
         """
-        key = ("table", table, history, tuple(columns) if columns else None)
+        key = ("table", table, history, until_data_end, tuple(columns) if columns else None)
         if key in self._cache:
             return self._cache[key]
         if not self.dataset.has(table):
@@ -203,6 +211,8 @@ class Report:
         store = None if self.store_id == "all" else self.store_id
         if table in ("stores", "fx_rates"):
             frame = self.dataset.table(table, columns=columns)
+        elif until_data_end:
+            frame = self.dataset.table(table, store_id=store, columns=columns)
         elif history:
             frame = self.dataset.table(table, store_id=store, until=self.period, columns=columns)
         else:
@@ -280,7 +290,7 @@ class Report:
         if not self.complete:
             self.alert(
                 "warning",
-                self._say(
+                self.say(
                     f"数据未完整覆盖 {self.period.label}（数据范围 {self.coverage['first']} 至 "
                     f"{self.coverage['last']}），本期数字不完整，勿与完整周期直接比较。",
                     f"The data do not cover all of {self.period.label} (data from "
@@ -308,13 +318,17 @@ class Report:
         change_pct = None if change is None or not previous else change / abs(previous)
         self.comparisons[name] = {"previous": previous, "change": change, "change_pct": change_pct}
 
-    def record_comparisons(self, current, previous, names) -> None:
-        """Record comparisons of ``names`` between two one-row frames (current vs previous)."""
+    def record_comparisons(self, current, previous, names, *, suffix: str = "") -> None:
+        """Record comparisons of ``names`` between two one-row frames (current vs previous).
+
+        ``suffix`` tells comparisons apart: ``""`` for the previous period (环比),
+        ``"_yoy"`` for the same period last year (同比).
+        """
         cur = current.iloc[0] if len(current) else {}
         prev = previous.iloc[0] if len(previous) else {}
         for name in names:
             self.compare(
-                name,
+                f"{name}{suffix}",
                 cur.get(name) if len(current) else None,
                 prev.get(name) if len(previous) else None,
             )
@@ -337,7 +351,7 @@ class Report:
             if change is not None and change < limit:
                 self.alert(
                     "warning",
-                    self._say(
+                    self.say(
                         f"{self.t(name)} {zh}下降 {abs(change):.0%}（预警线 {abs(limit):.0%}）",
                         f"{self.t(name)} fell {abs(change):.0%} {en} (alert at {abs(limit):.0%})",
                     ),
@@ -351,7 +365,7 @@ class Report:
             direction_en = "above" if row["value"] > row["expected"] else "below"
             self.alert(
                 "warning",
-                self._say(
+                self.say(
                     f"{row['date']:%Y-%m-%d} {self.t(metric)} {direction}预期（实际 {row['value']:,.0f}，预期 "
                     f"{row['expected']:,.0f}）",
                     f"{row['date']:%Y-%m-%d} {self.t(metric)} is {direction_en} expectation (actual "
@@ -359,7 +373,177 @@ class Report:
                 ),
             )
 
-    def _say(self, zh: str, en: str) -> str:
+    def flag_count(self, count: int, level: str, zh: str, en: str) -> None:
+        """Alert "<count> <what>" when ``count`` is positive (e.g. stock-outs)."""
+        if count > 0:
+            self.alert(level, self.say(f"{count} {zh}", f"{count} {en}"))
+
+    def flag_channels(self, performance) -> None:
+        """Alert for channels that ``flag_channels`` says to cut."""
+        if "action" not in performance.columns:
+            return
+        for _, row in performance[performance["action"] == "cut"].iterrows():
+            self.alert(
+                "warning",
+                self.say(
+                    f"渠道 {row['channel']} 花费高、回报低，建议削减（{row['reason']}）",
+                    f"Channel {row['channel']} costs money and brings little: cut ({row['reason']})",
+                ),
+            )
+
+    def record_dsr(self, dsr) -> None:
+        """Record DSR scores as ``dsr_<dimension>`` KPIs and alert below the threshold."""
+        for _, row in dsr.iterrows():
+            self.kpi(f"dsr_{row['dimension']}", row["score"])
+            if bool(row.get("below_threshold")):
+                self.alert(
+                    "critical",
+                    self.say(
+                        f"店铺动态评分「{self.t('dsr_' + str(row['dimension']))}」{row['score']:.2f}，"
+                        f"低于预警线 {self.thresholds['rating_alert']}",
+                        f"DSR {row['dimension']} is {row['score']:.2f}, below the alert line "
+                        f"{self.thresholds['rating_alert']}",
+                    ),
+                )
+
+    def targets(self) -> dict[str, float | None]:
+        """This month's target of each KPI from the params (``None`` where not set)."""
+        from ecanalysis.params import monthly_target
+
+        month = f"{self.period.first_day:%Y-%m}"
+        names = list((self.settings.get("targets") or {}).keys())
+        return {name: monthly_target(self.settings, month, name) for name in names}
+
+    def target_kpis(self, kpis) -> list[str]:
+        """KPIs for the assessment table: those with targets first, then the headline ones."""
+        with_targets = [k for k, v in self.targets().items() if v is not None]
+        headline = [
+            "paid_amount",
+            "orders",
+            "buyers",
+            "new_buyers",
+            "aov",
+            "revenue_per_buyer",
+            "gross_margin",
+            "refund_amount",
+        ]
+        return with_targets + [k for k in headline if k in kpis and k not in with_targets]
+
+    def record_assessment(self, assessment) -> None:
+        """Record attainment KPIs and alert for missed or at-risk targets."""
+        for _, row in assessment.iterrows():
+            if row["status"] == "not_set":
+                continue
+            self.kpi(f"{row['kpi']}_attainment", row["attainment"])
+            if row["status"] in ("missed", "at_risk"):
+                level = "critical" if row["status"] == "missed" else "warning"
+                basis = (
+                    row["projected_attainment"]
+                    if row["projected_attainment"] == row["projected_attainment"]
+                    else row["attainment"]
+                )
+                self.alert(
+                    level,
+                    self.say(
+                        f"{self.t(row['kpi'])} 目标达成率 {basis:.0%}（目标 {row['target']:,.0f}）",
+                        f"{self.t(row['kpi'])} at {basis:.0%} of target ({row['target']:,.0f})",
+                    ),
+                )
+
+    def with_targets(self, monthly, kpi: str):
+        """``period_start, actual, target`` of ``kpi`` for a monthly frame (for trend plots)."""
+        from ecanalysis.params import monthly_target
+
+        targets = [
+            monthly_target(self.settings, f"{month:%Y-%m}", kpi)
+            for month in monthly["period_start"]
+        ]
+        return monthly[["period_start"]].assign(actual=monthly[kpi].to_numpy(), target=targets)
+
+    def next_period(self):
+        """The period of the same kind right after this one."""
+        from ecanalysis.periods import parse_period
+
+        following = self.period.last_day + dt.timedelta(days=1)
+        if self.period.kind == "month":
+            return parse_period(f"{following:%Y-%m}", self.tz)
+        if self.period.kind == "day":
+            return parse_period(following.isoformat(), self.tz)
+        last = following + dt.timedelta(days=self.period.days - 1)
+        return parse_period(f"{following.isoformat()}..{last.isoformat()}", self.tz)
+
+    def record_repeat(self, repeat) -> None:
+        """Record ``repeat_rate_<N>d`` KPIs from ``new_buyer_repeat``."""
+        for _, row in repeat.iterrows():
+            self.kpi(f"repeat_rate_{int(row['window_days'])}d", row["repeat_rate"])
+
+    def flag_campaign(self, summary, lift) -> None:
+        """Alert when a campaign lost money (ROAS < 1) or its lift interval includes zero."""
+        if len(summary) and summary["roas"].iloc[0] < 1:
+            self.alert(
+                "warning",
+                self.say(
+                    f"活动 ROAS {summary['roas'].iloc[0]:.2f} 低于 1：投入大于产出",
+                    f"Campaign ROAS {summary['roas'].iloc[0]:.2f} is below 1: it cost more than it brought",
+                ),
+            )
+        if len(lift) and lift["lift_low"].iloc[0] <= 0:
+            self.alert(
+                "warning",
+                self.say(
+                    "活动增量的区间包含 0：无法确认活动带来了增量销售",
+                    "The lift interval includes zero: no clear incremental sales",
+                ),
+            )
+
+    def record_channel_totals(self, performance) -> None:
+        """Record spend, ROAS and CPA over all channels (ratios of sums)."""
+        from ecanalysis.metrics._common import ratio
+
+        spend = performance["spend"].sum(min_count=1)
+        paid_spend = performance.loc[performance["spend"] > 0]
+        self.kpi("spend", spend)
+        self.kpi("roas", ratio(paid_spend["paid_amount"].sum(), spend) if spend == spend else None)
+        self.kpi("cpa", ratio(spend, paid_spend["orders"].sum()) if spend == spend else None)
+
+    def record_portfolio(self, comparison) -> None:
+        """Record portfolio KPIs: stores, orders and each currency's paid amount."""
+        self.kpi("stores", len(comparison))
+        self.kpi("orders", comparison["orders"].sum())
+        for currency, group in comparison.groupby("currency", sort=True):
+            self.kpi(f"paid_amount_{currency}", group["paid_amount"].sum())
+            self.kpi(f"net_sales_{currency}", group["net_sales"].sum())
+
+    def record_totals(self, totals) -> None:
+        """Record the reporting-currency totals (when there is one)."""
+        if len(totals) == 1:
+            row = totals.iloc[0]
+            self.kpi("paid_amount", row["paid_amount"])
+            self.kpi("net_sales", row["net_sales"])
+            self.kpi("gross_profit", row["gross_profit"])
+            self.parameters["reporting_currency"] = row["currency"]
+
+    def flag_outliers(self, comparison) -> None:
+        """Alert for stores whose change stands out from the portfolio."""
+        for _, row in comparison[comparison["outlier"]].iterrows():
+            self.alert(
+                "warning",
+                self.say(
+                    f"店铺 {row['name']}（{row['store_id']}）变化异常：{row['paid_amount_change_pct']:+.0%}",
+                    f"Store {row['name']} ({row['store_id']}) stands out: {row['paid_amount_change_pct']:+.0%}",
+                ),
+            )
+        for _, row in comparison[comparison["orders"] == 0].iterrows():
+            self.alert(
+                "warning",
+                self.say(
+                    f"店铺 {row['store_id']} 本期无订单",
+                    f"Store {row['store_id']} has no orders in the period",
+                ),
+            )
+
+    def say(self, zh: str, en: str) -> str:
+        """The text in the report language."""
         return zh if self.lang == "zh" else en
 
     def alert(self, level: str, message: str) -> None:

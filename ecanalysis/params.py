@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -152,9 +153,13 @@ def coerce_parameter(name: str, value: Any, type_name: str) -> Any:
     """Convert ``value`` (often a command-line string) to the annotated ``type_name``.
 
     ``type_name`` is papermill's inferred type text, such as ``str``, ``int``,
-    ``float``, ``bool`` or ``str | None``.
+    ``float``, ``bool``, ``Optional[str]`` or ``str | None``.
     """
-    options = [part.strip() for part in (type_name or "str").split("|")]
+    text = (type_name or "str").strip()
+    optional_match = re.fullmatch(r"Optional\[(\w+)\]", text)
+    if optional_match:
+        text = f"{optional_match.group(1)} | None"
+    options = [part.strip() for part in text.split("|")]
     optional = "None" in options
     base = next((o for o in options if o != "None"), "str")
     if value is None or (

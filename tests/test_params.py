@@ -74,6 +74,8 @@ def test_schedule_needs_reports(tmp_path):
         ("2.5", "float", 2.5),
         ("yes", "bool", True),
         ("none", "str | None", None),
+        ("null", "Optional[str]", None),
+        ("x", "Optional[str]", "x"),
         ("00123", "str", "00123"),
         (4, "float", 4.0),
     ],
