@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_batch  # noqa: E402
-import bench_facts  # noqa: E402
-import bench_memory  # noqa: E402
-import bench_sample  # noqa: E402
-from _util import OUT, ROOT, machine  # noqa: E402
+import bench_batch
+import bench_facts
+import bench_memory
+import bench_sample
+from _util import OUT, ROOT, machine
 
 BENCHMARKS = {
     "sample": bench_sample.run,
