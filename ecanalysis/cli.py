@@ -53,8 +53,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if args.list:
         print(importers.describe_platforms())
         return 0
-    if not args.platform or not args.files or not args.store_id or not args.timezone or not args.out:
-        raise _usage("import needs PLATFORM FILE… --store-id ID --timezone TZ --out DIR (or --list)")
+    if (
+        not args.platform
+        or not args.files
+        or not args.store_id
+        or not args.timezone
+        or not args.out
+    ):
+        raise _usage(
+            "import needs PLATFORM FILE… --store-id ID --timezone TZ --out DIR (or --list)"
+        )
     result = importers.import_files(
         args.platform,
         args.files,
@@ -157,6 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="fail",
         help="refuse bad rows (default) or set them aside in quarantine/ and go on",
     )
+    common.add_argument(
+        "--engine",
+        choices=["kernel", "inprocess"],
+        default=None,
+        help="kernel: a Jupyter kernel per report (default for run and dask); "
+        "inprocess: in the worker's interpreter, no kernel start-up (default for batch)",
+    )
 
     p = sub.add_parser("run", parents=[common], help="run one report")
     p.set_defaults(handler=_cmd_run)
@@ -181,7 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stores", default=None, help="all, or comma-separated store ids")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--period", default=None, help="one period for every report")
-    group.add_argument("--schedule", default=None, help="schedule YAML (default params/schedule.yaml)")
+    group.add_argument(
+        "--schedule", default=None, help="schedule YAML (default params/schedule.yaml)"
+    )
     p.add_argument("--executor", choices=["process", "dask"], default="process")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default 2)")
     p.add_argument("--scheduler", default=None, help="dask scheduler address (tcp://host:8786)")

@@ -61,6 +61,12 @@ class RunSpec:
     on_bad_rows: str = "fail"
     force: bool = False
     timeout: float | None = None
+    engine: str = "kernel"
+
+
+#: How a notebook is executed: ``kernel`` (papermill's Jupyter kernel, isolated) or
+#: ``inprocess`` (in the worker's own interpreter: no kernel start-up, shared imports).
+ENGINES = ("kernel", "inprocess")
 
 
 @dataclass
@@ -265,7 +271,7 @@ def run_notebook(spec: RunSpec) -> RunResult:
             "on_bad_rows": spec.on_bad_rows,
         }
         parameters = {k: v for k, v in parameters.items() if k in declared}
-        error = _execute(nb_path, temp / "report.ipynb", parameters, spec.timeout)
+        error = _execute(nb_path, temp / "report.ipynb", parameters, spec.timeout, spec.engine)
         metrics_file = temp / "metrics.json"
         if error is None and not metrics_file.is_file():
             error = "The notebook finished without writing metrics.json (it must end with report.finish())."
@@ -294,11 +300,18 @@ def run_notebook(spec: RunSpec) -> RunResult:
 
 
 def _execute(
-    nb_path: Path, output: Path, parameters: dict[str, Any], timeout: float | None
+    nb_path: Path, output: Path, parameters: dict[str, Any], timeout: float | None, engine: str
 ) -> str | None:
     """Run the notebook with papermill; return None on success, else the error text."""
     import papermill
 
+    if engine not in ENGINES:
+        raise ParameterError(f"engine {engine!r} is not one of {ENGINES}")
+    engine_name = None
+    if engine == "inprocess":
+        from ecanalysis.engine import register
+
+        engine_name = register()
     try:
         papermill.execute_notebook(
             str(nb_path),
@@ -310,6 +323,7 @@ def _execute(
             start_timeout=120,
             execution_timeout=timeout or DEFAULT_CELL_TIMEOUT,
             cwd=None,
+            engine_name=engine_name,
         )
     except Exception as exc:  # any failure of the report is recorded, not raised
         return _error_text(exc)
@@ -321,14 +335,7 @@ def _run_safely(spec: RunSpec) -> RunResult:
     try:
         return run_notebook(spec)
     except Exception as exc:
-        return RunResult(
-            spec.notebook,
-            spec.store_id,
-            spec.period or "",
-            "failed",
-            None,
-            f"{type(exc).__name__}: {exc}",
-        )
+        return _failed_result(spec, exc)
 
 
 # ---------------------------------------------------------------------------
@@ -353,42 +360,84 @@ def run_batch(
     """Run many reports concurrently; return one result per spec, in the order given.
 
     ``executor`` is any ``concurrent.futures.Executor`` (the caller keeps ownership);
-    by default a local process pool of ``workers``. A report that fails, or a worker
-    that dies, gives a ``failed`` result and the others go on.
+    by default a local process pool of ``workers``. A report that fails gives a
+    ``failed`` result and the others go on. When a worker process dies (a report that
+    crashes the interpreter), the reports it took down with it are retried once, each
+    in a fresh process of its own, so that only the culprit fails.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     from tqdm.auto import tqdm
 
     own = executor is None
-    if own:
-        executor = default_executor(workers)
     results: list[RunResult | None] = [None] * len(specs)
+    orphans: list[int] = []
+    bar = tqdm(total=len(specs), desc="reports", unit="report", disable=not progress)
+
+    def settle(i: int, result: RunResult) -> None:
+        results[i] = result
+        bar.update(1)
+        if result.status == "failed":
+            bar.write(
+                f"failed: {result.notebook} {result.store_id} {result.period}: {result.error}"
+            )
+
+    pool = default_executor(workers) if own else executor
     try:
-        futures = {executor.submit(_run_safely, spec): i for i, spec in enumerate(specs)}
-        bar = tqdm(total=len(specs), desc="reports", unit="report", disable=not progress)
+        futures = {pool.submit(_run_safely, spec): i for i, spec in enumerate(specs)}
         for future in as_completed(futures):
             i = futures[future]
-            spec = specs[i]
             try:
-                results[i] = future.result()
-            except Exception as exc:  # a dead worker fails its report only
-                results[i] = RunResult(
-                    spec.notebook,
-                    spec.store_id,
-                    spec.period or "",
-                    "failed",
-                    None,
-                    f"{type(exc).__name__}: {exc}",
-                )
-            bar.update(1)
-            if results[i].status == "failed":
-                bar.write(
-                    f"failed: {spec.notebook} {spec.store_id} {results[i].period}: {results[i].error}"
-                )
-        bar.close()
+                settle(i, future.result())
+            except BrokenProcessPool:
+                orphans.append(i)
+            except Exception as exc:  # a lost worker fails its report only
+                settle(i, _failed_result(specs[i], exc))
     finally:
         if own:
-            executor.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)
+    for i in sorted(orphans):
+        with default_executor(1) as solo:
+            try:
+                settle(i, solo.submit(_run_safely, specs[i]).result())
+            except Exception as exc:
+                settle(i, _failed_result(specs[i], exc, died=True))
+    bar.close()
     return [r for r in results if r is not None]
+
+
+def _failed_result(spec: RunSpec, exc: BaseException, *, died: bool = False) -> RunResult:
+    reason = (
+        "the worker process died while running this report (a crash of the interpreter)"
+        if died
+        else f"{type(exc).__name__}: {exc}"
+    )
+    result = RunResult(spec.notebook, spec.store_id, spec.period or "", "failed", None, reason)
+    if died:
+        record_failure(spec, result)
+    return result
+
+
+def record_failure(spec: RunSpec, result: RunResult) -> None:
+    """Publish a failed record (``error.txt``, ``metrics.json``) for a report that never
+    reached its own: the process running it died."""
+    from ecanalysis.notebook import _now
+
+    try:
+        data_dir = resolve_data_dir(spec.data).resolve()
+        params_dir = resolve_params_dir(spec.params).resolve()
+        label = resolve_label(spec, data_dir, params_dir)
+        final = record_dir(spec.out, spec.notebook, spec.store_id, label)
+    except EcanalysisError:
+        return  # nothing safe to file it under; the batch summary still lists it
+    temp = temp_dir_beside(final)
+    (temp / "error.txt").write_text(result.error + "\n", encoding="utf-8")
+    record = _failed_record(spec, label, result.error, "", _now())
+    (temp / "metrics.json").write_text(
+        json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    publish_dir(temp, final)
+    result.period, result.record_dir = label, str(final)
 
 
 def plan_batch(
@@ -403,6 +452,7 @@ def plan_batch(
     on_bad_rows: str = "fail",
     force: bool = False,
     timeout: float | None = None,
+    engine: str = "inprocess",
 ) -> list[RunSpec]:
     """The reports a batch runs: from ``--period`` (every notebook) or a schedule file.
 
@@ -460,6 +510,7 @@ def plan_batch(
                     on_bad_rows=on_bad_rows,
                     force=force,
                     timeout=timeout,
+                    engine=engine,
                 )
             )
     return specs
@@ -563,6 +614,7 @@ def run_command(args) -> int:
         on_bad_rows=args.on_bad_rows,
         force=args.force,
         timeout=args.timeout,
+        engine=args.engine or "kernel",
     )
     result = run_notebook(spec)
     print(f"{result.status}: {result.record_dir}")
@@ -586,6 +638,7 @@ def batch_command(args) -> int:
         on_bad_rows=args.on_bad_rows,
         force=args.force,
         timeout=args.timeout,
+        engine=args.engine or ("kernel" if args.executor == "dask" else "inprocess"),
     )
     if not specs:
         raise ParameterError("nothing to run: the notebooks and stores chosen select no report")

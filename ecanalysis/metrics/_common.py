@@ -15,8 +15,18 @@ from ecanalysis.errors import EcanalysisError, require_columns
 
 #: Frequencies every metric accepts, as pandas offset aliases (``W`` = weeks Monday to Sunday).
 FREQS = ("D", "W", "MS", "QS", "YS")
-_FREQ_ALIASES = {"W-SUN": "W", "W-MON": "W", "M": "MS", "ME": "MS", "Q": "QS", "QE": "QS",
-                 "Y": "YS", "YE": "YS", "A": "YS", "AS": "YS"}
+_FREQ_ALIASES = {
+    "W-SUN": "W",
+    "W-MON": "W",
+    "M": "MS",
+    "ME": "MS",
+    "Q": "QS",
+    "QE": "QS",
+    "Y": "YS",
+    "YE": "YS",
+    "A": "YS",
+    "AS": "YS",
+}
 
 #: Canonical output dtype of period columns (``period_start``, ``cohort``, ``date``).
 PERIOD_DTYPE = "datetime64[ns]"
