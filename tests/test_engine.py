@@ -1,0 +1,85 @@
+"""The in-process papermill engine: outputs like a kernel's, errors, timeouts, fresh namespaces."""
+
+from __future__ import annotations
+
+import nbformat
+import papermill
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from ecanalysis.engine import register
+
+
+def make_notebook(path, *cells):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("x: int = 1  # a number")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, *[nbformat.v4.new_code_cell(source) for source in cells]]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def execute(source, target, parameters=None, **kwargs):
+    # parameters are always given, so that papermill's injected cell is cell 1
+    return papermill.execute_notebook(
+        str(source),
+        str(target),
+        parameters=parameters or {"x": 1},
+        engine_name=register(),
+        progress_bar=False,
+        kernel_name="python3",
+        **kwargs,
+    )
+
+
+def output_types(cell):
+    return [o["output_type"] for o in cell["outputs"]]
+
+
+def test_outputs_like_a_kernel(tmp_path):
+    source = make_notebook(
+        tmp_path / "nb.ipynb",
+        "print('hello', x)",
+        "from IPython.display import HTML, display\ndisplay(HTML('<b>x</b>'))\nx * 2",
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2]);",
+    )
+    nb = execute(source, tmp_path / "out.ipynb", parameters={"x": 5})
+    stream, html, figure = nb.cells[2], nb.cells[3], nb.cells[4]  # cell 1 is injected
+    assert stream["outputs"][0]["text"] == "hello 5\n"
+    assert output_types(html) == ["display_data", "execute_result"]
+    assert html["outputs"][0]["data"]["text/html"] == "<b>x</b>"
+    assert html["outputs"][1]["data"]["text/plain"] == "10"
+    assert output_types(figure) == ["display_data"]
+    assert "image/png" in figure["outputs"][0]["data"]
+    assert [c["execution_count"] for c in nb.cells] == [1, 2, 3, 4, 5]
+
+
+def test_error_stops_and_is_recorded(tmp_path):
+    source = make_notebook(tmp_path / "nb.ipynb", "y = 1", "raise ValueError('bad input')", "z = 3")
+    with pytest.raises(PapermillExecutionError) as info:
+        execute(source, tmp_path / "out.ipynb")
+    assert info.value.ename == "ValueError"
+    assert info.value.evalue == "bad input"
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert output_types(nb.cells[3]) == ["error"]
+    assert nb.cells[4]["execution_count"] is None  # never ran
+
+
+def test_timeout(tmp_path):
+    source = make_notebook(tmp_path / "nb.ipynb", "import time\ntime.sleep(5)")
+    with pytest.raises(PapermillExecutionError) as info:
+        execute(source, tmp_path / "out.ipynb", execution_timeout=0.5)
+    assert info.value.ename == "CellTimeoutError"
+
+
+def test_each_notebook_gets_a_fresh_namespace(tmp_path):
+    first = make_notebook(tmp_path / "a.ipynb", "leftover = 42")
+    second = make_notebook(tmp_path / "b.ipynb", "print('leftover' in globals())")
+    execute(first, tmp_path / "a-out.ipynb")
+    nb = execute(second, tmp_path / "b-out.ipynb")
+    assert nb.cells[2]["outputs"][0]["text"] == "False\n"
