@@ -66,8 +66,10 @@ def test_error_stops_and_is_recorded(tmp_path):
     assert info.value.ename == "ValueError"
     assert info.value.evalue == "bad input"
     nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
-    assert output_types(nb.cells[3]) == ["error"]
-    assert nb.cells[4]["execution_count"] is None  # never ran
+    cells = {cell["source"]: cell for cell in nb.cells}
+    assert output_types(cells["raise ValueError('bad input')"]) == ["error"]
+    assert cells["z = 3"]["execution_count"] is None  # never ran
+    assert "papermill-error-cell-tag" in nb.cells[0]["metadata"].get("tags", [])
 
 
 def test_timeout(tmp_path):
