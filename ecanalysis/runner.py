@@ -601,6 +601,11 @@ def run_command(args) -> int:
             "--store-id is required (see the stores table; `all` only for portfolio_overview)"
         )
     check_identifier(store_id, "store_id")
+    if store_id == "all" and args.notebook not in PORTFOLIO_NOTEBOOKS:
+        raise ParameterError(
+            f"store id 'all' is reserved for the portfolio notebooks ({', '.join(PORTFOLIO_NOTEBOOKS)}); "
+            f"{args.notebook} reports on one store: pass --store-id ID"
+        )
     data_dir = resolve_data_dir(args.data)
     _preflight(data_dir, store_id, args.on_bad_rows)
     spec = RunSpec(

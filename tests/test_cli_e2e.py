@@ -1,0 +1,248 @@
+"""End to end: the command line on the shared sample, as a user runs it.
+
+One module-scoped batch runs every notebook for one store (and the portfolio); the tests
+read its records. The command line is called in-process (``cli.main``), with one
+subprocess smoke test.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ecanalysis.cli import main
+from ecanalysis.runner import NOTEBOOKS
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+
+REQUIRED_KPIS = ["orders", "paid_amount", "buyers", "new_buyers", "aov", "revenue_per_buyer"]
+STORE_NOTEBOOKS = [n for n in NOTEBOOKS if n not in ("campaign_review", "portfolio_overview")]
+RECORD_KEYS = {
+    "notebook",
+    "store_id",
+    "period",
+    "parameters",
+    "kpis",
+    "comparisons",
+    "alerts",
+    "data",
+    "coverage",
+    "quarantined",
+    "started_at",
+    "finished_at",
+    "status",
+    "versions",
+}
+
+
+@pytest.fixture(scope="module")
+def batch(sample_dir, tmp_path_factory):
+    """Every notebook for shop01 and the portfolio, run once through `ecanalysis batch`."""
+    out = tmp_path_factory.mktemp("runs")
+    code = main(
+        [
+            "batch",
+            "--data",
+            str(sample_dir),
+            "--out",
+            str(out),
+            "--stores",
+            "shop01",
+            "--workers",
+            "2",
+        ]
+    )
+    return code, out
+
+
+def records(out: Path) -> dict[tuple[str, str], dict]:
+    found = {}
+    for path in out.glob("*/*/*/metrics.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        found[(record["notebook"], record["store_id"])] = record | {"_dir": str(path.parent)}
+    return found
+
+
+def test_batch_runs_every_notebook(batch):
+    code, out = batch
+    found = records(out)
+    failed = {
+        k: (Path(v["_dir"]) / "error.txt").read_text()[:2000]
+        for k, v in found.items()
+        if v["status"] != "ok"
+    }
+    assert not failed, failed
+    assert code == 0
+    assert {k[0] for k in found} == set(NOTEBOOKS)
+    assert ("portfolio_overview", "all") in found
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_record_layout(batch, notebook):
+    _, out = batch
+    record = next(r for (n, _), r in records(out).items() if n == notebook)
+    folder = Path(record["_dir"])
+    assert set(record) >= RECORD_KEYS
+    assert record["kpis"], "kpis is never empty"
+    assert folder.name == record["period"]["label"]
+    for name in ("report.ipynb", "report.html", "metrics.json"):
+        assert (folder / name).is_file()
+    assert list((folder / "tables").glob("*.csv")), "key tables as CSV"
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "jp-InputArea" not in html and "jp-InputPrompt" not in html, "no code cells"
+    assert "<img" in html and "data:image/png;base64" in html, "charts embedded"
+    assert not list(folder.parent.glob(".tmp-*")), "no temp directories left behind"
+    if notebook in STORE_NOTEBOOKS:
+        for kpi in REQUIRED_KPIS:
+            assert kpi in record["kpis"], f"{notebook} lacks KPI {kpi}"
+
+
+def test_index_lists_every_run(batch):
+    _, out = batch
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for notebook in NOTEBOOKS:
+        assert notebook in index
+
+
+def test_rerun_skips_then_force_reruns_with_same_numbers(batch, sample_dir, capsys):
+    _, out = batch
+    before = records(out)[("daily_report", "shop01")]
+    argv = [
+        "run",
+        "daily_report",
+        "--store-id",
+        "shop01",
+        "--period",
+        before["period"]["label"],
+        "--data",
+        str(sample_dir),
+        "--out",
+        str(out),
+    ]
+    assert main(argv) == 0
+    assert "1 skipped" in capsys.readouterr().out
+    assert main([*argv, "--force"]) == 0
+    after = records(out)[("daily_report", "shop01")]
+    assert after["kpis"] == before["kpis"]
+    assert after["comparisons"] == before["comparisons"]
+
+
+def test_absent_store_fails_with_error_txt(sample_dir, tmp_path):
+    code = main(
+        [
+            "batch",
+            "--notebooks",
+            "daily_report",
+            "--stores",
+            "shop01,nosuch",
+            "--period",
+            "latest-day",
+            "--data",
+            str(sample_dir),
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 1
+    errors = list(tmp_path.glob("daily_report/nosuch/*/error.txt"))
+    assert len(errors) == 1
+    assert "nosuch" in errors[0].read_text(encoding="utf-8")
+    assert list(tmp_path.glob("daily_report/shop01/*/report.html"))
+    assert "failed" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("store_id", ["../../x", "/abs", "a/b", "x\x00y", "s" * 200, "all"])
+def test_hostile_store_ids_are_refused_before_anything_is_written(
+    sample_dir, tmp_path, store_id, capsys
+):
+    out = tmp_path / "runs"
+    code = main(
+        [
+            "run",
+            "daily_report",
+            "--store-id",
+            store_id,
+            "--period",
+            "latest-day",
+            "--data",
+            str(sample_dir),
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 2
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert all(out in p.parents for p in written)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("period", ["../x", "2025-13", "2025-W54", "soon", "2025-11-31"])
+def test_bad_periods_exit_2(sample_dir, tmp_path, period, capsys):
+    code = main(
+        [
+            "run",
+            "daily_report",
+            "--store-id",
+            "shop01",
+            "--period",
+            period,
+            "--data",
+            str(sample_dir),
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "period" in err.lower()
+    assert not any(tmp_path.iterdir())
+
+
+def test_unknown_parameter_is_refused(sample_dir, tmp_path, capsys):
+    code = main(
+        [
+            "run",
+            "campaign_review",
+            "--store-id",
+            "shop01",
+            "-p",
+            "campain_id",
+            "latest",
+            "--data",
+            str(sample_dir),
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 2
+    assert "did you mean 'campaign_id'" in capsys.readouterr().err
+
+
+def test_notebooks_command_lists_parameters(capsys):
+    assert main(["notebooks"]) == 0
+    text = capsys.readouterr().out
+    for notebook in NOTEBOOKS:
+        assert notebook in text
+    assert "campaign_id: str" in text
+
+
+def test_python_m_ecanalysis_smoke(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "ecanalysis", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0 and proc.stdout.strip()
+    proc = subprocess.run(
+        [sys.executable, "-m", "ecanalysis", "validate", str(tmp_path / "missing")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
