@@ -102,10 +102,8 @@ def test_no_injected_script_runs_in_chromium(hostile_run, tmp_path):
         check=False,
     ).stdout
     assert "<html" in dom.lower(), "Chromium rendered nothing"
-    assert f"{MARK}=" not in dom.split(">", 2)[0] + dom[: dom.find("<head")], (
-        "an injected script ran"
-    )
-    assert f"<html {MARK}" not in dom and f' {MARK}="' not in dom[:500]
+    html_tag = dom[dom.lower().find("<html") :].split(">", 1)[0]
+    assert MARK not in html_tag, f"an injected script ran: {html_tag}"
     shot = tmp_path / "report.png"
     subprocess.run(
         [*flags, "--window-size=1280,2400", f"--screenshot={shot}", html_file.as_uri()],
