@@ -69,7 +69,7 @@ def period_floor(values: pd.Series, freq: str) -> pd.Series:
     if freq == "D":
         out = days
     elif freq == "W":
-        out = days - pd.to_timedelta(days.dt.weekday, unit="D")
+        out = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     else:
         months = days.to_numpy().astype("datetime64[M]")
         if freq == "QS":
