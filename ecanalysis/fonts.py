@@ -1,0 +1,108 @@
+"""The CJK font of the charts: Noto Sans CJK SC, shipped in the ``mplfonts`` package.
+
+Chinese labels need a font with CJK glyphs; matplotlib's bundled DejaVu Sans has none
+and draws empty boxes (with a "Glyph … missing from font(s)" warning). The font file
+comes from a package registry with ``mplfonts``; nothing is downloaded at run time.
+
+Importing this module changes nothing. :func:`use_cjk_font` registers the font with
+matplotlib's font manager (once per process) and :func:`chart_rc` gives the rcParams
+that select it, for ``matplotlib.rc_context`` (see ``ecanalysis.plots.plot_style``)
+or for a notebook kernel (``ecanalysis.report.setup_notebook``).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from ecanalysis.errors import EcanalysisError
+
+#: The font file inside the ``mplfonts`` package.
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+#: Fallback for glyphs the CJK font lacks (matplotlib ≥ 3.6 falls back per glyph).
+FALLBACK_FAMILY = "DejaVu Sans"
+
+
+def cjk_font_path() -> Path:
+    """Path of Noto Sans CJK SC in the installed ``mplfonts`` package.
+
+    The package is located without importing it.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<site-packages>/mplfonts/fonts/NotoSansCJKsc-Regular.otf``.
+
+    Raises
+    ------
+    EcanalysisError
+        When ``mplfonts`` is not installed or lacks the font file.
+
+    Examples
+    --------
+    >>> cjk_font_path().name
+    'NotoSansCJKsc-Regular.otf'
+    """
+    spec = importlib.util.find_spec("mplfonts")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        path = Path(folder) / "fonts" / FONT_FILE
+        if path.is_file():
+            return path
+    raise EcanalysisError(
+        f"the CJK chart font {FONT_FILE} was not found (looked in the mplfonts package: "
+        f"{folders or 'not installed'}); install it with `pip install mplfonts` "
+        "(a dependency of ecanalysis)"
+    )
+
+
+@functools.cache
+def use_cjk_font() -> str:
+    """Register Noto Sans CJK SC with matplotlib's font manager; return its family name.
+
+    Idempotent: the font is added once per process. rcParams are not changed; pass
+    :func:`chart_rc` to ``matplotlib.rc_context`` to use the font.
+
+    Returns
+    -------
+    str
+        The family name to put in ``font.family``: ``'Noto Sans CJK SC'``.
+
+    Examples
+    --------
+    >>> use_cjk_font()
+    'Noto Sans CJK SC'
+    >>> use_cjk_font() is use_cjk_font()
+    True
+    """
+    from matplotlib import font_manager
+
+    path = str(cjk_font_path())
+    font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
+
+def chart_rc() -> dict[str, Any]:
+    """rcParams that make charts render Chinese: the CJK font first, DejaVu Sans after.
+
+    ``axes.unicode_minus`` is off because CJK fonts draw the ASCII hyphen better than
+    U+2212; ``text.parse_math`` is off so that ``$`` in product titles or channel names
+    is shown as typed rather than parsed as mathtext (which fails on unbalanced ``$``).
+
+    Returns
+    -------
+    dict
+        ``font.family``, ``axes.unicode_minus`` and ``text.parse_math`` settings.
+
+    Examples
+    --------
+    >>> chart_rc()["font.family"]
+    ['Noto Sans CJK SC', 'DejaVu Sans']
+    """
+    return {
+        "font.family": [use_cjk_font(), FALLBACK_FAMILY],
+        "axes.unicode_minus": False,
+        "text.parse_math": False,
+    }

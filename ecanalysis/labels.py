@@ -1,0 +1,503 @@
+"""Bilingual labels (zh-Hans / English) of KPIs and columns, and how to format their values.
+
+Reports, tables, charts and the run index name things the same way through
+:func:`label`; numbers are shown through :func:`format_value` with the kind that
+:func:`kind_of` infers from the column name (money, rate, count, ratio, number).
+Re-exported by :mod:`ecanalysis.report`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+
+#: zh-Hans and English label of every KPI and column name of DESIGN §2/§5 and the metric outputs.
+LABELS: dict[str, tuple[str, str]] = {
+    # sales_summary / period_summary
+    "period_start": ("周期", "Period"),
+    "placed_orders": ("下单订单数", "Placed orders"),
+    "orders": ("支付订单数", "Paid orders"),
+    "valid_orders": ("有效订单数", "Valid orders"),
+    "order_validity_rate": ("订单有效率", "Order validity rate"),
+    "buyers": ("支付买家数", "Buyers"),
+    "new_buyers": ("新买家数", "New buyers"),
+    "returning_buyers": ("老买家数", "Returning buyers"),
+    "units": ("销售件数", "Units sold"),
+    "gmv": ("GMV", "GMV"),
+    "paid_amount": ("支付金额", "Paid amount"),
+    "refund_amount": ("退款金额", "Refunds"),
+    "net_sales": ("净销售额", "Net sales"),
+    "aov": ("笔单价 (AOV)", "AOV"),
+    "revenue_per_buyer": ("客单价", "Revenue per buyer"),
+    "cost_amount": ("成本", "Cost"),
+    "gross_profit": ("毛利", "Gross profit"),
+    "gross_margin": ("毛利率", "Gross margin"),
+    "cost_coverage": ("成本覆盖率", "Cost coverage"),
+    "gross_amount": ("商品原价金额", "Gross amount"),
+    "discount_amount": ("优惠金额", "Discounts"),
+    "shipping_amount": ("运费", "Shipping"),
+    # traffic_summary
+    "visitors": ("访客数", "Visitors (UV)"),
+    "sessions": ("访问次数", "Sessions"),
+    "pageviews": ("浏览量", "Pageviews (PV)"),
+    "new_visitors": ("新访客数", "New visitors"),
+    "returning_visitors": ("老访客数", "Returning visitors"),
+    "new_visitor_share": ("新访客占比", "New visitor share"),
+    "pages_per_visitor": ("人均浏览量", "Pages per visitor"),
+    "avg_time_on_site_s": ("平均停留时长（秒）", "Avg. time on site (s)"),
+    "time_on_site_s": ("停留时长（秒）", "Time on site (s)"),
+    "bounces": ("跳失访客数", "Bounces"),
+    "bounce_rate": ("跳失率", "Bounce rate"),
+    "cart_visitors": ("加购人数", "Add-to-cart visitors"),
+    "product_views": ("商品浏览量", "Product views"),
+    # funnel
+    "order_buyers": ("下单买家数", "Ordering buyers"),
+    "paid_buyers": ("支付买家数", "Paying buyers"),
+    "order_conversion_rate": ("下单转化率", "Order conversion rate"),
+    "payment_conversion_rate": ("支付转化率", "Payment conversion rate"),
+    "order_to_payment_rate": ("下单-支付转化率", "Order-to-payment rate"),
+    "step": ("环节", "Step"),
+    "count": ("人数", "Count"),
+    "rate_from_previous": ("环节转化率", "Rate from previous step"),
+    "rate_from_first": ("累计转化率", "Rate from first step"),
+    # channels and ad spend
+    "channel": ("渠道", "Channel"),
+    "source": ("流量来源", "Traffic source"),
+    "device": ("设备", "Device"),
+    "spend": ("推广花费", "Ad spend"),
+    "impressions": ("展现量", "Impressions"),
+    "clicks": ("点击量", "Clicks"),
+    "cpc": ("点击成本 (CPC)", "CPC"),
+    "conversion_rate": ("转化率", "Conversion rate"),
+    "cpa": ("获客成本 (CPA)", "CPA"),
+    "roas": ("投入产出比 ROAS", "ROAS"),
+    "roi": ("投资回报率 ROI", "ROI"),
+    "spend_share": ("花费占比", "Spend share"),
+    "revenue_share": ("收入占比", "Revenue share"),
+    "action": ("建议", "Action"),
+    "reason": ("原因", "Reason"),
+    # customers
+    "cohort": ("同期群", "Cohort"),
+    "age": ("间隔期数", "Age (periods)"),
+    "cohort_size": ("同期群人数", "Cohort size"),
+    "active_customers": ("活跃客户数", "Active customers"),
+    "retention": ("留存率", "Retention"),
+    "customer_id": ("客户ID", "Customer ID"),
+    "customers": ("客户数", "Customers"),
+    "repeat_customers": ("复购客户数", "Repeat customers"),
+    "repeat_rate": ("复购率", "Repeat rate"),
+    "median_days": ("购买间隔中位数（天）", "Median days between purchases"),
+    "mean_days": ("平均购买间隔（天）", "Mean days between purchases"),
+    "frequency": ("复购次数", "Frequency"),
+    "recency": ("首末购间隔", "Recency"),
+    "T": ("客户年龄", "Customer age (T)"),
+    "monetary_value": ("平均复购金额", "Monetary value"),
+    "segment": ("客户分层", "Segment"),
+    "segment_zh": ("客户分层", "Segment (zh)"),
+    "share": ("占比", "Share"),
+    "clv": ("客户终身价值 (CLV)", "Customer lifetime value"),
+    "p_alive": ("存活概率", "P(alive)"),
+    "expected_purchases": ("预期购买次数", "Expected purchases"),
+    "expected_value": ("预期客单金额", "Expected order value"),
+    "window_days": ("窗口（天）", "Window (days)"),
+    "expected_clv_mean": ("平均预期 CLV", "Mean expected CLV"),
+    "p_alive_mean": ("平均存活概率", "Mean P(alive)"),
+    # products and inventory
+    "sku": ("SKU", "SKU"),
+    "title": ("商品名称", "Product"),
+    "category": ("类目", "Category"),
+    "revenue": ("销售额", "Revenue"),
+    "rank": ("排名", "Rank"),
+    "price": ("售价", "Price"),
+    "unit_price": ("单价", "Unit price"),
+    "unit_cost": ("单位成本", "Unit cost"),
+    "quantity": ("数量", "Quantity"),
+    "stock_on_hand": ("库存", "Stock on hand"),
+    "days_of_cover": ("可售天数", "Days of cover"),
+    "stock_status": ("库存状态", "Stock status"),
+    "listed_at": ("上架时间", "Listed at"),
+    "status": ("状态", "Status"),
+    "stock_out_skus": ("缺货商品数", "Out-of-stock products"),
+    "low_stock_skus": ("库存不足商品数", "Low-stock products"),
+    "no_sales_skus": ("滞销商品数", "Products without sales"),
+    "low_rated_skus": ("低分商品数", "Low-rated products"),
+    "price_cost_anomalies": ("价格/成本异常数", "Price/cost anomalies"),
+    # reviews
+    "review_id": ("评价ID", "Review ID"),
+    "created_at": ("评价时间", "Created at"),
+    "rating": ("评分", "Rating"),
+    "text": ("评价内容", "Review text"),
+    "bad_reviews": ("差评数", "Bad reviews"),
+    "examples": ("示例", "Examples"),
+    "dimension": ("评分维度", "Dimension"),
+    "reviews": ("评价数", "Reviews"),
+    "score": ("得分", "Score"),
+    "below_threshold": ("低于预警线", "Below threshold"),
+    "dsr_item": ("DSR 描述相符", "DSR item as described"),
+    "dsr_service": ("DSR 服务态度", "DSR service"),
+    "dsr_logistics": ("DSR 物流服务", "DSR logistics"),
+    "item": ("描述相符", "Item as described"),
+    "service": ("服务态度", "Service"),
+    "logistics": ("物流服务", "Logistics"),
+    # anomalies, forecasts, campaigns
+    "date": ("日期", "Date"),
+    "value": ("数值", "Value"),
+    "expected": ("预期值", "Expected"),
+    "lower": ("下限", "Lower bound"),
+    "upper": ("上限", "Upper bound"),
+    "is_anomaly": ("是否异常", "Anomaly"),
+    "forecast": ("预测值", "Forecast"),
+    "actual": ("实际值", "Actual"),
+    "baseline": ("基线（无活动）", "Baseline (no campaign)"),
+    "lift": ("增量", "Lift"),
+    "lift_pct": ("增量占比", "Lift %"),
+    "uplift_pct": ("提升率", "Uplift"),
+    "incremental_roas": ("增量 ROAS", "Incremental ROAS"),
+    "dip": ("活动后回落", "Post-campaign dip"),
+    "campaign_id": ("活动ID", "Campaign ID"),
+    "name": ("名称", "Name"),
+    "start": ("开始", "Start"),
+    "end": ("结束", "End"),
+    "budget": ("预算", "Budget"),
+    "kind": ("类型", "Kind"),
+    "forecast_next_period_paid_amount": ("下期支付金额预测", "Next period paid amount forecast"),
+    "projected_total": ("预计期末总额", "Projected total"),
+    # comparisons and targets
+    "metric": ("指标", "Metric"),
+    "current": ("本期", "Current"),
+    "previous": ("对比期", "Previous"),
+    "change": ("变化", "Change"),
+    "change_pct": ("变化率", "Change %"),
+    "share_of_change": ("变化贡献占比", "Share of change"),
+    "kpi": ("指标", "KPI"),
+    "target": ("目标", "Target"),
+    "attainment": ("达成率", "Attainment"),
+    "gap": ("差距", "Gap"),
+    "projected": ("预计期末值", "Projected"),
+    "projected_attainment": ("预计达成率", "Projected attainment"),
+    # stores and portfolio
+    "store_id": ("店铺ID", "Store ID"),
+    "stores": ("店铺数", "Stores"),
+    "currency": ("币种", "Currency"),
+    "timezone": ("时区", "Time zone"),
+    "platform": ("平台", "Platform"),
+    "days": ("天数", "Days"),
+    "robust_z": ("稳健 Z 分数", "Robust z"),
+    "outlier": ("异常店铺", "Outlier"),
+    "rate_coverage": ("汇率覆盖率", "FX coverage"),
+    "order_id": ("订单ID", "Order ID"),
+    "ordered_at": ("下单时间", "Ordered at"),
+    "paid_at": ("支付时间", "Paid at"),
+    "model": ("模型", "Model"),
+    "parameter": ("参数", "Parameter"),
+}
+
+#: Derived names: (pattern, zh template, en template); ``{base}`` is the label of group 1.
+_DERIVED: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"(.+)_yoy$"), "{base}（同比）", "{base} (YoY)"),
+    (
+        re.compile(r"(.+)_vs_trailing_(\d+)d$"),
+        "{base}（较近{n}日均值）",
+        "{base} (vs {n}-day mean)",
+    ),
+    (re.compile(r"(.+)_trailing_mean$"), "{base}（近期日均）", "{base} (trailing mean)"),
+    (re.compile(r"(.+)_lag_7$"), "{base}（上周同日）", "{base} (same weekday last week)"),
+    (re.compile(r"(.+)_lag_(\d+)$"), "{base}（{n}天前）", "{base} ({n} days earlier)"),
+    (re.compile(r"(.+)_change_pct$"), "{base}变化率", "{base} change %"),
+    (re.compile(r"(.+)_change$"), "{base}变化", "{base} change"),
+    (re.compile(r"(.+)_attainment$"), "{base}达成率", "{base} attainment"),
+    (re.compile(r"(.+)_share$"), "{base}占比", "{base} share"),
+    (re.compile(r"(.+)_rank$"), "{base}排名", "{base} rank"),
+    (re.compile(r"(.+)_(?:low|lower)$"), "{base}下限", "{base} (low)"),
+    (re.compile(r"(.+)_(?:high|upper)$"), "{base}上限", "{base} (high)"),
+    (re.compile(r"(.+)_pct$"), "{base}（%）", "{base} (%)"),
+    (re.compile(r"previous_(.+)$"), "{base}（对比期）", "{base} (previous)"),
+    (re.compile(r"repeat_rate_(\d+)d$"), "{n}天复购率", "{n}-day repeat rate"),
+    (re.compile(r"dsr_(.+)$"), "DSR {base}", "DSR {base}"),
+    (re.compile(r"(.+)_([A-Z]{3})$"), "{base}（{n}）", "{base} ({n})"),
+]
+
+
+def label(name: str, lang: str = "zh", *, labels: Mapping[str, str] | None = None) -> str:
+    """The label of a KPI or column in ``lang`` (``"zh"`` or ``"en"``).
+
+    Parameters
+    ----------
+    name : str
+        A column or KPI name (``paid_amount``), possibly derived (``paid_amount_yoy``,
+        ``orders_vs_trailing_7d``, ``paid_amount_lag_7``, ``repeat_rate_30d``,
+        ``paid_amount_CNY``).
+    lang : {"zh", "en"}, default "zh"
+    labels : mapping, optional
+        Overrides: ``{name: text}`` used before :data:`LABELS`.
+
+    Returns
+    -------
+    str
+        The label; an unknown name is returned as it is.
+
+    Examples
+    --------
+    >>> label("revenue_per_buyer")
+    '客单价'
+    >>> label("paid_amount_yoy", "en")
+    'Paid amount (YoY)'
+    >>> label("orders_vs_trailing_7d")
+    '支付订单数（较近7日均值）'
+    >>> label("mystery")
+    'mystery'
+    """
+    name = str(name)
+    if labels and name in labels:
+        return str(labels[name])
+    index = 1 if lang == "en" else 0
+    if name in LABELS:
+        return LABELS[name][index]
+    for pattern, zh, en in _DERIVED:
+        match = pattern.match(name)
+        if match:
+            groups = match.groups()
+            base = label(groups[0], lang, labels=labels)
+            number = groups[-1]
+            return (en if index else zh).format(base=base, n=number)
+    return name
+
+
+# -- kinds of values ----------------------------------------------------------------
+
+MONEY = frozenset(
+    {
+        "gmv",
+        "aov",
+        "revenue_per_buyer",
+        "net_sales",
+        "gross_profit",
+        "spend",
+        "cpc",
+        "cpa",
+        "revenue",
+        "price",
+        "unit_price",
+        "unit_cost",
+        "budget",
+        "monetary_value",
+        "clv",
+        "expected_value",
+        "expected_clv_mean",
+        "lift",
+        "dip",
+        "gap",
+        "projected_total",
+        "forecast_next_period_paid_amount",
+    }
+)
+RATES = frozenset(
+    {
+        "gross_margin",
+        "cost_coverage",
+        "retention",
+        "share",
+        "attainment",
+        "projected_attainment",
+        "roi",
+        "p_alive",
+        "p_alive_mean",
+        "share_of_change",
+        "rate_coverage",
+    }
+)
+RATIOS = frozenset(
+    {
+        "roas",
+        "incremental_roas",
+        "pages_per_visitor",
+        "score",
+        "rating",
+        "robust_z",
+        "frequency",
+        "recency",
+        "T",
+        "expected_purchases",
+        "days_of_cover",
+        "median_days",
+        "mean_days",
+        "avg_time_on_site_s",
+    }
+)
+COUNTS = frozenset(
+    {
+        "orders",
+        "placed_orders",
+        "valid_orders",
+        "buyers",
+        "new_buyers",
+        "returning_buyers",
+        "units",
+        "visitors",
+        "sessions",
+        "pageviews",
+        "new_visitors",
+        "returning_visitors",
+        "bounces",
+        "cart_visitors",
+        "product_views",
+        "order_buyers",
+        "paid_buyers",
+        "clicks",
+        "impressions",
+        "count",
+        "cohort_size",
+        "active_customers",
+        "customers",
+        "repeat_customers",
+        "bad_reviews",
+        "reviews",
+        "stock_on_hand",
+        "quantity",
+        "stores",
+        "days",
+        "rank",
+        "age",
+        "window_days",
+    }
+)
+#: Costs: a rise is bad news, so KPI cards colour it like a fall.
+COST_LIKE = frozenset(
+    {"refund_amount", "cpa", "cpc", "bounce_rate", "cost_amount", "bounces", "bad_reviews"}
+)
+KINDS = ("money", "rate", "ratio", "count", "number")
+_SUFFIXES = re.compile(
+    r"_(?:yoy|vs_trailing_\d+d|trailing_mean|lag_\d+|low|high|lower|upper|change|previous|current)$"
+)
+
+
+def kind_of(name: str) -> str:
+    """How a column's values are shown: ``money``, ``rate``, ``ratio``, ``count`` or ``number``.
+
+    Inferred from the name: money sets and ``*_amount``; rates ``*_rate``, ``*_share``,
+    ``*_pct``; counts of orders, buyers, visitors; derived names (``paid_amount_yoy``)
+    take the kind of their base name.
+
+    Examples
+    --------
+    >>> [kind_of(n) for n in ["paid_amount", "bounce_rate", "orders_yoy", "roas", "x"]]
+    ['money', 'rate', 'count', 'ratio', 'number']
+    """
+    name = str(name)
+    if name.endswith("_pct") or name.endswith("_attainment"):
+        return "rate"
+    if name.startswith("previous_"):
+        return kind_of(name.removeprefix("previous_"))
+    base = name
+    while _SUFFIXES.search(base):
+        base = _SUFFIXES.sub("", base)
+    if re.match(r"(.+)_[A-Z]{3}$", base):
+        base = base[:-4]
+    if base in MONEY or base.endswith("_amount"):
+        return "money"
+    if base in RATES or base.endswith(("_rate", "_share", "_margin")) or "repeat_rate" in base:
+        return "rate"
+    if base in RATIOS or base.startswith("dsr_"):
+        return "ratio"
+    if base in COUNTS or base.endswith(("_skus", "_orders", "_buyers", "_customers", "_anomalies")):
+        return "count"
+    return "number"
+
+
+# -- formatting -----------------------------------------------------------------------
+
+#: Symbols of common currencies; others are written as their ISO code.
+CURRENCY_SYMBOLS = {
+    "CNY": "¥",
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "JP¥",
+    "HKD": "HK$",
+    "TWD": "NT$",
+    "KRW": "₩",
+}
+_NO_DECIMALS = frozenset({"JPY", "KRW", "VND", "IDR"})
+MISSING = "—"
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NaT and pandas NA."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, NaT
+    except (TypeError, ValueError):  # pandas NA refuses bool()
+        return True
+
+
+def format_value(
+    value: object, kind: str = "number", *, currency: str | None = None, signed: bool = False
+) -> str:
+    """A number as text for people: thousands separators, currency, percent.
+
+    Parameters
+    ----------
+    value : number or None
+        NaN, None and NA are shown as ``—``.
+    kind : {"money", "rate", "ratio", "count", "number"}
+        ``money``: two decimals (none for JPY, KRW) and the currency symbol or code;
+        ``rate``: a fraction shown as a percent with one decimal; ``ratio``: two
+        decimals; ``count``: whole number; ``number``: whole numbers as counts,
+        others with two decimals.
+    currency : str, optional
+        ISO 4217 code of money values.
+    signed : bool, default False
+        Show ``+`` before positive values (changes).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_value(1234567.891, "money", currency="CNY")
+    '¥1,234,567.89'
+    >>> format_value(-25, "money", currency="SGD", signed=True)
+    '-SGD 25.00'
+    >>> format_value(0.1234, "rate", signed=True)
+    '+12.3%'
+    >>> format_value(float("nan"), "count")
+    '—'
+    """
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, bool):
+        value = int(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isinf(number):
+        return "∞" if number > 0 else "-∞"
+    sign = "-" if number < 0 else ("+" if signed and number > 0 else "")
+    return sign + _FORMATTERS.get(kind, _plain)(abs(number), currency)
+
+
+def _money(number: float, currency: str | None) -> str:
+    code = (currency or "").upper()
+    decimals = 0 if code in _NO_DECIMALS else 2
+    text = f"{number:,.{decimals}f}"
+    if not code:
+        return text
+    symbol = CURRENCY_SYMBOLS.get(code)
+    return f"{symbol}{text}" if symbol else f"{code} {text}"
+
+
+def _plain(number: float, currency: str | None) -> str:
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
+
+
+_FORMATTERS: dict[str, Callable[[float, str | None], str]] = {
+    "money": _money,
+    "rate": lambda number, _: f"{number:.1%}",
+    "ratio": lambda number, _: f"{number:,.2f}",
+    "count": lambda number, _: f"{number:,.0f}",
+    "number": _plain,
+}

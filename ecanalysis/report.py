@@ -1,0 +1,776 @@
+"""Safe, self-contained HTML for stakeholders: KPI cards, tables, alerts, notes.
+
+Every block is an :class:`Html` object that Jupyter displays through ``_repr_html_``;
+it carries its own inline CSS (no external resources, no JavaScript), so the exported
+``report.html`` reads the same anywhere. Everything that comes from data (titles,
+review texts, store names, messages, column names) is escaped with :func:`html.escape`
+before it reaches the page: a product called ``<script>…`` is shown, never run.
+
+Colour convention: international, green for a rise and red for a fall (the Chinese
+market convention red = up is *not* used, so that red always means "look here"). For
+cost-like KPIs (:data:`~ecanalysis.labels.COST_LIKE`: refunds, CPA, bounce rate …) a
+rise is coloured red. Both colours are options of :func:`kpi_cards`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from html import escape
+from typing import Any
+
+from ecanalysis.errors import EcanalysisError
+from ecanalysis.labels import (
+    COST_LIKE,
+    LABELS,
+    MISSING,
+    format_value,
+    is_missing,
+    kind_of,
+    label,
+)
+
+__all__ = [
+    "COST_LIKE",
+    "LABELS",
+    "Html",
+    "alerts_list",
+    "coverage_note",
+    "format_table",
+    "format_value",
+    "kind_of",
+    "kpi_cards",
+    "label",
+    "missing_section",
+    "note",
+    "params_table",
+    "setup_notebook",
+    "side_by_side",
+    "title_block",
+]
+
+UP_COLOR = "#1a7f37"
+DOWN_COLOR = "#cf222e"
+FLAT_COLOR = "#57606a"
+#: Comparisons shown under a KPI card: key suffix → (zh, en) caption.
+COMPARISON_LABELS: dict[str, tuple[str, str]] = {
+    "": ("较对比期", "vs comparison"),
+    "_yoy": ("同比", "YoY"),
+    "_vs_trailing_7d": ("较近7日均值", "vs 7-day mean"),
+}
+#: What a section shows when its table is present (for :func:`missing_section`).
+SECTION_CONTENT: dict[str, tuple[str, str]] = {
+    "traffic": (
+        "访客数、浏览量、跳失率与转化漏斗",
+        "visitors, pageviews, bounce rate and the conversion funnel",
+    ),
+    "ad_spend": (
+        "各渠道推广花费、CPC、CPA 与 ROAS",
+        "ad spend, CPC, CPA and ROAS per channel",
+    ),
+    "order_items": (
+        "商品销量排行、库存可售天数与滞销商品",
+        "product rankings, days of stock cover and products without sales",
+    ),
+    "products": (
+        "商品名称、类目、库存与价格/成本检查",
+        "product titles, categories, stock and price/cost checks",
+    ),
+    "reviews": ("评分、DSR 与差评原因", "ratings, DSR scores and reasons of bad reviews"),
+    "campaigns": ("活动效果复盘", "campaign results"),
+    "fx_rates": (
+        "以报告币种汇总的多店铺合计",
+        "portfolio totals in one reporting currency",
+    ),
+    "orders.channel": ("按渠道拆分的订单与新客", "orders and new buyers by channel"),
+    "orders.device": ("按设备拆分的订单", "orders by device"),
+}
+ALERT_BADGES: dict[str, tuple[str, str, str]] = {
+    "critical": ("严重", "Critical", "#cf222e"),
+    "warning": ("注意", "Warning", "#9a6700"),
+    "info": ("提示", "Info", "#0969da"),
+}
+
+_CSS = """
+.eca{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",
+"Microsoft YaHei",sans-serif;color:#1f2328;line-height:1.45;margin:.5rem 0}
+.eca-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.75rem}
+.eca-card{border:1px solid #d0d7de;border-radius:8px;padding:.7rem .9rem;background:#fff}
+.eca-label{font-size:.85rem;color:#57606a}
+.eca-value{font-size:1.45rem;font-weight:600;margin:.15rem 0;font-variant-numeric:tabular-nums}
+.eca-change{font-size:.8rem;font-variant-numeric:tabular-nums}
+.eca-vs{color:#57606a}
+.eca-scroll{overflow-x:auto;max-width:100%}
+.eca-table{border-collapse:collapse;font-size:.85rem;min-width:50%}
+.eca-table th{background:#f6f8fa;text-align:left;border-bottom:2px solid #d0d7de;
+padding:.35rem .6rem;white-space:nowrap}
+.eca-table td{border-bottom:1px solid #eaeef2;padding:.3rem .6rem;vertical-align:top}
+.eca-table td.eca-num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+.eca-table td.eca-text{max-width:32rem;white-space:normal;overflow-wrap:anywhere}
+.eca-caption{font-size:.8rem;color:#57606a;margin:.25rem 0}
+.eca-note{border-left:4px solid #0969da;background:#ddf4ff;padding:.5rem .8rem;border-radius:4px}
+.eca-note.eca-warning{border-color:#9a6700;background:#fff8c5}
+.eca-note.eca-critical{border-color:#cf222e;background:#ffebe9}
+.eca-note.eca-ok{border-color:#1a7f37;background:#dafbe1}
+.eca-alerts{list-style:none;padding:0;margin:0}
+.eca-alerts li{padding:.3rem 0;border-bottom:1px solid #eaeef2}
+.eca-badge{display:inline-block;min-width:3em;text-align:center;color:#fff;border-radius:4px;
+padding:0 .4rem;margin-right:.5rem;font-size:.8rem}
+.eca-title h1{font-size:1.6rem;margin:0 0 .25rem}
+.eca-title p{margin:0;color:#57606a}
+"""
+
+
+class Html:
+    """A block of escaped HTML that Jupyter shows as HTML and a console as plain text.
+
+    Parameters
+    ----------
+    html : str
+        Markup built by this module (data already escaped).
+    text : str
+        Plain-text version (``repr``).
+
+    Examples
+    --------
+    >>> block = Html("<p>hi</p>", "hi")
+    >>> block
+    hi
+    >>> block._repr_html_()
+    '<p>hi</p>'
+    """
+
+    def __init__(self, html: str, text: str = "") -> None:
+        self.html = html
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text or "<Html>"
+
+
+def _block(kind: str, inner: str, text: str) -> Html:
+    return Html(f'<div class="eca {kind}"><style>{_CSS}</style>{inner}</div>', text)
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("zh", "en"):
+        raise EcanalysisError(f"lang={lang!r} is not supported; use 'zh' or 'en'")
+    return lang
+
+
+def _say(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+# -- KPI cards ------------------------------------------------------------------------
+
+
+def kpi_cards(
+    kpis: Mapping[str, Any],
+    comparisons: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    names: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    lang: str = "zh",
+    currency: str | None = None,
+    formats: Mapping[str, str] | None = None,
+    comparison_labels: Mapping[str, str] | None = None,
+    up_color: str = UP_COLOR,
+    down_color: str = DOWN_COLOR,
+    cost_like: Iterable[str] = COST_LIKE,
+) -> Html:
+    """A responsive grid of KPI cards: label, value, and change against each comparison.
+
+    Parameters
+    ----------
+    kpis : mapping
+        ``{name: value}``, as in ``metrics.json`` ``kpis``.
+    comparisons : mapping, optional
+        ``{key: {"previous", "change", "change_pct"}}`` as in ``metrics.json``; a card for
+        ``name`` shows the comparisons ``name`` (vs the comparison period), ``name_yoy``
+        and ``name_vs_trailing_7d`` that exist.
+    names : sequence of str, optional
+        The KPIs to show, in order (default: every KPI). A name without a value shows ``—``.
+    labels : mapping, optional
+        Label overrides ``{name: text}``.
+    lang : {"zh", "en"}, default "zh"
+    currency : str, optional
+        ISO 4217 code for money KPIs.
+    formats : mapping, optional
+        Kind overrides ``{name: "money" | "rate" | "ratio" | "count" | "number"}``
+        (default: :func:`~ecanalysis.labels.kind_of`).
+    comparison_labels : mapping, optional
+        Caption overrides ``{suffix: text}``, e.g. ``{"": "较上周同日"}`` in a daily report.
+    up_color, down_color : str
+        Colours of good and bad changes (CSS). A rise is good, except for ``cost_like``.
+    cost_like : iterable of str
+        KPIs whose rise is bad (refunds, CPA, bounce rate …).
+
+    Returns
+    -------
+    Html
+        The cards; ``repr`` gives one plain-text line per KPI.
+
+    Notes
+    -----
+    Change is shown as ▲/▼ with the relative change (``change_pct``), or the absolute
+    change when the comparison value is 0. The tooltip (``title``) states the comparison
+    value and both changes. Colours follow the international convention (green up).
+
+    Examples
+    --------
+    >>> cards = kpi_cards(
+    ...     {"paid_amount": 1200.0, "refund_amount": 90.0},
+    ...     {"paid_amount": {"previous": 1000.0, "change": 200.0, "change_pct": 0.2},
+    ...      "refund_amount": {"previous": 60.0, "change": 30.0, "change_pct": 0.5}},
+    ...     currency="CNY",
+    ... )
+    >>> cards
+    支付金额: ¥1,200.00 (较对比期 ▲ 20.0%)
+    退款金额: ¥90.00 (较对比期 ▲ 50.0%)
+    >>> "#cf222e" in cards._repr_html_()  # a rise in refunds is bad news
+    True
+    """
+    _check_lang(lang)
+    comparisons = comparisons or {}
+    formats = formats or {}
+    cost_like = frozenset(cost_like)
+    captions = {s: _say(lang, *pair) for s, pair in COMPARISON_LABELS.items()}
+    captions.update(comparison_labels or {})
+    cards, lines = [], []
+    for name in list(names) if names is not None else list(kpis):
+        kind = formats.get(name) or kind_of(name)
+        value = format_value(kpis.get(name), kind, currency=currency)
+        title = label(name, lang, labels=labels)
+        changes = []
+        for suffix, caption in captions.items():
+            entry = comparisons.get(f"{name}{suffix}")
+            if entry:
+                colours = (down_color, up_color) if name in cost_like else (up_color, down_color)
+                changes.append(_change_line(entry, caption, kind, currency, colours, lang))
+        cards.append(
+            f'<div class="eca-card"><div class="eca-label">{escape(title)}</div>'
+            f'<div class="eca-value">{escape(value)}</div>'
+            + "".join(html for html, _ in changes)
+            + "</div>"
+        )
+        extra = "; ".join(text for _, text in changes if text)
+        lines.append(f"{title}: {value}" + (f" ({extra})" if extra else ""))
+    return _block("eca-cards", "".join(cards), "\n".join(lines))
+
+
+def _change_line(
+    entry: Mapping[str, Any],
+    caption: str,
+    kind: str,
+    currency: str | None,
+    colours: tuple[str, str],
+    lang: str,
+) -> tuple[str, str]:
+    """One comparison under a card: (html, plain text); ("", "") when there is no change."""
+    change, pct = entry.get("change"), entry.get("change_pct")
+    if is_missing(change):
+        return "", ""
+    arrow, colour = ("▲", colours[0]) if change > 0 else ("▼", colours[1])
+    if change == 0:
+        arrow, colour = "–", FLAT_COLOR
+    shown = format_value(abs(pct), "rate") if not is_missing(pct) else None
+    if shown is None:
+        shown = format_value(abs(change), kind, currency=currency)
+    previous = format_value(entry.get("previous"), kind, currency=currency)
+    tip = _say(
+        lang,
+        f"对比值 {previous}；变化 {format_value(change, kind, currency=currency, signed=True)}"
+        f"（{format_value(pct, 'rate', signed=True)}）",
+        f"Compared with {previous}: {format_value(change, kind, currency=currency, signed=True)}"
+        f" ({format_value(pct, 'rate', signed=True)})",
+    )
+    text = f"{caption} {arrow} {shown}"
+    html = (
+        f'<div class="eca-change" title="{escape(tip)}"><span style="color:{escape(colour)}">'
+        f'{arrow} {escape(shown)}</span> <span class="eca-vs">{escape(caption)}</span></div>'
+    )
+    return html, text
+
+
+# -- tables -------------------------------------------------------------------------
+
+
+def format_table(
+    frame,
+    *,
+    money: Sequence[str] = (),
+    rates: Sequence[str] = (),
+    counts: Sequence[str] = (),
+    labels: Mapping[str, str] | None = None,
+    lang: str = "zh",
+    max_rows: int = 50,
+    currency: str | None = None,
+) -> Html:
+    """A DataFrame as an HTML table with labelled columns, formatted numbers and escaped text.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any tidy result; a non-default index is shown as columns.
+    money, rates, counts : sequence of str
+        Columns to show as money, percent or whole numbers; other columns take the
+        kind :func:`~ecanalysis.labels.kind_of` infers from their names.
+    labels : mapping, optional
+        Column label overrides ``{column: text}``.
+    lang : {"zh", "en"}, default "zh"
+    max_rows : int, default 50
+        Rows shown; a caption says how many were left out.
+    currency : str, optional
+        ISO 4217 code for money columns.
+
+    Returns
+    -------
+    Html
+        The table; ``repr`` gives a plain-text summary.
+
+    Notes
+    -----
+    Text cells (titles, review texts, ids) are escaped with :func:`html.escape`; dates
+    at midnight are shown as ``YYYY-MM-DD``; booleans as 是/否 (yes/no); missing values
+    as ``—``; changes with a sign.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = format_table(pd.DataFrame({"title": ["<b>杯</b>"], "revenue": [1234.5]}))
+    >>> table
+    table: 1 row(s) × 2 column(s): 商品名称, 销售额
+    >>> "&lt;b&gt;杯&lt;/b&gt;" in table._repr_html_(), "1,234.50" in table._repr_html_()
+    (True, True)
+    """
+    import pandas as pd
+
+    _check_lang(lang)
+    if not isinstance(frame, pd.DataFrame):
+        raise EcanalysisError(
+            f"format_table needs a pandas DataFrame, got {type(frame).__name__}; "
+            "wrap a Series with .to_frame() or a dict with pandas.DataFrame(...)"
+        )
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+    kinds = {**{c: "money" for c in money}, **{c: "rate" for c in rates}}
+    kinds.update({c: "count" for c in counts})
+    shown = frame.head(max_rows)
+    columns = [str(c) for c in frame.columns]
+    heads = "".join(
+        f'<th title="{escape(c)}">{escape(label(c, lang, labels=labels))}</th>' for c in columns
+    )
+    cells = [
+        _format_column(shown[column], kinds.get(str(column)), currency, lang)
+        for column in frame.columns
+    ]
+    rows = [
+        "<tr>" + "".join(f'<td class="{cls}">{escape(text)}</td>' for cls, text in row) + "</tr>"
+        for row in zip(*cells, strict=True)
+    ]
+    if not rows:
+        span = max(len(columns), 1)
+        rows = [f'<tr><td colspan="{span}">{escape(_say(lang, "无数据", "No data"))}</td></tr>']
+    caption = ""
+    if len(frame) > max_rows:
+        caption = _say(
+            lang,
+            f"显示前 {max_rows} 行，共 {len(frame)} 行（完整数据见 tables/ 目录的 CSV）。",
+            f"Showing the first {max_rows} of {len(frame)} rows (full data in tables/*.csv).",
+        )
+        caption = f'<p class="eca-caption">{escape(caption)}</p>'
+    inner = (
+        f'<div class="eca-scroll"><table class="eca-table"><thead><tr>{heads}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{caption}"
+    )
+    text = f"table: {len(frame)} row(s) × {len(columns)} column(s): " + ", ".join(
+        label(c, lang, labels=labels) for c in columns
+    )
+    return _block("eca-tablewrap", inner, text)
+
+
+def _format_column(values, kind: str | None, currency: str | None, lang: str):
+    """``[(css class, text)]`` of one column."""
+    import pandas as pd
+
+    dtype = values.dtype
+    name = str(values.name)
+    if pd.api.types.is_bool_dtype(dtype):
+        yes, no = _say(lang, "是", "yes"), _say(lang, "否", "no")
+        return [("eca-bool", MISSING if is_missing(v) else (yes if v else no)) for v in values]
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        stamps = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+        daily = bool((stamps.dropna() == stamps.dropna().dt.normalize()).all())
+        pattern = "%Y-%m-%d" if daily else "%Y-%m-%d %H:%M"
+        return [("eca-date", MISSING if is_missing(v) else v.strftime(pattern)) for v in stamps]
+    if pd.api.types.is_numeric_dtype(dtype):
+        kind = kind or kind_of(name)
+        if kind == "number" and pd.api.types.is_integer_dtype(dtype):
+            kind = "count"
+        signed = "change" in name
+        return [
+            ("eca-num", format_value(v, kind, currency=currency, signed=signed)) for v in values
+        ]
+    return [("eca-text", _text(v)) for v in values]
+
+
+def _text(value: Any) -> str:
+    """A cell as text: lists joined with "; ", dates in ISO form, missing as —."""
+    if isinstance(value, (list, tuple, set)) or type(value).__name__ == "ndarray":
+        return "; ".join(_text(v) for v in value)
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format_value(value, "number")
+    return str(value)
+
+
+def side_by_side(first, second, *, suffix: str = "_yoy", lang: str = "zh"):
+    """Two comparison tables as one: the keys, ``first``'s numbers, ``second``'s with ``suffix``.
+
+    Typical use: week-over-week and year-over-year results of
+    ``compare.compare_periods`` side by side. Columns of ``second`` that equal
+    ``first``'s (the current values) are not repeated.
+
+    Parameters
+    ----------
+    first, second : pandas.DataFrame
+        Frames with the same key (text) columns, e.g. ``metric``.
+    suffix : str, default "_yoy"
+        Added to the numeric columns of ``second`` (labels show "（同比）").
+    lang : {"zh", "en"}, default "zh"
+        Unused for the data; kept for a uniform call shape.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Key columns, then ``first``'s numeric columns, then ``second``'s with ``suffix``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wow = pd.DataFrame({"metric": ["orders"], "current": [12.0], "change_pct": [0.2]})
+    >>> yoy = pd.DataFrame({"metric": ["orders"], "current": [12.0], "change_pct": [-0.1]})
+    >>> side_by_side(wow, yoy).columns.tolist()
+    ['metric', 'current', 'change_pct', 'change_pct_yoy']
+    """
+    import pandas as pd
+
+    _check_lang(lang)
+    keys = [
+        c
+        for c in first.columns
+        if c in second.columns and not pd.api.types.is_numeric_dtype(first[c].dtype)
+    ]
+    extra = [
+        c
+        for c in second.columns
+        if c not in keys and not (c in first.columns and first[c].equals(second[c]))
+    ]
+    renamed = second[keys + extra].rename(columns={c: f"{c}{suffix}" for c in extra})
+    if not keys:
+        return pd.concat([first.reset_index(drop=True), renamed.reset_index(drop=True)], axis=1)
+    return first.merge(renamed, on=keys, how="outer", sort=False)
+
+
+def params_table(*params) -> Any:
+    """Fitted model parameters (pandas Series) as one table: ``model, parameter, value``.
+
+    Parameters
+    ----------
+    *params : pandas.Series
+        e.g. ``fit_bgnbd(rfm).params`` (``r, alpha, a, b``) and
+        ``fit_gamma_gamma(rfm).params`` (``p, q, v``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        - ``model`` (str): BG/NBD, Gamma-Gamma, or the Series name
+        - ``parameter`` (str)
+        - ``value`` (float64)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> params_table(pd.Series({"p": 6.25, "q": 3.74, "v": 15.45})).to_dict("list")
+    {'model': ['Gamma-Gamma', 'Gamma-Gamma', 'Gamma-Gamma'], 'parameter': ['p', 'q', 'v'], 'value': [6.25, 3.74, 15.45]}
+    """
+    import pandas as pd
+
+    known = {
+        frozenset({"r", "alpha", "a", "b"}): "BG/NBD",
+        frozenset({"p", "q", "v"}): "Gamma-Gamma",
+    }
+    rows = []
+    for series in params:
+        model = known.get(frozenset(map(str, series.index)), str(series.name or ""))
+        rows += [(model, str(k), float(v)) for k, v in series.items()]
+    return pd.DataFrame(rows, columns=["model", "parameter", "value"]).astype(
+        {"model": "str", "parameter": "str", "value": "float64"}
+    )
+
+
+# -- alerts, notes, headers ---------------------------------------------------------------
+
+
+def alerts_list(alerts: Iterable[Mapping[str, Any]], *, lang: str = "zh") -> Html:
+    """Alerts as a list with level badges, most severe first.
+
+    Parameters
+    ----------
+    alerts : iterable of mapping
+        ``{"level": "critical" | "warning" | "info", "message": str}`` (``metrics.json``).
+    lang : {"zh", "en"}, default "zh"
+
+    Returns
+    -------
+    Html
+        A list; "无预警" (no alerts) when empty.
+
+    Examples
+    --------
+    >>> alerts_list([{"level": "info", "message": "a"}, {"level": "critical", "message": "<b>"}])
+    [critical] <b>
+    [info] a
+    >>> alerts_list([], lang="en")
+    No alerts.
+    """
+    _check_lang(lang)
+    order = list(ALERT_BADGES)
+    items = sorted(
+        (dict(a) for a in alerts),
+        key=lambda a: order.index(a.get("level")) if a.get("level") in order else len(order),
+    )
+    if not items:
+        message = _say(lang, "无预警。", "No alerts.")
+        return _block(
+            "eca-alertbox", f'<div class="eca-note eca-ok">{escape(message)}</div>', message
+        )
+    rows, lines = [], []
+    for alert in items:
+        level = str(alert.get("level", "info"))
+        zh, en, colour = ALERT_BADGES.get(level, (level, level, FLAT_COLOR))
+        message = str(alert.get("message", ""))
+        rows.append(
+            f'<li><span class="eca-badge" style="background:{colour}">'
+            f"{escape(_say(lang, zh, en))}</span>{escape(message)}</li>"
+        )
+        lines.append(f"[{level}] {message}")
+    return _block("eca-alertbox", f'<ul class="eca-alerts">{"".join(rows)}</ul>', "\n".join(lines))
+
+
+def note(text: str, *, level: str = "info") -> Html:
+    """A short escaped note (``info``, ``warning``, ``critical`` or ``ok``).
+
+    Examples
+    --------
+    >>> note("历史数据不足 8 周，无法预测。")
+    历史数据不足 8 周，无法预测。
+    """
+    css = level if level in ("info", "warning", "critical", "ok") else "info"
+    return _block(
+        "eca-notebox", f'<div class="eca-note eca-{css}">{escape(str(text))}</div>', str(text)
+    )
+
+
+def missing_section(table: str, what_it_would_show: str | None = None, *, lang: str = "zh") -> Html:
+    """The note that replaces a section whose optional table (or column) is absent.
+
+    Parameters
+    ----------
+    table : str
+        The missing table (``traffic``) or column (``orders.channel``).
+    what_it_would_show : str, optional
+        What the section shows with the data (default: a description of the table).
+    lang : {"zh", "en"}, default "zh"
+
+    Returns
+    -------
+    Html
+
+    Examples
+    --------
+    >>> missing_section("traffic")
+    本节需要 traffic 表（未提供）：可展示访客数、浏览量、跳失率与转化漏斗。
+    >>> missing_section("orders.channel", lang="en")
+    This section needs the channel column of the orders table (not provided): it would show orders and new buyers by channel.
+    """
+    _check_lang(lang)
+    content = what_it_would_show or _say(lang, *SECTION_CONTENT.get(table, ("", "")))
+    if "." in table:
+        name, column = table.split(".", 1)
+        need = _say(lang, f"{name} 表的 {column} 列", f"the {column} column of the {name} table")
+    else:
+        need = _say(lang, f"{table} 表", f"the {table} table")
+    text = _say(lang, f"本节需要 {need}（未提供）", f"This section needs {need} (not provided)")
+    if content:
+        text += _say(lang, f"：可展示{content}。", f": it would show {content}.")
+    else:
+        text += _say(lang, "。", ".")
+    return _block("eca-notebox", f'<div class="eca-note eca-warning">{escape(text)}</div>', text)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _short(day: dt.date, year: int) -> str:
+    return f"{day:%m-%d}" if day.year == year else day.isoformat()
+
+
+def coverage_note(coverage: Mapping[str, Any], period: Any, *, lang: str = "zh") -> Html:
+    """A banner with the data coverage; a warning when it does not cover the whole period.
+
+    Parameters
+    ----------
+    coverage : mapping
+        ``{"first": date, "last": date}``: first and last local day of the store's data
+        (ISO strings and None accepted).
+    period : Period
+        The report period (``label``, ``first_day``, ``last_day``).
+    lang : {"zh", "en"}, default "zh"
+
+    Returns
+    -------
+    Html
+        ``ok`` banner when the data cover the period, else a warning that the period is
+        incomplete (so that a half period is not read as a drop).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from types import SimpleNamespace
+    >>> month = SimpleNamespace(label="2025-11", first_day=dt.date(2025, 11, 1),
+    ...                         last_day=dt.date(2025, 11, 30))
+    >>> coverage_note({"first": "2024-01-01", "last": "2025-11-20"}, month)
+    数据截至 11-20，本期（2025-11）不完整：缺 11-21 至 11-30 的数据，请勿与完整周期直接比较。
+    """
+    _check_lang(lang)
+    first, last = _as_date(coverage.get("first")), _as_date(coverage.get("last"))
+    start, end, name = period.first_day, period.last_day, str(period.label)
+    year = end.year
+    if last is None or first is None:
+        level, text = (
+            "critical",
+            _say(lang, "没有数据：本店无订单记录。", "No data for this store."),
+        )
+    elif last < start or first > end:
+        level = "critical"
+        text = _say(
+            lang,
+            f"数据范围 {first} 至 {last}，不含本期（{name}）：本期无数据。",
+            f"The data ({first} to {last}) do not reach {name}: no data for this period.",
+        )
+    elif last < end:
+        level = "warning"
+        gap = last + dt.timedelta(days=1)
+        text = _say(
+            lang,
+            f"数据截至 {_short(last, year)}，本期（{name}）不完整：缺 {_short(gap, year)} 至 "
+            f"{_short(end, year)} 的数据，请勿与完整周期直接比较。",
+            f"Data end on {last}: {name} is incomplete ({gap} to {end} missing); "
+            "do not compare it with complete periods.",
+        )
+    elif first > start:
+        level = "warning"
+        text = _say(
+            lang,
+            f"数据始于 {first}，本期（{name}）不完整，请勿与完整周期直接比较。",
+            f"Data start on {first}: {name} is incomplete; do not compare it with complete periods.",
+        )
+    else:
+        level = "ok"
+        text = _say(
+            lang,
+            f"数据覆盖 {first} 至 {last}，本期（{name}）完整。",
+            f"Data cover {first} to {last}; {name} is complete.",
+        )
+    return _block("eca-notebox", f'<div class="eca-note eca-{level}">{escape(text)}</div>', text)
+
+
+def title_block(
+    title: str, store: Mapping[str, Any] | str, period: Any, *, lang: str = "zh"
+) -> Html:
+    """The report heading: title, store (name and id), period, currency and time zone.
+
+    Parameters
+    ----------
+    title : str
+    store : mapping or str
+        A ``stores`` row (``store_id``, ``name``, ``currency``, ``timezone``) or a store id.
+    period : Period or str
+        The report period (``label``, ``first_day``, ``last_day``) or its label.
+    lang : {"zh", "en"}, default "zh"
+
+    Returns
+    -------
+    Html
+
+    Examples
+    --------
+    >>> title_block("日报", {"store_id": "shop01", "name": "旗舰店", "currency": "CNY"}, "2025-11-11")
+    日报 — 店铺：旗舰店（shop01） · 周期：2025-11-11 · 币种：CNY
+    """
+    _check_lang(lang)
+    if isinstance(store, str):
+        store = {"store_id": store}
+    store_id, name = str(store.get("store_id", "")), store.get("name")
+    shop = f"{name}（{store_id}）" if name and str(name) != store_id else store_id
+    if lang == "en" and name and str(name) != store_id:
+        shop = f"{name} ({store_id})"
+    when = str(getattr(period, "label", period))
+    first, last = getattr(period, "first_day", None), getattr(period, "last_day", None)
+    if first is not None and last is not None and first != last:
+        when += _say(lang, f"（{first} 至 {last}）", f" ({first} to {last})")
+    parts = [
+        _say(lang, f"店铺：{shop}", f"Store: {shop}"),
+        _say(lang, f"周期：{when}", f"Period: {when}"),
+    ]
+    if store.get("currency"):
+        parts.append(_say(lang, f"币种：{store['currency']}", f"Currency: {store['currency']}"))
+    if store.get("timezone"):
+        parts.append(_say(lang, f"时区：{store['timezone']}", f"Time zone: {store['timezone']}"))
+    line = " · ".join(parts)
+    inner = f'<div class="eca-title"><h1>{escape(str(title))}</h1><p>{escape(line)}</p></div>'
+    return _block("eca-titlebox", inner, f"{title} — {line}")
+
+
+# -- notebooks --------------------------------------------------------------------------
+
+
+def setup_notebook() -> str:
+    """Prepare a report notebook's kernel: chart style with the CJK font; return the family.
+
+    Call once at the top of a notebook. It changes ``matplotlib.rcParams`` of the
+    kernel process (a notebook is its own process); importing ecanalysis never does.
+
+    Returns
+    -------
+    str
+        The CJK font family used by the charts (``'Noto Sans CJK SC'``).
+    """
+    import matplotlib as mpl
+
+    from ecanalysis.plots import style_rc
+
+    rc = style_rc()
+    mpl.rcParams.update(rc)
+    return rc["font.family"][0]
