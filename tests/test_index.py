@@ -1,0 +1,125 @@
+"""The runs index: every record listed, escaped, linked and counted; never a crash."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from ecanalysis.cli import main
+from ecanalysis.index import KEY_KPIS, collect_runs, write_index
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def _record(folder, *, status="ok", kpis=None, alerts=(), files=("report.html", "report.ipynb")):
+    folder.mkdir(parents=True)
+    record = {
+        "notebook": folder.parent.parent.name,
+        "store_id": folder.parent.name,
+        "period": {"label": folder.name, "start": None, "end": None},
+        "parameters": {"note": HOSTILE},
+        "kpis": kpis if kpis is not None else {"orders": 1234, "paid_amount": 56789.5},
+        "comparisons": {},
+        "alerts": list(alerts),
+        "started_at": "2025-11-12T08:00:00+00:00",
+        "finished_at": "2025-11-12T08:00:07+00:00",
+        "status": status,
+    }
+    (folder / "metrics.json").write_text(json.dumps(record), encoding="utf-8")
+    for name in files:
+        (folder / name).write_text("x", encoding="utf-8")
+
+
+@pytest.fixture
+def runs(tmp_path):
+    _record(tmp_path / "daily_report" / "shop01" / "2025-11-11")
+    _record(tmp_path / "daily_report" / "shop01" / "2025-11-12", kpis={"orders": 7})
+    _record(
+        tmp_path / "weekly_review" / "shop02" / "2025-W46",
+        status="failed",
+        kpis={},
+        alerts=[{"level": "critical", "message": f"KeyError {HOSTILE}\nsecond line"}],
+        files=("report.ipynb", "error.txt"),
+    )
+    broken = tmp_path / "daily_report" / "shop03" / "2025-11-11"
+    broken.mkdir(parents=True)
+    (broken / "metrics.json").write_text("{not json", encoding="utf-8")
+    # a run being published right now: hidden temporary folder, not listed
+    _record(tmp_path / "daily_report" / "shop01" / ".tmp-2025-11-13-abc")
+    return tmp_path
+
+
+def test_rows_sorted_with_latest_period_first(runs):
+    rows = collect_runs(runs)
+    assert [(r.notebook, r.store_id, r.period, r.status) for r in rows] == [
+        ("daily_report", "shop01", "2025-11-12", "ok"),
+        ("daily_report", "shop01", "2025-11-11", "ok"),
+        ("daily_report", "shop03", "2025-11-11", "unreadable"),
+        ("weekly_review", "shop02", "2025-W46", "failed"),
+    ]
+    assert rows[1].kpis == {k: {"orders": 1234, "paid_amount": 56789.5}.get(k) for k in KEY_KPIS}
+    assert rows[3].note == f"KeyError {HOSTILE}"
+    assert rows[3].alerts == {"critical": 1}
+    assert rows[3].files == ("report.ipynb", "metrics.json", "error.txt")
+
+
+def test_index_escapes_counts_and_links(runs):
+    path = write_index(runs, lang="en")
+    assert path == runs / "index.html"
+    page = path.read_text(encoding="utf-8")
+    assert HOSTILE not in page
+    assert "KeyError &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "second line" not in page
+    assert '<span class="badge ok">ok</span> 2' in page
+    assert '<span class="badge failed">failed</span> 1' in page
+    assert '<span class="badge unreadable">unreadable</span> 1' in page
+    assert "unreadable record" in page
+    assert 'href="daily_report/shop01/2025-11-11/report.html"' in page
+    assert 'href="weekly_review/shop02/2025-W46/error.txt"' in page
+    assert 'href="weekly_review/shop02/2025-W46/report.html"' not in page
+    assert ".tmp-" not in page
+    assert ">1,234<" in page and ">56,789.50<" in page
+    assert "2025-11-12 08:00:07 UTC" in page
+
+
+def test_only_the_own_script_may_run(runs):
+    page = write_index(runs).read_text(encoding="utf-8")
+    assert page.count("<script>") == 1
+    csp = re.search(r'Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert "default-src &#x27;none&#x27;" in csp and "script-src &#x27;sha256-" in csp
+    assert "unsafe-inline&#x27;; img" in csp  # styles only; scripts need the hash
+
+
+def test_chinese_labels_by_default(runs):
+    page = write_index(runs).read_text(encoding="utf-8")
+    assert "运行记录索引" in page and "支付金额" in page and "客单价" in page
+
+
+def test_empty_or_missing_runs_dir(tmp_path):
+    path = write_index(tmp_path / "new" / "runs", lang="en")
+    page = path.read_text(encoding="utf-8")
+    assert "No runs yet." in page
+    assert not list(path.parent.glob(".*tmp"))
+
+
+def test_rewrite_replaces_the_page(runs):
+    write_index(runs)
+    _record(runs / "daily_report" / "shop09" / "2025-11-11")
+    page = write_index(runs).read_text(encoding="utf-8")
+    assert "shop09" in page
+
+
+def test_record_that_is_not_an_object_is_unreadable(tmp_path):
+    folder = tmp_path / "daily_report" / "shop01" / "2025-11-11"
+    folder.mkdir(parents=True)
+    (folder / "metrics.json").write_text("[1, 2]", encoding="utf-8")
+    (row,) = collect_runs(tmp_path)
+    assert row.status == "unreadable"
+
+
+def test_cli_index_returns_0(runs, capsys):
+    assert main(["index", "--out", str(runs)]) == 0
+    assert "index.html" in capsys.readouterr().out
+    assert (runs / "index.html").is_file()
