@@ -482,7 +482,12 @@ def side_by_side(first, second, *, suffix: str = "_yoy", lang: str = "zh"):
     renamed = second[keys + extra].rename(columns={c: f"{c}{suffix}" for c in extra})
     if not keys:
         return pd.concat([first.reset_index(drop=True), renamed.reset_index(drop=True)], axis=1)
-    return first.merge(renamed, on=keys, how="outer", sort=False)
+    merged = first.merge(renamed, on=keys, how="left")
+    only_second = renamed.merge(first[keys], on=keys, how="left", indicator=True)
+    only_second = only_second[only_second["_merge"] == "left_only"].drop(columns="_merge")
+    if only_second.empty:
+        return merged
+    return pd.concat([merged, only_second], ignore_index=True)
 
 
 def params_table(*params) -> Any:

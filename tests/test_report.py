@@ -1,0 +1,298 @@
+"""HTML blocks of the reports: formatted numbers, labels, colours, and escaped data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ecanalysis import report
+from ecanalysis.errors import EcanalysisError
+from ecanalysis.labels import LABELS, format_value, kind_of, label
+
+HOSTILE = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+MONTH = SimpleNamespace(
+    label="2025-11", first_day=dt.date(2025, 11, 1), last_day=dt.date(2025, 11, 30)
+)
+
+
+# -- labels and formats ------------------------------------------------------------------
+
+SALES_SUMMARY = [
+    "period_start", "placed_orders", "orders", "valid_orders", "order_validity_rate", "buyers",
+    "new_buyers", "returning_buyers", "units", "gmv", "paid_amount", "refund_amount", "net_sales",
+    "aov", "revenue_per_buyer", "cost_amount", "gross_profit", "gross_margin", "cost_coverage",
+]  # fmt: skip
+TRAFFIC_FUNNEL_CHANNELS = [
+    "visitors", "sessions", "pageviews", "new_visitors", "returning_visitors", "new_visitor_share",
+    "pages_per_visitor", "avg_time_on_site_s", "bounces", "bounce_rate", "cart_visitors",
+    "order_buyers", "paid_buyers", "order_conversion_rate", "payment_conversion_rate",
+    "order_to_payment_rate", "step", "count", "rate_from_previous", "rate_from_first", "channel",
+    "spend", "clicks", "cpc", "conversion_rate", "cpa", "roas", "spend_share", "revenue_share",
+    "action", "reason", "cohort", "age", "cohort_size", "active_customers", "retention",
+]  # fmt: skip
+OTHER_OUTPUTS = [
+    "sku", "title", "category", "revenue", "rank", "bad_reviews", "share", "examples",
+    "dimension", "reviews", "score", "below_threshold", "date", "value", "expected", "lower",
+    "upper", "is_anomaly", "forecast", "actual", "baseline", "current", "previous", "change",
+    "share_of_change", "segment", "segment_zh", "customers", "repeat_customers", "repeat_rate",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SALES_SUMMARY + TRAFFIC_FUNNEL_CHANNELS + OTHER_OUTPUTS)
+def test_every_metric_output_has_both_labels(name):
+    zh, en = LABELS[name]
+    assert zh and en
+
+
+def test_published_labels():
+    assert [label(n) for n in ["orders", "paid_amount", "buyers", "new_buyers"]] == [
+        "支付订单数",
+        "支付金额",
+        "支付买家数",
+        "新买家数",
+    ]
+    assert label("aov") == "笔单价 (AOV)"
+    assert label("revenue_per_buyer") == "客单价"
+    assert label("payment_conversion_rate") == "支付转化率"
+    assert label("roas") == "投入产出比 ROAS"
+    assert label("visitors", "en") == "Visitors (UV)"
+
+
+def test_derived_labels():
+    assert label("paid_amount_lag_7") == "支付金额（上周同日）"
+    assert label("paid_amount_change_pct", "en") == "Paid amount change %"
+    assert label("repeat_rate_30d") == "30天复购率"
+    assert label("paid_amount_CNY") == "支付金额（CNY）"
+    assert label("previous_orders") == "支付订单数（对比期）"
+    assert label("dsr_service") == "DSR 服务态度"
+    assert label("orders", labels={"orders": "订单"}) == "订单"
+
+
+def test_kinds():
+    assert kind_of("paid_amount_yoy") == "money"
+    assert kind_of("gross_margin") == "rate"
+    assert kind_of("paid_amount_change_pct") == "rate"
+    assert kind_of("previous_orders") == "count"
+    assert kind_of("lift_low") == "money"
+    assert kind_of("repeat_rate_90d") == "rate"
+    assert kind_of("low_stock_skus") == "count"
+
+
+def test_format_value():
+    assert format_value(1234.5, "money", currency="CNY") == "¥1,234.50"
+    assert format_value(1234.6, "money", currency="JPY") == "JP¥1,235"
+    assert format_value(1234.5, "money") == "1,234.50"
+    assert format_value(-0.05, "rate") == "-5.0%"
+    assert format_value(3, "count", signed=True) == "+3"
+    assert format_value(2.0, "ratio") == "2.00"
+    assert format_value(7.0) == "7"
+    assert format_value(None) == "—"
+    assert format_value(pd.NA) == "—"
+    assert format_value(np.float64("inf"), "ratio") == "∞"
+
+
+# -- KPI cards -----------------------------------------------------------------------------
+
+KPIS = {"paid_amount": 1200.0, "orders": 30, "refund_amount": 90.0, "gross_margin": 0.25}
+COMPARISONS = {
+    "paid_amount": {"previous": 1000.0, "change": 200.0, "change_pct": 0.2},
+    "paid_amount_yoy": {"previous": 1500.0, "change": -300.0, "change_pct": -0.2},
+    "orders": {"previous": 0, "change": 30, "change_pct": None},
+    "refund_amount": {"previous": 60.0, "change": 30.0, "change_pct": 0.5},
+}
+
+
+def _card(html: str, title: str) -> str:
+    start = html.index(f'<div class="eca-label">{title}</div>')
+    return html[start : html.find('<div class="eca-card">', start)]
+
+
+def test_kpi_cards_values_and_changes():
+    html = report.kpi_cards(KPIS, COMPARISONS, currency="CNY")._repr_html_()
+    paid = _card(html, "支付金额")
+    assert "¥1,200.00" in paid
+    assert '<span style="color:#1a7f37">▲ 20.0%</span> <span class="eca-vs">较对比期</span>' in paid
+    assert '<span style="color:#cf222e">▼ 20.0%</span> <span class="eca-vs">同比</span>' in paid
+    assert 'title="对比值 ¥1,000.00；变化 +¥200.00（+20.0%）"' in paid
+    # previous 0: no relative change, the absolute change is shown
+    assert "▲ 30</span>" in _card(html, "支付订单数")
+    assert "25.0%" in _card(html, "毛利率")
+
+
+def test_cost_like_rise_is_red_and_colours_are_options():
+    html = report.kpi_cards(KPIS, COMPARISONS)._repr_html_()
+    assert '<span style="color:#cf222e">▲ 50.0%' in _card(html, "退款金额")
+    html = report.kpi_cards(KPIS, COMPARISONS, up_color="red", down_color="green")._repr_html_()
+    assert '<span style="color:red">▲ 20.0%' in _card(html, "支付金额")
+
+
+def test_kpi_cards_names_order_missing_and_english():
+    cards = report.kpi_cards(KPIS, None, names=["orders", "aov"], lang="en")
+    assert repr(cards) == "Paid orders: 30\nAOV: —"
+    assert "Paid amount" not in cards._repr_html_()
+
+
+def test_kpi_cards_escape_labels_and_comparison_captions():
+    cards = report.kpi_cards(
+        {HOSTILE: 1.0},
+        {HOSTILE: {"previous": 1, "change": 0, "change_pct": 0}},
+        comparison_labels={"": HOSTILE},
+    )
+    html = cards._repr_html_()
+    assert HOSTILE not in html and ESCAPED in html
+    assert "–" in html  # no change
+
+
+def test_bad_language():
+    with pytest.raises(EcanalysisError, match="lang='fr'"):
+        report.kpi_cards(KPIS, lang="fr")
+
+
+# -- tables ------------------------------------------------------------------------------
+
+
+def test_format_table_escapes_and_formats():
+    frame = pd.DataFrame(
+        {
+            "title": [HOSTILE, "保温杯"],
+            "revenue": [1234.5, np.nan],
+            "revenue_share": [0.25, 0.75],
+            "units": pd.array([3, 4], dtype="int64"),
+            "below_threshold": [True, False],
+            "period_start": pd.to_datetime(["2025-11-01", "2025-11-02"]),
+            "examples": [["差", "<i>x</i>"], []],
+        }
+    )
+    html = report.format_table(frame)._repr_html_()
+    assert HOSTILE not in html and ESCAPED in html
+    assert "<i>x</i>" not in html and "差; &lt;i&gt;x&lt;/i&gt;" in html
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert cells == [
+        ESCAPED, "1,234.50", "25.0%", "3", "是", "2025-11-01", "差; &lt;i&gt;x&lt;/i&gt;",
+        "保温杯", "—", "75.0%", "4", "否", "2025-11-02", "",
+    ]  # fmt: skip
+    heads = re.findall(r"<th [^>]*>(.*?)</th>", html)
+    assert heads == ["商品名称", "销售额", "收入占比", "销售件数", "低于预警线", "周期", "示例"]
+
+
+def test_format_table_hostile_column_names_and_options():
+    frame = pd.DataFrame({HOSTILE: [0.5], "x": [2.0], "change": [-3.0]})
+    html = report.format_table(frame, rates=["x"], currency="USD", lang="en")._repr_html_()
+    assert HOSTILE not in html
+    assert ">200.0%<" in html and ">-3<" in html
+
+
+def test_format_table_truncates_and_handles_empty():
+    frame = pd.DataFrame({"orders": range(60)})
+    html = report.format_table(frame, max_rows=5)._repr_html_()
+    assert html.count("<tr>") == 6
+    assert "显示前 5 行，共 60 行" in html
+    empty = report.format_table(frame.head(0), lang="en")._repr_html_()
+    assert "No data" in empty and "Paid orders" in empty
+
+
+def test_format_table_timestamps_and_index():
+    frame = pd.DataFrame({"v": [1.5]}, index=pd.Index(["a"], name="sku")).assign(
+        created_at=pd.to_datetime(["2025-11-01 13:45"])
+    )
+    html = report.format_table(frame)._repr_html_()
+    assert ">a<" in html and "2025-11-01 13:45" in html and ">SKU<" in html
+
+
+def test_format_table_refuses_series():
+    with pytest.raises(EcanalysisError, match="DataFrame"):
+        report.format_table(pd.Series([1]))
+
+
+def test_side_by_side_and_params_table():
+    wow = pd.DataFrame({"metric": ["orders", "aov"], "current": [12.0, 5.0], "change": [2.0, 1.0]})
+    yoy = pd.DataFrame({"metric": ["orders", "aov"], "current": [12.0, 5.0], "change": [-1.0, 0.0]})
+    both = report.side_by_side(wow, yoy)
+    assert both.to_dict("list") == {
+        "metric": ["orders", "aov"],
+        "current": [12.0, 5.0],
+        "change": [2.0, 1.0],
+        "change_yoy": [-1.0, 0.0],
+    }
+    only_last_year = pd.DataFrame({"metric": ["gmv"], "current": [1.0], "change": [1.0]})
+    assert report.side_by_side(wow, only_last_year)["metric"].tolist() == ["orders", "aov", "gmv"]
+    params = report.params_table(pd.Series({"r": 0.24, "alpha": 4.41, "a": 0.79, "b": 2.43}))
+    assert params["model"].tolist() == ["BG/NBD"] * 4
+    assert params.dtypes["value"] == "float64"
+
+
+# -- alerts, notes, headings --------------------------------------------------------------
+
+
+def test_alerts_sorted_badged_and_escaped():
+    html = report.alerts_list(
+        [
+            {"level": "info", "message": "fine"},
+            {"level": "critical", "message": HOSTILE},
+            {"level": HOSTILE, "message": "odd level"},
+        ]
+    )._repr_html_()
+    assert HOSTILE not in html
+    assert html.index("严重") < html.index("提示") < html.index("odd level")
+    assert "background:#cf222e" in html
+    assert "无预警" in report.alerts_list([])._repr_html_()
+
+
+def test_missing_section_texts():
+    text = repr(report.missing_section("ad_spend", "各渠道 ROAS"))
+    assert text == "本节需要 ad_spend 表（未提供）：可展示各渠道 ROAS。"
+    html = report.missing_section(HOSTILE, lang="en")._repr_html_()
+    assert HOSTILE not in html
+
+
+def test_note_escapes():
+    assert ESCAPED in report.note(HOSTILE, level="critical")._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("coverage", "level", "text"),
+    [
+        ({"first": "2024-01-01", "last": "2025-12-31"}, "ok", "本期（2025-11）完整"),
+        (
+            {"first": dt.date(2024, 1, 1), "last": dt.date(2025, 11, 20)},
+            "warning",
+            "数据截至 11-20",
+        ),
+        ({"first": "2025-11-05", "last": "2025-12-31"}, "warning", "数据始于 2025-11-05"),
+        ({"first": "2024-01-01", "last": "2025-10-31"}, "critical", "本期无数据"),
+        ({"first": None, "last": None}, "critical", "没有数据"),
+    ],
+)
+def test_coverage_note(coverage, level, text):
+    html = report.coverage_note(coverage, MONTH)._repr_html_()
+    assert f"eca-note eca-{level}" in html
+    assert text in html
+
+
+def test_coverage_note_english():
+    text = repr(
+        report.coverage_note({"first": "2024-01-01", "last": "2025-11-20"}, MONTH, lang="en")
+    )
+    assert text.startswith("Data end on 2025-11-20: 2025-11 is incomplete")
+
+
+def test_title_block_escapes_store_name():
+    store = {"store_id": "shop01", "name": HOSTILE, "currency": "CNY", "timezone": "Asia/Shanghai"}
+    block = report.title_block("日报", store, MONTH)
+    html = block._repr_html_()
+    assert HOSTILE not in html and ESCAPED in html
+    assert "周期：2025-11（2025-11-01 至 2025-11-30）" in html
+    assert "时区：Asia/Shanghai" in html
+
+
+def test_blocks_are_self_contained():
+    html = report.kpi_cards(KPIS)._repr_html_()
+    assert "<style>" in html
+    assert not re.search(r"(src|href)=|@import|url\(", html)
+    assert "<script" not in html
