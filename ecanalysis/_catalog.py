@@ -1,0 +1,593 @@
+"""The tables of a dataset directory as DuckDB SQL: discovery, typing, local time.
+
+Private to :mod:`ecanalysis.data` and :mod:`ecanalysis.facts`; imports neither pandas nor
+pandera, so that the ``facts`` command stays light. Every SQL text that reads the files is
+built here:
+
+- :meth:`Catalog.typed_sql` turns one table's file(s) into a relation in the dtypes of
+  docs/conventions.md: ids and text ``VARCHAR``, money ``DOUBLE``, counts ``BIGINT``,
+  timestamps ``TIMESTAMP`` in the store's local wall time (a ``TIMESTAMPTZ`` column, or
+  text with an offset such as ``Z`` or ``+08:00``, is converted with the store's
+  ``timezone`` from the stores table; naive values are already local), dates ``TIMESTAMP``
+  at local midnight.
+- Table and column names come from :data:`TABLES` or from the files themselves and are
+  quoted; values are bound as parameters.
+
+``TABLES`` is a minimal copy of DESIGN §2 (kinds, required columns, keys, date column);
+``ecanalysis.schema`` holds the full contract with its rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecanalysis.errors import DataError, closest
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What the data layer needs to know of one table of DESIGN §2."""
+
+    columns: dict[str, str]  # column -> kind (id, text, timestamp, date, money, number, count)
+    required: tuple[str, ...]
+    key: tuple[str, ...]
+    date_column: str | None = None  # the column ``period=`` and ``until=`` filter on
+
+
+_TS, _D = "timestamp", "date"
+
+#: DESIGN §2, as far as reading and filtering need it.
+TABLES: dict[str, TableSpec] = {
+    "stores": TableSpec(
+        {
+            "store_id": "id",
+            "name": "text",
+            "timezone": "text",
+            "currency": "text",
+            "platform": "text",
+            "opened_at": _TS,
+        },
+        ("store_id", "name", "timezone", "currency"),
+        ("store_id",),
+    ),
+    "orders": TableSpec(
+        {
+            "order_id": "id",
+            "store_id": "id",
+            "customer_id": "id",
+            "ordered_at": _TS,
+            "paid_at": _TS,
+            "status": "text",
+            "channel": "text",
+            "device": "text",
+            "item_count": "count",
+            "gross_amount": "money",
+            "discount_amount": "money",
+            "shipping_amount": "money",
+            "paid_amount": "money",
+            "refund_amount": "money",
+            "refunded_at": _TS,
+            "cost_amount": "money",
+            "campaign_id": "id",
+            "currency": "text",
+        },
+        (
+            "order_id",
+            "store_id",
+            "customer_id",
+            "ordered_at",
+            "status",
+            "gross_amount",
+            "paid_amount",
+        ),
+        ("order_id",),
+        "ordered_at",
+    ),
+    "order_items": TableSpec(
+        {
+            "order_id": "id",
+            "line_no": "count",
+            "sku": "id",
+            "quantity": "count",
+            "unit_price": "money",
+            "unit_cost": "money",
+            "discount_amount": "money",
+        },
+        ("order_id", "line_no", "sku", "quantity", "unit_price"),
+        ("order_id", "line_no"),
+    ),
+    "traffic": TableSpec(
+        {
+            "store_id": "id",
+            "date": _D,
+            "source": "text",
+            "device": "text",
+            "visitors": "count",
+            "sessions": "count",
+            "pageviews": "count",
+            "new_visitors": "count",
+            "bounces": "count",
+            "time_on_site_s": "number",
+            "cart_visitors": "count",
+            "product_views": "count",
+        },
+        ("store_id", "date", "visitors", "pageviews"),
+        ("store_id", "date", "source", "device"),
+        "date",
+    ),
+    "products": TableSpec(
+        {
+            "store_id": "id",
+            "sku": "id",
+            "title": "text",
+            "category": "text",
+            "price": "money",
+            "unit_cost": "money",
+            "stock_on_hand": "count",
+            "listed_at": _TS,
+            "status": "text",
+        },
+        ("store_id", "sku", "title", "status"),
+        ("store_id", "sku"),
+    ),
+    "ad_spend": TableSpec(
+        {
+            "store_id": "id",
+            "date": _D,
+            "channel": "text",
+            "spend": "money",
+            "impressions": "count",
+            "clicks": "count",
+            "campaign_id": "id",
+        },
+        ("store_id", "date", "channel", "spend"),
+        ("store_id", "date", "channel"),
+        "date",
+    ),
+    "campaigns": TableSpec(
+        {
+            "campaign_id": "id",
+            "store_id": "id",
+            "name": "text",
+            "start": _D,
+            "end": _D,
+            "budget": "money",
+            "channel": "text",
+            "kind": "text",
+        },
+        ("campaign_id", "store_id", "name", "start", "end"),
+        ("campaign_id",),
+        "start",
+    ),
+    "reviews": TableSpec(
+        {
+            "review_id": "id",
+            "store_id": "id",
+            "created_at": _TS,
+            "rating": "count",
+            "sku": "id",
+            "order_id": "id",
+            "dsr_item": "number",
+            "dsr_service": "number",
+            "dsr_logistics": "number",
+            "reason": "text",
+            "text": "text",
+        },
+        ("review_id", "store_id", "created_at", "rating"),
+        ("review_id",),
+        "created_at",
+    ),
+    "fx_rates": TableSpec(
+        {"date": _D, "currency": "text", "rate": "number"},
+        ("date", "currency", "rate"),
+        ("date", "currency"),
+        "date",
+    ),
+}
+
+#: Tables every dataset must have.
+REQUIRED_TABLES = ("stores", "orders")
+
+#: DuckDB type of each column kind.
+SQL_TYPES = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "timestamp": "TIMESTAMP",
+    "date": "TIMESTAMP",
+    "money": "DOUBLE",
+    "number": "DOUBLE",
+    "count": "BIGINT",
+}
+
+#: Text timestamps that end in a UTC offset (``Z``, ``+08``, ``+08:00``, ``-0500``).
+_OFFSET_RE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|[+-]\d\d(:?\d\d)?)$"
+_HIVE_KEY = re.compile(r"^([^=/\\]+)=")
+
+
+def quote(name: str) -> str:
+    """A SQL identifier, double-quoted (inner quotes doubled), whatever it contains."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """A SQL string literal (inner quotes doubled); used only for file paths we discovered."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one table lives: a Parquet or CSV file, or a hive-partitioned folder."""
+
+    table: str
+    form: str  # "parquet", "csv" or "hive"
+    path: Path
+
+    def scan(self) -> str:
+        """The DuckDB table function that reads the source (ids stay text in CSV and paths)."""
+        if self.form == "csv":
+            return f"read_csv({literal(self.path)}, all_varchar = true, header = true)"
+        if self.form == "hive":
+            pattern = literal(self.path / "**" / "*.parquet")
+            return (
+                f"read_parquet({pattern}, hive_partitioning = true, "
+                "hive_types_autocast = false, union_by_name = true)"
+            )
+        return f"read_parquet({literal(self.path)})"
+
+    def partition_keys(self) -> set[str]:
+        """Names of the hive partition columns (``store_id`` of ``store_id=shop01/``)."""
+        if self.form != "hive":
+            return set()
+        keys = set()
+        for file in self.path.rglob("*.parquet"):
+            for part in file.relative_to(self.path).parts[:-1]:
+                match = _HIVE_KEY.match(part)
+                if match:
+                    keys.add(match.group(1))
+        return keys
+
+
+def discover(path: str | Path) -> dict[str, Source]:
+    """Find the tables of a dataset directory: ``<t>.parquet``, ``<t>.csv``, ``<t>/**/*.parquet``.
+
+    Names that are not tables of DESIGN §2 are ignored (README files, notes). Two sources
+    for one table are refused: the reader could not tell which is current.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise DataError(
+            f"dataset directory {root} does not exist or is not a directory; "
+            "pass the folder that holds stores.* and orders.* (e.g. `ecanalysis sample DIR`)"
+        )
+    found: dict[str, list[Source]] = {}
+    for entry in sorted(root.iterdir()):
+        source = _source_of(entry)
+        if source is not None:
+            found.setdefault(source.table, []).append(source)
+    sources = {}
+    for table, candidates in found.items():
+        if len(candidates) > 1:
+            names = ", ".join(c.path.name for c in candidates)
+            raise DataError(
+                f"table {table!r} has {len(candidates)} sources in {root} ({names}); "
+                "keep one of them and move the others away"
+            )
+        sources[table] = candidates[0]
+    return sources
+
+
+def _source_of(entry: Path) -> Source | None:
+    if entry.name.startswith("."):
+        return None
+    if entry.is_dir():
+        if entry.name in TABLES and any(entry.rglob("*.parquet")):
+            return Source(entry.name, "hive", entry)
+        return None
+    suffix = entry.suffix.lower()
+    if entry.stem in TABLES and suffix in (".parquet", ".csv"):
+        return Source(entry.stem, suffix[1:], entry)
+    return None
+
+
+@dataclass
+class Catalog:
+    """A dataset directory seen through one lazily opened in-memory DuckDB connection.
+
+    Pickling drops the connection (a worker process opens its own on first use).
+    """
+
+    path: Path
+    sources: dict[str, Source]
+    _con: Any = field(default=None, repr=False)
+    _types: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Catalog:
+        """Discover the tables of ``path`` (no file is read yet)."""
+        return cls(Path(path), discover(path))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path, "sources": self.sources, "_con": None, "_types": {}}
+
+    # -- connection -----------------------------------------------------------------
+
+    @property
+    def con(self):
+        """The DuckDB connection (in memory, session time zone UTC)."""
+        if self._con is None:
+            import duckdb
+
+            self._con = duckdb.connect(":memory:")
+            self._con.execute("SET TimeZone = 'UTC'")
+        return self._con
+
+    def close(self) -> None:
+        """Close the connection (it reopens on the next query)."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def execute(self, sql: str, params: dict[str, Any] | None = None, *, tables=()):
+        """Run ``sql``; a DuckDB error becomes a :class:`DataError` naming the file(s)."""
+        import duckdb
+
+        try:
+            return self.con.execute(sql, params or {})
+        except duckdb.Error as exc:
+            raise DataError(self._explain(exc, tables)) from None
+
+    # -- tables ---------------------------------------------------------------------
+
+    def has(self, table: str) -> bool:
+        """True when the dataset has a source for ``table``."""
+        return table in self.sources
+
+    def source(self, table: str) -> Source:
+        """The source of ``table``, or a :class:`DataError` saying which tables exist."""
+        if table not in TABLES:
+            guess = closest(table, TABLES)
+            hint = f" (did you mean {guess!r}?)" if guess else ""
+            raise DataError(
+                f"{table!r} is not a table of the data contract{hint}; tables: {', '.join(TABLES)}"
+            )
+        if table not in self.sources:
+            present = ", ".join(sorted(self.sources)) or "none"
+            raise DataError(
+                f"the dataset {self.path} has no {table!r} table (no {table}.parquet, "
+                f"{table}.csv or {table}/ folder); it has: {present}"
+            )
+        return self.sources[table]
+
+    def file_types(self, table: str) -> dict[str, str]:
+        """``{column: DuckDB type}`` of the table's file(s), partition-only columns dropped."""
+        if table not in self._types:
+            source = self.source(table)
+            import duckdb
+
+            try:
+                rows = self.con.execute(f"DESCRIBE SELECT * FROM {source.scan()}").fetchall()
+            except duckdb.Error as exc:
+                raise DataError(_unreadable(source, exc)) from None
+            dropped = source.partition_keys() - set(TABLES[table].columns)
+            self._types[table] = {name: kind for name, kind, *_ in rows if name not in dropped}
+        return self._types[table]
+
+    def missing_required(self, table: str) -> list[str]:
+        """Required columns of ``table`` that its file lacks."""
+        present = self.file_types(table)
+        return [c for c in TABLES[table].required if c not in present]
+
+    def check_columns(self, table: str, columns) -> None:
+        """Raise :class:`DataError` when a required column in ``columns`` is absent."""
+        present = self.file_types(table)
+        required = set(TABLES[table].required)
+        for column in columns:
+            if column in present:
+                continue
+            if column not in TABLES[table].columns:
+                raise DataError(_unknown_column(self.source(table), column, present))
+            if column in required:
+                raise DataError(_missing_column(self.source(table), column, present))
+
+    def typed_sql(self, table: str, columns=None, *, strict: bool = True) -> str:
+        """A ``SELECT`` of ``table`` in contract types and local time.
+
+        ``columns`` (default: every column of the file) may name optional columns the
+        file lacks: they come back as typed NULLs. ``strict=False`` uses ``TRY_CAST``
+        (to find the values that do not convert).
+        """
+        present = self.file_types(table)
+        spec = TABLES[table]
+        wanted = list(present) if columns is None else list(columns)
+        self.check_columns(table, wanted)
+        tz, via_stores = _tz_expression(table, present)
+        selects, joins_stores = [], False
+        for column in wanted:
+            kind = spec.columns.get(column)
+            if column not in present:
+                selects.append(f"CAST(NULL AS {SQL_TYPES[kind]}) AS {quote(column)}")
+                continue
+            expr, uses_tz = _convert(f"t.{quote(column)}", kind, present[column], tz, strict)
+            joins_stores |= uses_tz and via_stores
+            selects.append(f"{expr} AS {quote(column)}")
+        sql = f"SELECT {', '.join(selects) or '*'} FROM {self.source(table).scan()} AS t"
+        if joins_stores:
+            sql += self._join_store_zones()
+        return sql
+
+    def _join_store_zones(self) -> str:
+        """``LEFT JOIN`` of each row's store time zone as ``z.tz`` (one row per store)."""
+        zones = (
+            "SELECT CAST(store_id AS VARCHAR) AS sid, any_value(CAST(timezone AS VARCHAR)) AS tz "
+            f"FROM {self.source('stores').scan()} GROUP BY 1"
+        )
+        return f" LEFT JOIN ({zones}) AS z ON CAST(t.{quote('store_id')} AS VARCHAR) = z.sid"
+
+    def select_sql(
+        self,
+        table: str,
+        columns=None,
+        *,
+        store_id: str | None = None,
+        since: dt.datetime | None = None,
+        before: dt.datetime | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        """SQL and parameters of ``table``'s rows of one store in a local time window.
+
+        ``since`` (included) and ``before`` (excluded) are naive local bounds on the
+        table's date column (:attr:`TableSpec.date_column`); campaigns are kept when their
+        dates overlap the window, order lines when their order's ``ordered_at`` is in it,
+        and tables without a date column (stores, products) are not filtered by time.
+        DuckDB pushes the ``store_id`` and time filters down into the scan.
+        """
+        present = self.file_types(table)
+        wanted = list(present) if columns is None else list(columns)
+        spec = TABLES[table]
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        needed = list(wanted)
+        if table == "order_items":
+            if store_id is not None or since is not None or before is not None:
+                orders, order_params = self.select_sql(
+                    "orders", ["order_id"], store_id=store_id, since=since, before=before
+                )
+                clauses.append(f"order_id IN (SELECT order_id FROM ({orders}) AS o)")
+                params.update(order_params)
+                needed.append("order_id")
+        else:
+            if store_id is not None:
+                if "store_id" not in spec.columns:
+                    raise DataError(
+                        f"table {table!r} has no store_id column (it is shared by every "
+                        "store); read it without store_id="
+                    )
+                clauses.append("store_id = $store_id")
+                params["store_id"] = str(store_id)
+                needed.append("store_id")
+            low, high = spec.date_column, spec.date_column
+            if table == "campaigns":
+                high = "end"
+            if low is not None and since is not None:
+                clauses.append(f"{quote(high)} >= $since")
+                params["since"] = since
+                needed.append(high)
+            if low is not None and before is not None:
+                clauses.append(f"{quote(low)} < $before")
+                params["before"] = before
+                needed.append(low)
+        typed = self.typed_sql(table, list(dict.fromkeys(needed)))
+        select = ", ".join(quote(c) for c in wanted) or "*"
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return f"SELECT {select} FROM ({typed}) AS x{where}", params
+
+    # -- errors ---------------------------------------------------------------------
+
+    def _explain(self, exc: Exception, tables) -> str:
+        """A readable message for a failed query: the file, the column, example values."""
+        for table in tables:
+            source = self.sources.get(table)
+            if source is None:
+                continue
+            detail = self._bad_values(table)
+            if detail:
+                return (
+                    f"cannot read table {table!r} ({source.path}): {detail}. Fix these values "
+                    "in the file (timestamps as ISO 8601, e.g. 2025-11-11 10:00 or "
+                    "2025-11-11T02:00:00Z; numbers with a dot), or run `ecanalysis validate` "
+                    "on the dataset for a full report"
+                )
+        files = ", ".join(str(self.sources[t].path) for t in tables if t in self.sources)
+        return (
+            f"cannot read {files or self.path}: {exc}. Check that the file is a complete "
+            "Parquet or UTF-8 CSV file with a header row, or regenerate it"
+        )
+
+    def _bad_values(self, table: str) -> str | None:
+        """The first column of ``table`` whose values do not convert to its contract type."""
+        present = self.file_types(table)
+        spec = TABLES[table]
+        tz, via_stores = _tz_expression(table, present)
+        for column, file_type in present.items():
+            kind = spec.columns.get(column)
+            if kind in (None, "id", "text"):
+                continue
+            expr, _ = _convert(f"t.{quote(column)}", kind, file_type, tz, strict=False)
+            raw = quote(column)
+            sql = (
+                f"SELECT n, CAST({raw} AS VARCHAR) FROM (SELECT row_number() OVER () AS n, "
+                f"t.{raw}, {expr} AS converted FROM {self.source(table).scan()} AS t"
+                + (self._join_store_zones() if via_stores else "")
+                + f") WHERE {raw} IS NOT NULL AND converted IS NULL ORDER BY n LIMIT 5"
+            )
+            try:
+                rows = self.con.execute(sql).fetchall()
+            except Exception:  # a diagnosis must never hide the original error
+                continue
+            if rows:
+                examples = ", ".join(f"{value!r} (row {n})" for n, value in rows)
+                return f"column {column!r} ({kind}) has values that are not a {kind}: {examples}"
+        return None
+
+
+def _tz_expression(table: str, present: dict[str, str]) -> tuple[str, bool]:
+    """SQL for the time zone that converts this table's zoned timestamps to local time, and
+    whether it needs the join to the stores table (rows of unknown stores fall back to UTC)."""
+    if table == "stores":
+        return ("t.timezone" if "timezone" in present else "'UTC'"), False
+    if "store_id" in present:
+        return "coalesce(z.tz, 'UTC')", True
+    return "'UTC'", False
+
+
+def _convert(column: str, kind: str | None, file_type: str, tz: str, strict: bool):
+    """``(expression, uses_tz)``: one column in its contract type and local time."""
+    cast = "CAST" if strict else "TRY_CAST"
+    if kind is None:
+        return column, False
+    if kind in ("timestamp", "date"):
+        expr, uses_tz = _local_timestamp(column, file_type, tz, cast)
+        if kind == "date":
+            expr = f"CAST(date_trunc('day', {expr}) AS TIMESTAMP)"
+        return expr, uses_tz
+    return f"{cast}({column} AS {SQL_TYPES[kind]})", False
+
+
+def _local_timestamp(column: str, file_type: str, tz: str, cast: str):
+    upper = file_type.upper()
+    if upper.startswith("TIMESTAMP WITH TIME ZONE") or upper == "TIMESTAMPTZ":
+        return f"timezone({tz}, {column})", True
+    if upper == "VARCHAR":
+        zoned = f"timezone({tz}, {cast}({column} AS TIMESTAMPTZ))"
+        plain = f"{cast}({column} AS TIMESTAMP)"
+        test = f"regexp_matches({column}, {literal(_OFFSET_RE)})"
+        return f"(CASE WHEN {test} THEN {zoned} ELSE {plain} END)", True
+    return f"{cast}({column} AS TIMESTAMP)", False
+
+
+def _unreadable(source: Source, exc: Exception) -> str:
+    return (
+        f"cannot read table {source.table!r} from {source.path}: {exc}. Check that the file "
+        "is a complete Parquet or UTF-8 CSV file with a header row, or regenerate it"
+    )
+
+
+def _missing_column(source: Source, column: str, present) -> str:
+    guess = closest(column, present)
+    hint = f" (did you mean {guess!r}?)" if guess else ""
+    return (
+        f"table {source.table!r} ({source.path}) lacks required column {column!r}{hint}; "
+        f"it has {', '.join(present)}. Rename the column in the file or re-export it"
+    )
+
+
+def _unknown_column(source: Source, column: str, present) -> str:
+    guess = closest(column, [*TABLES[source.table].columns, *present])
+    hint = f" (did you mean {guess!r}?)" if guess else ""
+    return (
+        f"{column!r} is not a column of table {source.table!r}{hint}; "
+        f"the contract has {', '.join(TABLES[source.table].columns)}"
+    )
