@@ -107,9 +107,9 @@ def conversion_funnel(
     ...     "status": ["paid", "paid", "placed", "cancelled"],
     ... })
     >>> row = conversion_funnel(traffic, orders).iloc[0]
-    >>> row[["order_buyers", "paid_buyers"]].tolist()
-    [3, 2]
-    >>> round(row["payment_conversion_rate"], 4), round(row["order_to_payment_rate"], 4)
+    >>> int(row["order_buyers"]), int(row["paid_buyers"])
+    (3, 2)
+    >>> float(row["payment_conversion_rate"]), round(float(row["order_to_payment_rate"]), 4)
     (0.01, 0.6667)
     """
     keys = group_keys(by)
