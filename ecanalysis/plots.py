@@ -11,7 +11,8 @@ grid), so Chinese renders without missing glyphs; global rcParams are left alone
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ecanalysis.labels import format_value, kind_of, label
@@ -64,6 +65,41 @@ def plot_style() -> Iterator[None]:
 
     with mpl.rc_context(style_rc()):
         yield
+
+
+def _chart(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Draw ``function``'s chart inside :func:`plot_style` and give its texts the CJK font.
+
+    Texts that existed before (the title and axis labels of an Axes made outside the
+    style, the tick prototype that later ticks copy) keep the font they were made with,
+    so the font is set on them explicitly.
+    """
+
+    @functools.wraps(function)
+    def draw(*args: Any, **kwargs: Any):
+        with plot_style():
+            ax = function(*args, **kwargs)
+            _apply_font(ax)
+        return ax
+
+    return draw
+
+
+def _apply_font(ax) -> None:
+    from ecanalysis.fonts import chart_rc
+
+    family = chart_rc()["font.family"]
+    texts = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+    texts += ax.get_xticklabels(which="both") + ax.get_yticklabels(which="both")
+    for axis in (ax.xaxis, ax.yaxis):
+        for tick in axis.get_major_ticks()[:1] + axis.get_minor_ticks()[:1]:
+            texts += [tick.label1, tick.label2]
+    texts += list(ax.texts)
+    legend = ax.get_legend()
+    if legend is not None:
+        texts += list(legend.get_texts())
+    for text in texts:
+        text.set_fontfamily(family)
 
 
 def _axes(ax, figsize: tuple[float, float]):
@@ -126,6 +162,7 @@ def _say(lang: str, zh: str, en: str) -> str:
 # -- trends -------------------------------------------------------------------------
 
 
+@_chart
 def plot_daily_trend(
     daily,
     *,
@@ -155,30 +192,30 @@ def plot_daily_trend(
     -------
     matplotlib.axes.Axes
     """
-    with plot_style():
-        ax = _axes(ax, (9, 3.6))
-        title = _title(title, _say(lang, "每日", "Daily ") + label(value_col, lang))
-        if daily.empty:
-            return _no_data(ax, title, lang)
-        dates = daily[_date_col(daily, date_col)]
-        ax.plot(dates, daily[value_col], color=MAIN, marker="o", ms=3, label=label(value_col, lang))
-        if compare_col is not None and compare_col in daily.columns:
-            ax.plot(
-                dates,
-                daily[compare_col],
-                color=COMPARE,
-                linestyle="--",
-                label=label(compare_col, lang),
-            )
-            ax.legend(loc="best", frameon=False)
-        ax.set_title(title)
-        ax.set_xlabel(label("date", lang))
-        ax.set_ylabel(label(value_col, lang))
-        _value_axis(ax, value_col)
-        ax.tick_params(axis="x", labelrotation=30)
-        return ax
+    ax = _axes(ax, (9, 3.6))
+    title = _title(title, _say(lang, "每日", "Daily ") + label(value_col, lang))
+    if daily.empty:
+        return _no_data(ax, title, lang)
+    dates = daily[_date_col(daily, date_col)]
+    ax.plot(dates, daily[value_col], color=MAIN, marker="o", ms=3, label=label(value_col, lang))
+    if compare_col is not None and compare_col in daily.columns:
+        ax.plot(
+            dates,
+            daily[compare_col],
+            color=COMPARE,
+            linestyle="--",
+            label=label(compare_col, lang),
+        )
+        ax.legend(loc="best", frameon=False)
+    ax.set_title(title)
+    ax.set_xlabel(label("date", lang))
+    ax.set_ylabel(label(value_col, lang))
+    _value_axis(ax, value_col)
+    ax.tick_params(axis="x", labelrotation=30)
+    return ax
 
 
+@_chart
 def plot_kpi_vs_target(
     frame,
     *,
@@ -203,35 +240,35 @@ def plot_kpi_vs_target(
     -------
     matplotlib.axes.Axes
     """
-    with plot_style():
-        ax = _axes(ax, (9, 3.6))
-        title = _title(title, label(kpi, lang) + _say(lang, "：实际与目标", ": actual vs target"))
-        if frame.empty:
-            return _no_data(ax, title, lang)
-        positions = list(range(len(frame)))
-        ticks = [f"{d:%Y-%m}" for d in frame[date_col]]
-        ax.bar(positions, frame[actual_col], color=MAIN, label=label("actual", lang))
-        ax.plot(
-            positions,
-            frame[target_col].astype("float64"),
-            color=BAD,
-            marker="_",
-            ms=18,
-            mew=2.5,
-            linestyle="none",
-            label=label("target", lang),
-        )
-        ax.set_xticks(positions, ticks, rotation=30)
-        ax.set_title(title)
-        ax.set_ylabel(label(kpi, lang))
-        _value_axis(ax, kpi)
-        ax.legend(loc="best", frameon=False)
-        return ax
+    ax = _axes(ax, (9, 3.6))
+    title = _title(title, label(kpi, lang) + _say(lang, "：实际与目标", ": actual vs target"))
+    if frame.empty:
+        return _no_data(ax, title, lang)
+    positions = list(range(len(frame)))
+    ticks = [f"{d:%Y-%m}" for d in frame[date_col]]
+    ax.bar(positions, frame[actual_col], color=MAIN, label=label("actual", lang))
+    ax.plot(
+        positions,
+        frame[target_col].astype("float64"),
+        color=BAD,
+        marker="_",
+        ms=18,
+        mew=2.5,
+        linestyle="none",
+        label=label("target", lang),
+    )
+    ax.set_xticks(positions, ticks, rotation=30)
+    ax.set_title(title)
+    ax.set_ylabel(label(kpi, lang))
+    _value_axis(ax, kpi)
+    ax.legend(loc="best", frameon=False)
+    return ax
 
 
 # -- rankings and shares --------------------------------------------------------------
 
 
+@_chart
 def plot_bar_ranking(
     frame,
     *,
@@ -260,27 +297,27 @@ def plot_bar_ranking(
     matplotlib.axes.Axes
     """
     n = int(n)
-    with plot_style():
-        shown = frame.dropna(subset=[value_col]).sort_values(value_col, ascending=ascending)
-        shown = shown.head(n).iloc[::-1]
-        ax = _axes(ax, (8, max(2.5, 0.38 * len(shown) + 1)))
-        title = _title(title, label(value_col, lang) + _say(lang, "排行", " ranking"))
-        if shown.empty:
-            return _no_data(ax, title, lang)
-        values = shown[value_col].astype("float64")
-        colours = [BAD if v < 0 else MAIN for v in values]
-        positions = list(range(len(shown)))
-        bars = ax.barh(positions, values, color=colours)
-        ax.set_yticks(positions, [_short(v) for v in shown[label_col]])
-        kind = kind_of(value_col)
-        ax.bar_label(bars, labels=[format_value(v, kind) for v in values], padding=3, fontsize=8)
-        ax.set_title(title)
-        ax.set_xlabel(label(value_col, lang))
-        _value_axis(ax, value_col, axis="x")
-        ax.margins(x=0.15)
-        return ax
+    shown = frame.dropna(subset=[value_col]).sort_values(value_col, ascending=ascending)
+    shown = shown.head(n).iloc[::-1]
+    ax = _axes(ax, (8, max(2.5, 0.38 * len(shown) + 1)))
+    title = _title(title, label(value_col, lang) + _say(lang, "排行", " ranking"))
+    if shown.empty:
+        return _no_data(ax, title, lang)
+    values = shown[value_col].astype("float64")
+    colours = [BAD if v < 0 else MAIN for v in values]
+    positions = list(range(len(shown)))
+    bars = ax.barh(positions, values, color=colours)
+    ax.set_yticks(positions, [_short(v) for v in shown[label_col]])
+    kind = kind_of(value_col)
+    ax.bar_label(bars, labels=[format_value(v, kind) for v in values], padding=3, fontsize=8)
+    ax.set_title(title)
+    ax.set_xlabel(label(value_col, lang))
+    _value_axis(ax, value_col, axis="x")
+    ax.margins(x=0.15)
+    return ax
 
 
+@_chart
 def plot_contribution(
     frame,
     *,
@@ -306,33 +343,33 @@ def plot_contribution(
     -------
     matplotlib.axes.Axes
     """
-    with plot_style():
-        shown = frame.dropna(subset=[change_col]).sort_values(change_col)
-        ax = _axes(ax, (8, max(2.5, 0.38 * len(shown) + 1)))
-        what = label(metric, lang) if metric else ""
-        title = _title(
-            title, _say(lang, f"{what}变化的{label(by, lang)}贡献", f"{what} change by {by}")
-        )
-        if shown.empty:
-            return _no_data(ax, title, lang)
-        values = shown[change_col].astype("float64")
-        positions = list(range(len(shown)))
-        bars = ax.barh(positions, values, color=[GOOD if v >= 0 else BAD for v in values])
-        ax.set_yticks(positions, [_short(v) for v in shown[by]])
-        ax.bar_label(
-            bars,
-            labels=[format_value(v, "number", signed=True) for v in values],
-            padding=3,
-            fontsize=8,
-        )
-        ax.axvline(0, color="#57606a", linewidth=0.8)
-        ax.set_title(title)
-        ax.set_xlabel(label(change_col, lang))
-        _value_axis(ax, metric or change_col, axis="x")
-        ax.margins(x=0.2)
-        return ax
+    shown = frame.dropna(subset=[change_col]).sort_values(change_col)
+    ax = _axes(ax, (8, max(2.5, 0.38 * len(shown) + 1)))
+    what = label(metric, lang) if metric else ""
+    title = _title(
+        title, _say(lang, f"{what}变化的{label(by, lang)}贡献", f"{what} change by {by}")
+    )
+    if shown.empty:
+        return _no_data(ax, title, lang)
+    values = shown[change_col].astype("float64")
+    positions = list(range(len(shown)))
+    bars = ax.barh(positions, values, color=[GOOD if v >= 0 else BAD for v in values])
+    ax.set_yticks(positions, [_short(v) for v in shown[by]])
+    ax.bar_label(
+        bars,
+        labels=[format_value(v, "number", signed=True) for v in values],
+        padding=3,
+        fontsize=8,
+    )
+    ax.axvline(0, color="#57606a", linewidth=0.8)
+    ax.set_title(title)
+    ax.set_xlabel(label(change_col, lang))
+    _value_axis(ax, metric or change_col, axis="x")
+    ax.margins(x=0.2)
+    return ax
 
 
+@_chart
 def plot_rfm_segments(
     summary,
     *,
@@ -365,6 +402,7 @@ def plot_rfm_segments(
     )
 
 
+@_chart
 def plot_rating_distribution(
     summary,
     *,
@@ -385,24 +423,22 @@ def plot_rating_distribution(
     -------
     matplotlib.axes.Axes
     """
-    with plot_style():
-        ax = _axes(ax, (6, 3.2))
-        title = _title(title, _say(lang, "评分分布", "Rating distribution"))
-        if summary.empty:
-            return _no_data(ax, title, lang)
-        ratings = summary[rating_col].astype("int64")
-        colours = [BAD if r <= 2 else (COMPARE if r == 3 else GOOD) for r in ratings]
-        bars = ax.bar(ratings, summary[count_col], color=colours)
-        ax.bar_label(
-            bars, labels=[format_value(v, "count") for v in summary[count_col]], fontsize=8
-        )
-        ax.set_xticks(range(1, 6), [f"{r}★" for r in range(1, 6)])
-        ax.set_title(title)
-        ax.set_xlabel(label(rating_col, lang))
-        ax.set_ylabel(label(count_col, lang))
-        return ax
+    ax = _axes(ax, (6, 3.2))
+    title = _title(title, _say(lang, "评分分布", "Rating distribution"))
+    if summary.empty:
+        return _no_data(ax, title, lang)
+    ratings = summary[rating_col].astype("int64")
+    colours = [BAD if r <= 2 else (COMPARE if r == 3 else GOOD) for r in ratings]
+    bars = ax.bar(ratings, summary[count_col], color=colours)
+    ax.bar_label(bars, labels=[format_value(v, "count") for v in summary[count_col]], fontsize=8)
+    ax.set_xticks(range(1, 6), [f"{r}★" for r in range(1, 6)])
+    ax.set_title(title)
+    ax.set_xlabel(label(rating_col, lang))
+    ax.set_ylabel(label(count_col, lang))
+    return ax
 
 
+@_chart
 def plot_buyer_mix(
     frame,
     *,
@@ -424,21 +460,20 @@ def plot_buyer_mix(
     -------
     matplotlib.axes.Axes
     """
-    with plot_style():
-        ax = _axes(ax, (9, 3.6))
-        title = _title(title, _say(lang, "新老买家构成", "New and returning buyers"))
-        if frame.empty:
-            return _no_data(ax, title, lang)
-        positions = list(range(len(frame)))
-        new, returning = frame[new_col].astype("float64"), frame[returning_col].astype("float64")
-        ax.bar(positions, new, color=MAIN, label=label(new_col, lang))
-        ax.bar(positions, returning, bottom=new, color=BAND, label=label(returning_col, lang))
-        ax.set_xticks(positions, [_period_tick(d) for d in frame[date_col]], rotation=30)
-        ax.set_title(title)
-        ax.set_ylabel(label("buyers", lang))
-        _value_axis(ax, "buyers")
-        ax.legend(loc="best", frameon=False)
-        return ax
+    ax = _axes(ax, (9, 3.6))
+    title = _title(title, _say(lang, "新老买家构成", "New and returning buyers"))
+    if frame.empty:
+        return _no_data(ax, title, lang)
+    positions = list(range(len(frame)))
+    new, returning = frame[new_col].astype("float64"), frame[returning_col].astype("float64")
+    ax.bar(positions, new, color=MAIN, label=label(new_col, lang))
+    ax.bar(positions, returning, bottom=new, color=BAND, label=label(returning_col, lang))
+    ax.set_xticks(positions, [_period_tick(d) for d in frame[date_col]], rotation=30)
+    ax.set_title(title)
+    ax.set_ylabel(label("buyers", lang))
+    _value_axis(ax, "buyers")
+    ax.legend(loc="best", frameon=False)
+    return ax
 
 
 def _period_tick(stamp) -> str:
@@ -448,6 +483,7 @@ def _period_tick(stamp) -> str:
 # -- funnels, channels, cohorts -------------------------------------------------------------
 
 
+@_chart
 def plot_funnel(
     steps,
     *,
@@ -469,27 +505,27 @@ def plot_funnel(
     -------
     matplotlib.axes.Axes
     """
-    with plot_style():
-        ax = _axes(ax, (7, 0.6 * len(steps) + 1.5))
-        title = _title(title, _say(lang, "转化漏斗", "Conversion funnel"))
-        if steps.empty:
-            return _no_data(ax, title, lang)
-        counts = steps[count_col].astype("float64")
-        widest = counts.max()
-        positions = list(range(len(steps)))[::-1]
-        ax.barh(positions, counts, left=(widest - counts) / 2, color=MAIN, height=0.7)
-        for y, count, rate in zip(positions, counts, steps[rate_col], strict=True):
-            text = format_value(count, "count")
-            if rate == rate:  # not NaN: the first step has no previous one
-                text += f"  ({format_value(rate, 'rate')})"
-            ax.text(widest / 2, y, text, ha="center", va="center", color="white", fontsize=9)
-        ax.set_yticks(positions, [label(s, lang) for s in steps[step_col]])
-        ax.set_xticks([])
-        ax.grid(False)
-        ax.set_title(title)
-        return ax
+    ax = _axes(ax, (7, 0.6 * len(steps) + 1.5))
+    title = _title(title, _say(lang, "转化漏斗", "Conversion funnel"))
+    if steps.empty:
+        return _no_data(ax, title, lang)
+    counts = steps[count_col].astype("float64")
+    widest = counts.max()
+    positions = list(range(len(steps)))[::-1]
+    ax.barh(positions, counts, left=(widest - counts) / 2, color=MAIN, height=0.7)
+    for y, count, rate in zip(positions, counts, steps[rate_col], strict=True):
+        text = format_value(count, "count")
+        if rate == rate:  # not NaN: the first step has no previous one
+            text += f"  ({format_value(rate, 'rate')})"
+        ax.text(widest / 2, y, text, ha="center", va="center", color="white", fontsize=9)
+    ax.set_yticks(positions, [label(s, lang) for s in steps[step_col]])
+    ax.set_xticks([])
+    ax.grid(False)
+    ax.set_title(title)
+    return ax
 
 
+@_chart
 def plot_channel_efficiency(
     perf,
     *,
@@ -515,44 +551,42 @@ def plot_channel_efficiency(
     -------
     matplotlib.axes.Axes
     """
-    with plot_style():
-        ax = _axes(ax, (8, 4.5))
-        title = _title(
-            title, _say(lang, "渠道效率：花费与 ROAS", "Channel efficiency: spend vs ROAS")
-        )
-        shown = perf.dropna(subset=[spend_col, roas_col])
-        shown = shown[shown[spend_col] > 0]
-        if shown.empty:
-            return _no_data(ax, title, lang)
-        sizes = shown[size_col].astype("float64").fillna(0).clip(lower=0)
-        largest = sizes.max() or 1.0
-        colours = [
-            {"cut": BAD, "grow": GOOD}.get(str(a), MAIN)
-            for a in shown.get("action", [None] * len(shown))
-        ]
-        ax.scatter(
-            shown[spend_col], shown[roas_col], s=60 + 1200 * sizes / largest, c=colours, alpha=0.6
-        )
-        for x, y, name in zip(shown[spend_col], shown[roas_col], shown[label_col], strict=True):
-            ax.annotate(_short(name), (x, y), textcoords="offset points", xytext=(6, 6), fontsize=9)
-        ax.axhline(1.0, color=BAD, linestyle="--", linewidth=1)
-        ax.annotate(
-            _say(lang, "ROAS = 1（盈亏线）", "ROAS = 1 (break-even)"),
-            (0, 1.0),
-            xycoords=("axes fraction", "data"),
-            xytext=(4, 4),
-            textcoords="offset points",
-            fontsize=8,
-            color=BAD,
-        )
-        ax.set_title(title)
-        ax.set_xlabel(label(spend_col, lang))
-        ax.set_ylabel(label(roas_col, lang))
-        _value_axis(ax, spend_col, axis="x")
-        ax.margins(0.15)
-        return ax
+    ax = _axes(ax, (8, 4.5))
+    title = _title(title, _say(lang, "渠道效率：花费与 ROAS", "Channel efficiency: spend vs ROAS"))
+    shown = perf.dropna(subset=[spend_col, roas_col])
+    shown = shown[shown[spend_col] > 0]
+    if shown.empty:
+        return _no_data(ax, title, lang)
+    sizes = shown[size_col].astype("float64").fillna(0).clip(lower=0)
+    largest = sizes.max() or 1.0
+    colours = [
+        {"cut": BAD, "grow": GOOD}.get(str(a), MAIN)
+        for a in shown.get("action", [None] * len(shown))
+    ]
+    ax.scatter(
+        shown[spend_col], shown[roas_col], s=60 + 1200 * sizes / largest, c=colours, alpha=0.6
+    )
+    for x, y, name in zip(shown[spend_col], shown[roas_col], shown[label_col], strict=True):
+        ax.annotate(_short(name), (x, y), textcoords="offset points", xytext=(6, 6), fontsize=9)
+    ax.axhline(1.0, color=BAD, linestyle="--", linewidth=1)
+    ax.annotate(
+        _say(lang, "ROAS = 1（盈亏线）", "ROAS = 1 (break-even)"),
+        (0, 1.0),
+        xycoords=("axes fraction", "data"),
+        xytext=(4, 4),
+        textcoords="offset points",
+        fontsize=8,
+        color=BAD,
+    )
+    ax.set_title(title)
+    ax.set_xlabel(label(spend_col, lang))
+    ax.set_ylabel(label(roas_col, lang))
+    _value_axis(ax, spend_col, axis="x")
+    ax.margins(0.15)
+    return ax
 
 
+@_chart
 def plot_cohort_retention(
     retention,
     *,
@@ -578,34 +612,34 @@ def plot_cohort_retention(
     """
     import seaborn as sns
 
-    with plot_style():
-        matrix = retention.pivot(index=cohort_col, columns=age_col, values=value_col)
-        ax = _axes(ax, (10, 0.4 * len(matrix) + 1.8))
-        title = _title(title, _say(lang, "同期群留存率", "Cohort retention"))
-        if matrix.empty:
-            return _no_data(ax, title, lang)
-        matrix.index = [_period_tick(c) for c in matrix.index]
-        sns.heatmap(
-            matrix.astype("float64"),
-            ax=ax,
-            annot=True,
-            fmt=".0%",
-            cmap="Blues",
-            vmin=0,
-            vmax=1,
-            cbar=False,
-            annot_kws={"fontsize": 7},
-            linewidths=0.5,
-        )
-        ax.set_title(title)
-        ax.set_xlabel(label(age_col, lang))
-        ax.set_ylabel(label(cohort_col, lang))
-        return ax
+    matrix = retention.pivot(index=cohort_col, columns=age_col, values=value_col)
+    ax = _axes(ax, (10, 0.4 * len(matrix) + 1.8))
+    title = _title(title, _say(lang, "同期群留存率", "Cohort retention"))
+    if matrix.empty:
+        return _no_data(ax, title, lang)
+    matrix.index = [_period_tick(c) for c in matrix.index]
+    sns.heatmap(
+        matrix.astype("float64"),
+        ax=ax,
+        annot=True,
+        fmt=".0%",
+        cmap="Blues",
+        vmin=0,
+        vmax=1,
+        cbar=False,
+        annot_kws={"fontsize": 7},
+        linewidths=0.5,
+    )
+    ax.set_title(title)
+    ax.set_xlabel(label(age_col, lang))
+    ax.set_ylabel(label(cohort_col, lang))
+    return ax
 
 
 # -- statistics: anomalies, forecasts, campaigns ------------------------------------------
 
 
+@_chart
 def plot_anomalies(
     frame,
     *,
@@ -633,41 +667,41 @@ def plot_anomalies(
     -------
     matplotlib.axes.Axes
     """
-    with plot_style():
-        ax = _axes(ax, (9, 3.6))
-        name = label(metric, lang) if metric else label(value_col, lang)
-        title = _title(title, name + _say(lang, "：异常检测", ": anomalies"))
-        if frame.empty:
-            return _no_data(ax, title, lang)
-        dates = frame[date_col]
-        ax.fill_between(
-            dates,
-            frame[lower_col].astype("float64"),
-            frame[upper_col].astype("float64"),
-            color=BAND,
-            alpha=0.5,
-            label=_say(lang, "正常区间", "expected range"),
-        )
-        ax.plot(
-            dates, frame[expected_col], color=COMPARE, linestyle="--", label=label("expected", lang)
-        )
-        ax.plot(dates, frame[value_col], color=MAIN, label=name)
-        flagged = frame[frame[flag_col].fillna(False).astype(bool)]
-        ax.scatter(
-            flagged[date_col],
-            flagged[value_col],
-            color=BAD,
-            zorder=3,
-            label=label("is_anomaly", lang),
-        )
-        ax.set_title(title)
-        ax.set_ylabel(name)
-        _value_axis(ax, metric or value_col)
-        ax.tick_params(axis="x", labelrotation=30)
-        ax.legend(loc="best", frameon=False, fontsize=8)
-        return ax
+    ax = _axes(ax, (9, 3.6))
+    name = label(metric, lang) if metric else label(value_col, lang)
+    title = _title(title, name + _say(lang, "：异常检测", ": anomalies"))
+    if frame.empty:
+        return _no_data(ax, title, lang)
+    dates = frame[date_col]
+    ax.fill_between(
+        dates,
+        frame[lower_col].astype("float64"),
+        frame[upper_col].astype("float64"),
+        color=BAND,
+        alpha=0.5,
+        label=_say(lang, "正常区间", "expected range"),
+    )
+    ax.plot(
+        dates, frame[expected_col], color=COMPARE, linestyle="--", label=label("expected", lang)
+    )
+    ax.plot(dates, frame[value_col], color=MAIN, label=name)
+    flagged = frame[frame[flag_col].fillna(False).astype(bool)]
+    ax.scatter(
+        flagged[date_col],
+        flagged[value_col],
+        color=BAD,
+        zorder=3,
+        label=label("is_anomaly", lang),
+    )
+    ax.set_title(title)
+    ax.set_ylabel(name)
+    _value_axis(ax, metric or value_col)
+    ax.tick_params(axis="x", labelrotation=30)
+    ax.legend(loc="best", frameon=False, fontsize=8)
+    return ax
 
 
+@_chart
 def plot_forecast(
     history,
     forecast,
@@ -691,36 +725,36 @@ def plot_forecast(
     -------
     matplotlib.axes.Axes
     """
-    with plot_style():
-        ax = _axes(ax, (9, 3.6))
-        title = _title(title, label(value_col, lang) + _say(lang, "：预测", ": forecast"))
-        if history.empty and forecast.empty:
-            return _no_data(ax, title, lang)
-        ax.plot(history[date_col], history[value_col], color=MAIN, label=label("actual", lang))
-        if not forecast.empty:
-            ax.fill_between(
-                forecast[date_col],
-                forecast["lower"].astype("float64"),
-                forecast["upper"].astype("float64"),
-                color=BAND,
-                alpha=0.5,
-                label=_say(lang, "预测区间", "prediction interval"),
-            )
-            ax.plot(
-                forecast[date_col],
-                forecast["forecast"],
-                color=MAIN,
-                linestyle="--",
-                label=label("forecast", lang),
-            )
-        ax.set_title(title)
-        ax.set_ylabel(label(value_col, lang))
-        _value_axis(ax, value_col)
-        ax.tick_params(axis="x", labelrotation=30)
-        ax.legend(loc="best", frameon=False, fontsize=8)
-        return ax
+    ax = _axes(ax, (9, 3.6))
+    title = _title(title, label(value_col, lang) + _say(lang, "：预测", ": forecast"))
+    if history.empty and forecast.empty:
+        return _no_data(ax, title, lang)
+    ax.plot(history[date_col], history[value_col], color=MAIN, label=label("actual", lang))
+    if not forecast.empty:
+        ax.fill_between(
+            forecast[date_col],
+            forecast["lower"].astype("float64"),
+            forecast["upper"].astype("float64"),
+            color=BAND,
+            alpha=0.5,
+            label=_say(lang, "预测区间", "prediction interval"),
+        )
+        ax.plot(
+            forecast[date_col],
+            forecast["forecast"],
+            color=MAIN,
+            linestyle="--",
+            label=label("forecast", lang),
+        )
+    ax.set_title(title)
+    ax.set_ylabel(label(value_col, lang))
+    _value_axis(ax, value_col)
+    ax.tick_params(axis="x", labelrotation=30)
+    ax.legend(loc="best", frameon=False, fontsize=8)
+    return ax
 
 
+@_chart
 def plot_campaign_lift(
     daily,
     *,
@@ -750,32 +784,29 @@ def plot_campaign_lift(
     """
     import pandas as pd
 
-    with plot_style():
-        ax = _axes(ax, (9, 3.6))
-        title = _title(
-            title, _say(lang, "活动增量：实际与基线", "Campaign lift: actual vs baseline")
-        )
-        if daily.empty:
-            return _no_data(ax, title, lang)
-        dates = daily[date_col]
-        ax.fill_between(
-            dates,
-            daily[lower_col].astype("float64"),
-            daily[upper_col].astype("float64"),
-            color=BAND,
-            alpha=0.5,
-            label=_say(lang, "基线区间", "baseline interval"),
-        )
-        ax.plot(
-            dates, daily[baseline_col], color=COMPARE, linestyle="--", label=label("baseline", lang)
-        )
-        ax.plot(dates, daily[actual_col], color=MAIN, label=label("actual", lang))
-        if start is not None and end is not None:
-            first, after = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
-            ax.axvspan(first, after, color=GOOD, alpha=0.08, label=_say(lang, "活动期", "campaign"))
-        ax.set_title(title)
-        ax.set_ylabel(label("paid_amount", lang))
-        _value_axis(ax, "paid_amount")
-        ax.tick_params(axis="x", labelrotation=30)
-        ax.legend(loc="best", frameon=False, fontsize=8)
-        return ax
+    ax = _axes(ax, (9, 3.6))
+    title = _title(title, _say(lang, "活动增量：实际与基线", "Campaign lift: actual vs baseline"))
+    if daily.empty:
+        return _no_data(ax, title, lang)
+    dates = daily[date_col]
+    ax.fill_between(
+        dates,
+        daily[lower_col].astype("float64"),
+        daily[upper_col].astype("float64"),
+        color=BAND,
+        alpha=0.5,
+        label=_say(lang, "基线区间", "baseline interval"),
+    )
+    ax.plot(
+        dates, daily[baseline_col], color=COMPARE, linestyle="--", label=label("baseline", lang)
+    )
+    ax.plot(dates, daily[actual_col], color=MAIN, label=label("actual", lang))
+    if start is not None and end is not None:
+        first, after = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
+        ax.axvspan(first, after, color=GOOD, alpha=0.08, label=_say(lang, "活动期", "campaign"))
+    ax.set_title(title)
+    ax.set_ylabel(label("paid_amount", lang))
+    _value_axis(ax, "paid_amount")
+    ax.tick_params(axis="x", labelrotation=30)
+    ax.legend(loc="best", frameon=False, fontsize=8)
+    return ax
