@@ -516,8 +516,11 @@ def plot_funnel(
     for y, count, rate in zip(positions, counts, steps[rate_col], strict=True):
         text = format_value(count, "count")
         if rate == rate:  # not NaN: the first step has no previous one
-            text += f"  ({format_value(rate, 'rate')})"
-        ax.text(widest / 2, y, text, ha="center", va="center", color="white", fontsize=9)
+            text += f"（{format_value(rate, 'rate')}）" if lang == "zh" else f" ({rate:.1%})"
+        right = (widest + count) / 2
+        ax.text(right, y, "  " + text, ha="left", va="center", fontsize=9)
+    if widest > 0:
+        ax.set_xlim(0, widest * 1.35)
     ax.set_yticks(positions, [label(s, lang) for s in steps[step_col]])
     ax.set_xticks([])
     ax.grid(False)

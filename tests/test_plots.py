@@ -228,6 +228,19 @@ def test_forecast_plot_and_english_labels():
         plt.close(fig)
 
 
+def test_funnel_without_visitors():
+    steps = pd.DataFrame(
+        {"step": ["visitors", "paid_buyers"], "count": [0, 0], "rate_from_previous": [np.nan] * 2}
+    )
+    fig, ax = plt.subplots()
+    try:
+        plots.plot_funnel(steps, ax=ax)
+        assert _texts(ax) == ["  0", "  0"]
+        _render(ax)
+    finally:
+        plt.close(fig)
+
+
 def test_labels_come_from_report_labels():
     function, make, options, _ = CASES["daily_trend"]
     fig, ax = plt.subplots()
