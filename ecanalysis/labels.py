@@ -201,6 +201,7 @@ _DERIVED: list[tuple[re.Pattern[str], str, str]] = [
         "{base}（较近{n}日均值）",
         "{base} (vs {n}-day mean)",
     ),
+    (re.compile(r"(.+)_vs_trailing$"), "{base}（较近期日均）", "{base} (vs trailing mean)"),
     (re.compile(r"(.+)_trailing_mean$"), "{base}（近期日均）", "{base} (trailing mean)"),
     (re.compile(r"(.+)_lag_7$"), "{base}（上周同日）", "{base} (same weekday last week)"),
     (re.compile(r"(.+)_lag_(\d+)$"), "{base}（{n}天前）", "{base} ({n} days earlier)"),
@@ -385,7 +386,7 @@ def kind_of(name: str) -> str:
     ['money', 'rate', 'count', 'ratio', 'number']
     """
     name = str(name)
-    if name.endswith("_pct") or name.endswith("_attainment"):
+    if name.endswith(("_pct", "_attainment", "_vs_trailing")):
         return "rate"
     if name.startswith("previous_"):
         return kind_of(name.removeprefix("previous_"))

@@ -370,8 +370,9 @@ def format_table(
     heads = "".join(
         f'<th title="{escape(c)}">{escape(label(c, lang, labels=labels))}</th>' for c in columns
     )
+    row_kinds = _row_kinds(shown)
     cells = [
-        _format_column(shown[column], kinds.get(str(column)), currency, lang)
+        _format_column(shown[column], kinds.get(str(column)), currency, lang, row_kinds)
         for column in frame.columns
     ]
     rows = [
@@ -399,12 +400,44 @@ def format_table(
     return _block("eca-tablewrap", inner, text)
 
 
-def _format_column(values, kind: str | None, currency: str | None, lang: str):
+#: Long tables (``compare_periods``, ``assessment_table``): the row's metric names the
+#: values of these columns, so they are formatted by the metric's kind, row by row.
+ROW_VALUE_COLUMNS = frozenset(
+    {"current", "previous", "change", "actual", "target", "gap", "projected"}
+)
+METRIC_NAME_COLUMNS = ("metric", "kpi")
+
+
+def _row_kinds(frame) -> list[str] | None:
+    """Kind of each row's values in a long table (a ``metric`` or ``kpi`` column), else None."""
+    column = next((c for c in METRIC_NAME_COLUMNS if c in frame.columns), None)
+    if column is None:
+        return None
+    return [kind_of(str(name)) for name in frame[column]]
+
+
+def _format_column(
+    values, kind: str | None, currency: str | None, lang: str, row_kinds: list[str] | None = None
+):
     """``[(css class, text)]`` of one column."""
     import pandas as pd
 
     dtype = values.dtype
     name = str(values.name)
+    base = name.removesuffix("_yoy")
+    if name in METRIC_NAME_COLUMNS and row_kinds is not None:
+        return [("eca-text", MISSING if is_missing(v) else label(str(v), lang)) for v in values]
+    if base in ROW_VALUE_COLUMNS and row_kinds is not None and kind is None:
+        signed = base == "change"
+        return [
+            (
+                "eca-num",
+                _points(v)
+                if signed and k == "rate"
+                else format_value(v, k, currency=currency, signed=signed),
+            )
+            for v, k in zip(values, row_kinds, strict=True)
+        ]
     if pd.api.types.is_bool_dtype(dtype):
         yes, no = _say(lang, "是", "yes"), _say(lang, "否", "no")
         return [("eca-bool", MISSING if is_missing(v) else (yes if v else no)) for v in values]
@@ -422,6 +455,13 @@ def _format_column(values, kind: str | None, currency: str | None, lang: str):
             ("eca-num", format_value(v, kind, currency=currency, signed=signed)) for v in values
         ]
     return [("eca-text", _text(v)) for v in values]
+
+
+def _points(change: Any) -> str:
+    """A change of a rate in percentage points: 0.02 → ``+2.0 pp``."""
+    if is_missing(change):
+        return MISSING
+    return f"{format_value(float(change) * 100, 'ratio', signed=True)[:-1]} pp"
 
 
 def _text(value: Any) -> str:

@@ -188,6 +188,25 @@ def test_format_table_hostile_column_names_and_options():
     assert ">200.0%<" in html and ">-3<" in html
 
 
+def test_long_tables_format_each_row_by_its_metric():
+    frame = pd.DataFrame(
+        {
+            "metric": ["paid_amount", "gross_margin", "orders"],
+            "current": [1200.0, 0.25, 30.0],
+            "previous": [1000.0, 0.23, 28.0],
+            "change": [200.0, 0.02, 2.0],
+            "change_pct": [0.2, 0.087, 0.0714],
+        }
+    )
+    html = report.format_table(frame, currency="CNY")._repr_html_()
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert cells == [
+        "支付金额", "¥1,200.00", "¥1,000.00", "+¥200.00", "+20.0%",
+        "毛利率", "25.0%", "23.0%", "+2.0 pp", "+8.7%",
+        "支付订单数", "30", "28", "+2", "+7.1%",
+    ]  # fmt: skip
+
+
 def test_format_table_truncates_and_handles_empty():
     frame = pd.DataFrame({"orders": range(60)})
     html = report.format_table(frame, max_rows=5)._repr_html_()
