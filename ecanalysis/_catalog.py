@@ -304,6 +304,7 @@ class Catalog:
     sources: dict[str, Source]
     _con: Any = field(default=None, repr=False)
     _types: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _zones: dict[str, Any] | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, path: str | Path) -> Catalog:
@@ -311,7 +312,13 @@ class Catalog:
         return cls(Path(path), discover(path))
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"path": self.path, "sources": self.sources, "_con": None, "_types": {}}
+        return {
+            "path": self.path,
+            "sources": self.sources,
+            "_con": None,
+            "_types": {},
+            "_zones": None,
+        }
 
     # -- connection -----------------------------------------------------------------
 
@@ -336,9 +343,16 @@ class Catalog:
         import duckdb
 
         try:
-            return self.con.execute(sql, params or {})
+            return self.con.execute(sql, self._bound(sql, params or {}))
         except duckdb.Error as exc:
             raise DataError(self._explain(exc, tables)) from None
+
+    def _bound(self, sql: str, params: dict[str, Any]) -> dict[str, Any]:
+        """``params`` plus the store time-zone parameters that ``sql`` uses."""
+        if "$zone_" not in sql:
+            return params
+        zones = {k: v for k, v in self.zone_params().items() if f"${k}" in sql}
+        return {**params, **zones}
 
     # -- tables ---------------------------------------------------------------------
 
@@ -398,34 +412,56 @@ class Catalog:
 
         ``columns`` (default: every column of the file) may name optional columns the
         file lacks: they come back as typed NULLs. ``strict=False`` uses ``TRY_CAST``
-        (to find the values that do not convert).
+        (to find the values that do not convert). Zoned timestamps are converted with
+        the time zone of each row's store, bound as ``$zone_*`` parameters that
+        :meth:`execute` supplies; rows of stores absent from the stores table fall back to
+        UTC. No join: the rows keep their file order.
         """
         present = self.file_types(table)
         spec = TABLES[table]
         wanted = list(present) if columns is None else list(columns)
         self.check_columns(table, wanted)
-        tz, via_stores = _tz_expression(table, present)
-        selects, joins_stores = [], False
+        zoned = any(_is_zoned(spec.columns.get(c), present[c]) for c in wanted if c in present)
+        tz = self._zone_sql(table, present) if zoned else "'UTC'"
+        selects = []
         for column in wanted:
             kind = spec.columns.get(column)
             if column not in present:
                 selects.append(f"CAST(NULL AS {SQL_TYPES[kind]}) AS {quote(column)}")
                 continue
-            expr, uses_tz = _convert(f"t.{quote(column)}", kind, present[column], tz, strict)
-            joins_stores |= uses_tz and via_stores
+            expr = _convert(f"t.{quote(column)}", kind, present[column], tz, strict)
             selects.append(f"{expr} AS {quote(column)}")
-        sql = f"SELECT {', '.join(selects) or '*'} FROM {self.source(table).scan()} AS t"
-        if joins_stores:
-            sql += self._join_store_zones()
-        return sql
+        return f"SELECT {', '.join(selects) or '*'} FROM {self.source(table).scan()} AS t"
 
-    def _join_store_zones(self) -> str:
-        """``LEFT JOIN`` of each row's store time zone as ``z.tz`` (one row per store)."""
-        zones = (
-            "SELECT CAST(store_id AS VARCHAR) AS sid, any_value(CAST(timezone AS VARCHAR)) AS tz "
-            f"FROM {self.source('stores').scan()} GROUP BY 1"
+    def _zone_sql(self, table: str, present: dict[str, str]) -> str:
+        """SQL of the time zone of each row of ``table`` (its store's, else UTC)."""
+        if table == "stores":
+            return "coalesce(t.timezone, 'UTC')" if "timezone" in present else "'UTC'"
+        if "store_id" not in present:
+            return "'UTC'"
+        store = f"CAST(t.{quote('store_id')} AS VARCHAR)"
+        branches = " ".join(
+            f"WHEN list_contains($zone_{i}_ids, {store}) THEN $zone_{i}_tz"
+            for i in range(len(self.zone_params()) // 2)
         )
-        return f" LEFT JOIN ({zones}) AS z ON CAST(t.{quote('store_id')} AS VARCHAR) = z.sid"
+        return f"(CASE {branches} ELSE 'UTC' END)" if branches else "'UTC'"
+
+    def zone_params(self) -> dict[str, Any]:
+        """``{zone_<i>_tz: zone, zone_<i>_ids: [store ids]}`` from the stores table."""
+        if self._zones is None:
+            scan = self.source("stores").scan()
+            sql = (
+                "SELECT tz, list(sid ORDER BY sid) FROM (SELECT CAST(store_id AS VARCHAR) AS "
+                "sid, any_value(CAST(timezone AS VARCHAR)) AS tz FROM "
+                f"{scan} WHERE store_id IS NOT NULL AND timezone IS NOT NULL GROUP BY 1) "
+                "GROUP BY tz ORDER BY tz"
+            )
+            rows = self.execute(sql, tables=("stores",)).fetchall()
+            self._zones = {}
+            for index, (zone, ids) in enumerate(rows):
+                self._zones[f"zone_{index}_tz"] = zone
+                self._zones[f"zone_{index}_ids"] = list(ids)
+        return self._zones
 
     def select_sql(
         self,
@@ -510,21 +546,20 @@ class Catalog:
         """The first column of ``table`` whose values do not convert to its contract type."""
         present = self.file_types(table)
         spec = TABLES[table]
-        tz, via_stores = _tz_expression(table, present)
         for column, file_type in present.items():
             kind = spec.columns.get(column)
             if kind in (None, "id", "text"):
                 continue
-            expr, _ = _convert(f"t.{quote(column)}", kind, file_type, tz, strict=False)
+            tz = self._zone_sql(table, present) if _is_zoned(kind, file_type) else "'UTC'"
+            expr = _convert(f"t.{quote(column)}", kind, file_type, tz, strict=False)
             raw = quote(column)
             sql = (
                 f"SELECT n, CAST({raw} AS VARCHAR) FROM (SELECT row_number() OVER () AS n, "
                 f"t.{raw}, {expr} AS converted FROM {self.source(table).scan()} AS t"
-                + (self._join_store_zones() if via_stores else "")
-                + f") WHERE {raw} IS NOT NULL AND converted IS NULL ORDER BY n LIMIT 5"
+                f") WHERE {raw} IS NOT NULL AND converted IS NULL ORDER BY n LIMIT 5"
             )
             try:
-                rows = self.con.execute(sql).fetchall()
+                rows = self.con.execute(sql, self._bound(sql, {})).fetchall()
             except Exception:  # a diagnosis must never hide the original error
                 continue
             if rows:
@@ -533,39 +568,37 @@ class Catalog:
         return None
 
 
-def _tz_expression(table: str, present: dict[str, str]) -> tuple[str, bool]:
-    """SQL for the time zone that converts this table's zoned timestamps to local time, and
-    whether it needs the join to the stores table (rows of unknown stores fall back to UTC)."""
-    if table == "stores":
-        return ("t.timezone" if "timezone" in present else "'UTC'"), False
-    if "store_id" in present:
-        return "coalesce(z.tz, 'UTC')", True
-    return "'UTC'", False
+def _is_zoned(kind: str | None, file_type: str) -> bool:
+    """True when a column's values may carry a UTC offset (TIMESTAMPTZ, or text)."""
+    upper = file_type.upper()
+    return kind in ("timestamp", "date") and (
+        upper == "VARCHAR" or upper.startswith("TIMESTAMP WITH TIME ZONE")
+    )
 
 
-def _convert(column: str, kind: str | None, file_type: str, tz: str, strict: bool):
-    """``(expression, uses_tz)``: one column in its contract type and local time."""
+def _convert(column: str, kind: str | None, file_type: str, tz: str, strict: bool) -> str:
+    """One column in its contract type and local time (``tz``: SQL of the row's zone)."""
     cast = "CAST" if strict else "TRY_CAST"
     if kind is None:
-        return column, False
+        return column
     if kind in ("timestamp", "date"):
-        expr, uses_tz = _local_timestamp(column, file_type, tz, cast)
+        expr = _local_timestamp(column, file_type, tz, cast)
         if kind == "date":
             expr = f"CAST(date_trunc('day', {expr}) AS TIMESTAMP)"
-        return expr, uses_tz
-    return f"{cast}({column} AS {SQL_TYPES[kind]})", False
+        return expr
+    return f"{cast}({column} AS {SQL_TYPES[kind]})"
 
 
 def _local_timestamp(column: str, file_type: str, tz: str, cast: str):
     upper = file_type.upper()
     if upper.startswith("TIMESTAMP WITH TIME ZONE") or upper == "TIMESTAMPTZ":
-        return f"timezone({tz}, {column})", True
+        return f"timezone({tz}, {column})"
     if upper == "VARCHAR":
         zoned = f"timezone({tz}, {cast}({column} AS TIMESTAMPTZ))"
         plain = f"{cast}({column} AS TIMESTAMP)"
         test = f"regexp_matches({column}, {literal(_OFFSET_RE)})"
-        return f"(CASE WHEN {test} THEN {zoned} ELSE {plain} END)", True
-    return f"{cast}({column} AS TIMESTAMP)", False
+        return f"(CASE WHEN {test} THEN {zoned} ELSE {plain} END)"
+    return f"{cast}({column} AS TIMESTAMP)"
 
 
 def _unreadable(source: Source, exc: Exception) -> str:
