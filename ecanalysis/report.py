@@ -222,8 +222,8 @@ def kpi_cards(
 
     Notes
     -----
-    Change is shown as ▲/▼ with the relative change (``change_pct``), or the absolute
-    change when the comparison value is 0. The tooltip (``title``) states the comparison
+    Change is shown as ▲/▼ with the relative change (``change_pct``), the absolute
+    change when the comparison value is 0, and for rates in percentage points (pp). The tooltip (``title``) states the comparison
     value and both changes. Colours follow the international convention (green up).
 
     Examples
@@ -283,8 +283,11 @@ def _change_line(
     arrow, colour = ("▲", colours[0]) if change > 0 else ("▼", colours[1])
     if change == 0:
         arrow, colour = "–", FLAT_COLOR
-    shown = format_value(abs(pct), "rate") if not is_missing(pct) else None
-    if shown is None:
+    if kind == "rate":  # a rate's change reads best in percentage points
+        shown = _points(abs(change)).removeprefix("+")
+    elif not is_missing(pct):
+        shown = format_value(abs(pct), "rate")
+    else:
         shown = format_value(abs(change), kind, currency=currency)
     previous = format_value(entry.get("previous"), kind, currency=currency)
     tip = _say(

@@ -101,6 +101,7 @@ def test_format_value():
 
 KPIS = {"paid_amount": 1200.0, "orders": 30, "refund_amount": 90.0, "gross_margin": 0.25}
 COMPARISONS = {
+    "gross_margin": {"previous": 0.23, "change": 0.02, "change_pct": 0.087},
     "paid_amount": {"previous": 1000.0, "change": 200.0, "change_pct": 0.2},
     "paid_amount_yoy": {"previous": 1500.0, "change": -300.0, "change_pct": -0.2},
     "orders": {"previous": 0, "change": 30, "change_pct": None},
@@ -122,7 +123,8 @@ def test_kpi_cards_values_and_changes():
     assert 'title="对比值 ¥1,000.00；变化 +¥200.00（+20.0%）"' in paid
     # previous 0: no relative change, the absolute change is shown
     assert "▲ 30</span>" in _card(html, "支付订单数")
-    assert "25.0%" in _card(html, "毛利率")
+    margin = _card(html, "毛利率")
+    assert "25.0%" in margin and "▲ 2.0 pp</span>" in margin
 
 
 def test_cost_like_rise_is_red_and_colours_are_options():
