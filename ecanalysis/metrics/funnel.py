@@ -16,7 +16,7 @@ from ecanalysis.metrics._common import (
     ratio,
     require,
 )
-from ecanalysis.metrics.traffic import daily_traffic_sums
+from ecanalysis.metrics.traffic import _traffic_sums
 
 FUNNEL_COLUMNS = {
     "visitors": "float64",
@@ -114,7 +114,7 @@ def conversion_funnel(
     """
     keys = group_keys(by)
     require(orders, ["customer_id", "ordered_at", "status", *keys], "orders")
-    sums, daily = daily_traffic_sums(traffic, keys, freq)
+    sums, daily = _traffic_sums(traffic, keys, freq)
     placed = _buyer_days(orders, keys, orders["ordered_at"], freq, "order_buyers")
     paid = is_paid(orders)
     payers = _buyer_days(orders[paid], keys, paid_time(orders)[paid], freq, "paid_buyers")

@@ -51,7 +51,7 @@ _SUMMED = (
 )
 
 
-def daily_traffic_sums(
+def _traffic_sums(
     traffic: pd.DataFrame, keys: list[str], freq: str
 ) -> tuple[pd.DataFrame, bool]:
     """Sum the traffic columns per (keys, period); True when periods are single days.
@@ -146,7 +146,7 @@ def traffic_summary(
     0       NaN         150.0                0.4
     """
     keys = group_keys(by)
-    sums, daily = daily_traffic_sums(traffic, keys, freq)
+    sums, daily = _traffic_sums(traffic, keys, freq)
     out = sums.rename(columns={"visitors": "visitor_days"})
     out["visitors"] = out["visitor_days"] if daily else float("nan")
     out["returning_visitors"] = out["visitor_days"] - out["new_visitors"]

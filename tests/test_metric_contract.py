@@ -1,0 +1,69 @@
+"""Every public metric: a DataFrame with a RangeIndex, same columns and dtypes empty or not.
+
+Functions are discovered in each ``ecanalysis/metrics/*.py`` module; their inputs come from
+``tests/contract_cases/<module>.py`` (``CASES``, ``EXEMPT``; see that package's docstring).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pandas as pd
+import pytest
+
+from ecanalysis import glossary
+
+
+def _discover() -> list[tuple[str, str]]:
+    return [
+        (module.rsplit(".", 1)[1], name)
+        for module in glossary.metric_modules()
+        for name, _ in glossary.public_functions(module)
+    ]
+
+
+FUNCTIONS = _discover()
+
+
+def _cases(module: str):
+    try:
+        cases = importlib.import_module(f"contract_cases.{module}")
+    except ModuleNotFoundError as error:
+        if error.name != f"contract_cases.{module}":
+            raise
+        return {}, {}
+    return getattr(cases, "CASES", {}), getattr(cases, "EXEMPT", {})
+
+
+@pytest.mark.parametrize(("module", "name"), FUNCTIONS, ids=[f"{m}.{n}" for m, n in FUNCTIONS])
+def test_metric_contract(module, name):
+    cases, exempt = _cases(module)
+    if name in exempt:
+        assert exempt[name].strip(), f"EXEMPT[{name!r}] needs a reason"
+        return
+    assert name in cases, (
+        f"ecanalysis.metrics.{module}.{name} has no contract case: add a contract case to "
+        f"tests/contract_cases/{module}.py (CASES[{name!r}] = lambda empty: (args, kwargs)) "
+        "or list it in EXEMPT with a reason"
+    )
+    func = getattr(importlib.import_module(f"ecanalysis.metrics.{module}"), name)
+    results = {}
+    for empty in (False, True):
+        args, kwargs = cases[name](empty)
+        result = func(*args, **kwargs)
+        assert isinstance(result, pd.DataFrame), f"{name} returned {type(result).__name__}"
+        assert isinstance(result.index, pd.RangeIndex), f"{name}: index is not a RangeIndex"
+        assert result.index.start == 0 and result.index.step == 1
+        results[empty] = result
+    full, empty = results[False], results[True]
+    assert len(full) >= 1, f"{name}: the one-row case gave no rows"
+    assert list(full.columns) == list(empty.columns), f"{name}: columns differ when empty"
+    assert full.dtypes.to_dict() == empty.dtypes.to_dict(), f"{name}: dtypes differ when empty"
+
+
+def test_every_case_names_an_existing_function():
+    known = set(FUNCTIONS)
+    for module in {m for m, _ in FUNCTIONS}:
+        cases, exempt = _cases(module)
+        for name in [*cases, *exempt]:
+            assert (module, name) in known, f"contract_cases/{module}.py names unknown {name!r}"
