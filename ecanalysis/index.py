@@ -38,8 +38,8 @@ _TEXT = {
     "store": ("店铺", "Store"),
     "period": ("周期", "Period"),
     "status": ("状态", "Status"),
-    "started": ("开始", "Started"),
-    "finished": ("结束", "Finished"),
+    "started": ("开始 (UTC)", "Started (UTC)"),
+    "finished": ("结束 (UTC)", "Finished (UTC)"),
     "alerts": ("预警", "Alerts"),
     "links": ("文件", "Files"),
     "note": ("说明", "Note"),
@@ -92,9 +92,9 @@ h1{font-size:1.5rem;margin:0 0 .5rem}
 table{border-collapse:collapse;font-size:.85rem;margin-top:.75rem}
 th{background:#f6f8fa;text-align:left;border-bottom:2px solid #d0d7de;padding:.35rem .6rem;
 white-space:nowrap;cursor:pointer}
-td{border-bottom:1px solid #eaeef2;padding:.3rem .6rem;vertical-align:top}
+td{border-bottom:1px solid #eaeef2;padding:.3rem .6rem;vertical-align:top;white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.msg{max-width:28rem;overflow-wrap:anywhere}
+td.msg{white-space:normal;min-width:14rem;max-width:28rem;overflow-wrap:anywhere}
 .badge{display:inline-block;border-radius:4px;padding:0 .45rem;color:#fff;font-size:.8rem}
 .ok{background:#1a7f37}.failed{background:#cf222e}.unreadable{background:#9a6700}
 a{margin-right:.4rem}
@@ -194,15 +194,22 @@ def read_run(folder: Path, parts: tuple[str, ...]) -> RunRow:
 
 
 def _time(value: Any) -> str:
-    """An ISO timestamp as ``YYYY-MM-DD HH:MM:SS`` (UTC when the record says so)."""
+    """An ISO timestamp as ``YYYY-MM-DD HH:MM:SS`` in UTC (naive ones as they are)."""
     if not isinstance(value, str):
         return ""
     try:
         stamp = dt.datetime.fromisoformat(value)
     except ValueError:
         return value[:32]
-    suffix = " UTC" if stamp.utcoffset() == dt.timedelta(0) else ""
-    return f"{stamp:%Y-%m-%d %H:%M:%S}{suffix}"
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC)
+    return f"{stamp:%Y-%m-%d %H:%M:%S}"
+
+
+def _finish_text(started: str, finished: str) -> str:
+    """The finish time without its date when the run started the same day."""
+    same_day = started[:10] == finished[:10] and len(finished) == 19
+    return finished[11:] if same_day else finished
 
 
 def _first_line(text: str) -> str:
@@ -236,12 +243,12 @@ def render_index(rows: list[RunRow], *, lang: str = "zh") -> str:
         _say(lang, "store"),
         _say(lang, "period"),
         _say(lang, "status"),
-        _say(lang, "started"),
-        _say(lang, "finished"),
+        _say(lang, "links"),
         *(label(k, lang) for k in KEY_KPIS),
         _say(lang, "alerts"),
         _say(lang, "note"),
-        _say(lang, "links"),
+        _say(lang, "started"),
+        _say(lang, "finished"),
     ]
     head = "".join(f'<th data-col="{i}">{escape(h)}</th>' for i, h in enumerate(headings))
     body = "".join(_row_html(row, lang) for row in rows)
@@ -276,8 +283,7 @@ def _row_html(row: RunRow, lang: str) -> str:
         _cell(row.period),
         f'<td data-sort="{escape(row.status)}"><span class="badge {escape(row.status)}">'
         f"{escape(_say(lang, row.status))}</span></td>",
-        _cell(row.started),
-        _cell(row.finished),
+        _links(row),
     ]
     for name in KEY_KPIS:
         value = row.kpis.get(name)
@@ -289,11 +295,16 @@ def _row_html(row: RunRow, lang: str) -> str:
     cells.append(_cell(alerts, sum(row.alerts.values())))
     note = _say(lang, "unreadable_note") if row.status == "unreadable" else row.note
     cells.append(_cell(note, css="msg"))
+    cells.append(_cell(row.started))
+    cells.append(_cell(_finish_text(row.started, row.finished), row.finished))
+    return f"<tr>{''.join(cells)}</tr>"
+
+
+def _links(row: RunRow) -> str:
     links = "".join(
         f'<a href="{escape(_href(row.folder, name))}">{escape(name)}</a>' for name in row.files
     )
-    cells.append(f'<td data-sort="">{links}</td>')
-    return f"<tr>{''.join(cells)}</tr>"
+    return f'<td data-sort="">{links}</td>'
 
 
 def _alert_text(counts: dict[str, int], lang: str) -> list[tuple[str, int]]:

@@ -81,7 +81,8 @@ def test_index_escapes_counts_and_links(runs):
     assert 'href="weekly_review/shop02/2025-W46/report.html"' not in page
     assert ".tmp-" not in page
     assert ">1,234<" in page and ">56,789.50<" in page
-    assert "2025-11-12 08:00:07 UTC" in page
+    assert '<td data-sort="2025-11-12 08:00:00">2025-11-12 08:00:00</td>' in page
+    assert '<td data-sort="2025-11-12 08:00:07">08:00:07</td>' in page
 
 
 def test_only_the_own_script_may_run(runs):
