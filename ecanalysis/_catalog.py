@@ -520,6 +520,55 @@ class Catalog:
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         return f"SELECT {select} FROM ({typed}) AS x{where}", params
 
+    # -- aggregates -----------------------------------------------------------------
+
+    def order_days_sql(self, store_id: str | None = None) -> tuple[str, dict[str, Any]]:
+        """Per store: first and last local date of ``ordered_at`` (one store, or all)."""
+        orders = self.typed_sql("orders", ["store_id", "ordered_at"])
+        where, params = "", {}
+        if store_id is not None:
+            where, params = " WHERE store_id = $store_id", {"store_id": str(store_id)}
+        sql = (
+            "SELECT store_id, CAST(min(ordered_at) AS DATE) AS first_day, "
+            f"CAST(max(ordered_at) AS DATE) AS last_day FROM ({orders}) AS o{where} "
+            "GROUP BY store_id ORDER BY store_id"
+        )
+        return sql, params
+
+    def duplicate_keys_sql(
+        self, table: str, store_id: str | None = None
+    ) -> tuple[str, dict[str, Any], list[str]]:
+        """Count of duplicated key values of ``table``, their rows and three examples.
+
+        With ``store_id`` (tables with a ``store_id``), only keys that involve that store.
+        Returns the SQL, its parameters and the key columns checked.
+        """
+        key = [c for c in TABLES[table].key if c in self.file_types(table)]
+        scoped = store_id is not None and "store_id" in TABLES[table].columns
+        source, params = self.select_sql(table, [*key, *(["store_id"] if scoped else [])])
+        having = "count(*) > 1"
+        if scoped:
+            having += " AND bool_or(store_id = $store_id)"
+            params = {**params, "store_id": str(store_id)}
+        keys = ", ".join(quote(c) for c in key)
+        shown = ", ".join(f"CAST({quote(c)} AS VARCHAR)" for c in key)
+        sql = (
+            "SELECT count(*), coalesce(sum(n), 0), list(k ORDER BY k)[1:3] FROM ("
+            f"SELECT {keys}, concat_ws(' | ', {shown}) AS k, count(*) AS n "
+            f"FROM ({source}) AS s GROUP BY {keys} HAVING {having})"
+        )
+        return sql, params, key
+
+    def unknown_stores_sql(self, table: str) -> str:
+        """Rows of ``table`` whose ``store_id`` is empty or not in stores, and five examples."""
+        source, _ = self.select_sql(table, ["store_id"])
+        known, _ = self.select_sql("stores", ["store_id"])
+        return (
+            "SELECT count(*), list(DISTINCT coalesce(store_id, '<empty>'))[1:5] "
+            f"FROM ({source}) AS s WHERE store_id IS NULL OR store_id NOT IN "
+            f"(SELECT store_id FROM ({known}) AS k WHERE store_id IS NOT NULL)"
+        )
+
     # -- errors ---------------------------------------------------------------------
 
     def _explain(self, exc: Exception, tables) -> str:

@@ -14,12 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from ecanalysis._catalog import REQUIRED_TABLES, TABLES, Catalog, quote
+from ecanalysis._catalog import REQUIRED_TABLES, TABLES, Catalog
 from ecanalysis.errors import DataError, ParameterError, closest
 from ecanalysis.facts import FACTS_COLUMNS, daily_facts_sql
 from ecanalysis.periods import Period, parse_period
@@ -150,14 +149,10 @@ class Dataset:
 
         ``(None, None)`` when there are no orders.
         """
-        orders = self._catalog.typed_sql("orders", ["store_id", "ordered_at"])
-        where, params = _store_clause(store_id)
-        sql = (
-            "SELECT CAST(min(ordered_at) AS DATE), CAST(max(ordered_at) AS DATE) "
-            f"FROM ({orders}) AS o{where}"
-        )
-        first, last = self._catalog.execute(sql, params, tables=_read_by("orders")).fetchone()
-        return first, last
+        rows = self._order_days(store_id)
+        if not rows:
+            return None, None
+        return min(first for _, first, _ in rows), max(last for _, _, last in rows)
 
     def last_complete_day(self, store_id: str | None = None) -> dt.date:
         """The last local day the data cover, which ``latest-*`` periods end on or before.
@@ -172,17 +167,9 @@ class Dataset:
         ecanalysis.errors.DataError
             When the store has no orders.
         """
-        where, params = _store_clause(store_id)
-        orders = self._catalog.typed_sql("orders", ["store_id", "ordered_at"])
-        sql = (
-            f"SELECT store_id, CAST(max(ordered_at) AS DATE) FROM ({orders}) AS o{where} "
-            "GROUP BY store_id"
-        )
-        rows = self._catalog.execute(sql, params, tables=_read_by("orders")).fetchall()
-        zones = dict(
-            zip(*(self.stores()[c].tolist() for c in ("store_id", "timezone")), strict=True)
-        )
-        days = [_complete(day, zones.get(sid)) for sid, day in rows if day is not None]
+        stores = self.stores()
+        zones = dict(zip(stores["store_id"], stores["timezone"], strict=True))
+        days = [_complete(last, zones.get(sid)) for sid, _, last in self._order_days(store_id)]
         if not days:
             who = f"store {store_id!r}" if store_id else "the dataset"
             raise DataError(
@@ -190,6 +177,11 @@ class Dataset:
                 "resolved; give an explicit period such as 2025-11"
             )
         return max(days)
+
+    def _order_days(self, store_id: str | None) -> list[tuple[str, dt.date, dt.date]]:
+        sql, params = self._catalog.order_days_sql(store_id)
+        rows = self._catalog.execute(sql, params, tables=_read_by("orders")).fetchall()
+        return [row for row in rows if row[2] is not None]
 
     # -- facts --------------------------------------------------------------------
 
@@ -291,21 +283,7 @@ class Dataset:
         return lines
 
     def _key_problems(self, table: str, store_id: str | None) -> list[str]:
-        spec = TABLES[table]
-        present = self._catalog.file_types(table)
-        key = [c for c in spec.key if c in present]
-        scoped = store_id is not None and "store_id" in spec.columns
-        source, params = self._catalog.select_sql(table, [*key, *(["store_id"] if scoped else [])])
-        having = "count(*) > 1" + (" AND bool_or(store_id = $store_id)" if scoped else "")
-        if scoped:
-            params = {**params, "store_id": str(store_id)}
-        keys = ", ".join(quote(c) for c in key)
-        shown = f"concat_ws(' | ', {', '.join(f'CAST({quote(c)} AS VARCHAR)' for c in key)})"
-        sql = (
-            f"SELECT count(*), coalesce(sum(n), 0), list(k ORDER BY k)[1:3] FROM ("
-            f"SELECT {keys}, {shown} AS k, count(*) AS n FROM ({source}) AS s "
-            f"GROUP BY {keys} HAVING {having})"
-        )
+        sql, params, key = self._catalog.duplicate_keys_sql(table, store_id)
         groups, rows, examples = self._catalog.execute(
             sql, params, tables=_read_by(table)
         ).fetchone()
@@ -320,13 +298,7 @@ class Dataset:
     def _store_problems(self, table: str, store_id: str | None) -> list[str]:
         if table == "stores" or "store_id" not in TABLES[table].columns or store_id is not None:
             return []
-        source, _ = self._catalog.select_sql(table, ["store_id"])
-        known, _ = self._catalog.select_sql("stores", ["store_id"])
-        sql = (
-            f"SELECT count(*), list(DISTINCT coalesce(store_id, '<empty>'))[1:5] "
-            f"FROM ({source}) AS s WHERE store_id IS NULL OR store_id NOT IN "
-            f"(SELECT store_id FROM ({known}) AS k WHERE store_id IS NOT NULL)"
-        )
+        sql = self._catalog.unknown_stores_sql(table)
         rows, examples = self._catalog.execute(sql, tables=(table, "stores")).fetchone()
         if not rows:
             return []
@@ -374,12 +346,6 @@ def _read_by(table: str) -> tuple[str, ...]:
     """Tables a query of ``table`` reads (for error messages): itself, orders, stores."""
     extra = ("orders",) if table == "order_items" else ()
     return (table, *extra, "stores")
-
-
-def _store_clause(store_id: str | None) -> tuple[str, dict[str, Any]]:
-    if store_id is None:
-        return "", {}
-    return " WHERE store_id = $store_id", {"store_id": str(store_id)}
 
 
 def _naive_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:

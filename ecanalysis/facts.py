@@ -181,18 +181,12 @@ def resolve_facts_period(catalog: Catalog, period) -> tuple[dt.date | None, dt.d
     return resolved.first_day, resolved.last_day
 
 
-def last_order_day(catalog: Catalog, store_id: str | None = None) -> dt.date | None:
-    """The latest local date of ``ordered_at`` (of one store, or of the whole portfolio)."""
-    sql, params = last_order_day_sql(catalog, store_id)
-    row = catalog.execute(sql, params, tables=("orders", "stores")).fetchone()
-    return None if row is None else row[0]
-
-
-def last_order_day_sql(catalog: Catalog, store_id: str | None) -> tuple[str, dict[str, Any]]:
-    """SQL of the latest local ``ordered_at`` date, optionally of one store."""
-    orders = catalog.typed_sql("orders", ["store_id", "ordered_at"])
-    where, params = ("WHERE store_id = $store_id", {"store_id": store_id}) if store_id else ("", {})
-    return f"SELECT CAST(max(ordered_at) AS DATE) FROM ({orders}) AS o {where}", params
+def last_order_day(catalog: Catalog) -> dt.date | None:
+    """The latest local date of ``ordered_at`` over the portfolio (None without orders)."""
+    sql, params = catalog.order_days_sql()
+    days = [row[2] for row in catalog.execute(sql, params, tables=("orders", "stores")).fetchall()]
+    days = [day for day in days if day is not None]
+    return max(days) if days else None
 
 
 def write_daily_facts(
