@@ -51,9 +51,7 @@ _SUMMED = (
 )
 
 
-def _traffic_sums(
-    traffic: pd.DataFrame, keys: list[str], freq: str
-) -> tuple[pd.DataFrame, bool]:
+def _traffic_sums(traffic: pd.DataFrame, keys: list[str], freq: str) -> tuple[pd.DataFrame, bool]:
     """Sum the traffic columns per (keys, period); True when periods are single days.
 
     Shared by :mod:`ecanalysis.metrics.funnel` and :mod:`ecanalysis.metrics.channels` so
