@@ -184,3 +184,27 @@ def test_vs_trailing_mean_window_and_lag():
     assert out.loc[7, "orders_lag_7"] == 1.0
     assert out.loc[8, "orders_trailing_mean"] == pytest.approx(41 / 7)
     assert out.loc[8, "orders_lag_7"] == 2.0
+
+
+def test_mix_rate_decomposition_sums_to_the_ratio_change():
+    before = pd.DataFrame(
+        {"channel": ["a", "b", "gone"], "paid_amount": [100.0, 900.0, 50.0], "orders": [2, 18, 1]}
+    )
+    now = pd.DataFrame(
+        {"channel": ["a", "b", "new"], "paid_amount": [800.0, 300.0, 100.0], "orders": [10, 10, 5]}
+    )
+    out = km.mix_rate_decomposition(
+        now, before, by="channel", numerator="paid_amount", denominator="orders"
+    )
+    assert out["channel"].tolist() == ["a", "b", "gone", "new"]
+    change = 1200 / 25 - 1050 / 21
+    assert out["total_effect"].sum() == pytest.approx(change)
+    a = out.iloc[0]
+    assert (a["previous_weight"], a["current_weight"]) == (2 / 21, 0.4)
+    assert a["rate_effect"] == pytest.approx(0.4 * (80 - 50))
+    assert a["mix_effect"] == pytest.approx((0.4 - 2 / 21) * (50 - 50))
+    new = out.iloc[3]
+    assert new["rate_effect"] == 0.0 and np.isnan(new["previous_rate"])
+    assert new["mix_effect"] == pytest.approx(0.2 * (20 - 50))
+    gone = out.iloc[2]
+    assert gone["current_weight"] == 0.0 and gone["mix_effect"] == pytest.approx(0.0)

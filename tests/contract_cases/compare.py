@@ -20,6 +20,10 @@ CASES = {
         (_by_channel(empty), _by_channel(empty)),
         {"by": "channel", "metric": "paid_amount"},
     ),
+    "mix_rate_decomposition": lambda empty: (
+        (_by_channel(empty), _by_channel(empty)),
+        {"by": "channel", "numerator": "paid_amount", "denominator": "orders"},
+    ),
     "vs_trailing_mean": lambda empty: (
         (daily_sales(orders_frame(empty)),),
         {"value_cols": ["orders", "paid_amount"], "days": 7},
