@@ -1,0 +1,557 @@
+"""Predictive customer lifetime value (客户终身价值): BG/NBD and Gamma-Gamma by maximum likelihood.
+
+The models of Fader, Hardie and Lee (2005): BG/NBD for how many purchases a customer will make
+("Counting Your Customers the Easy Way", *Marketing Science* 24(2)) and Gamma-Gamma for how
+much each is worth ("RFM and CLV: Using Iso-Value Curves", *JMR* 42(4)), as lifetimes and
+pymc-marketing implement them, fitted here with scipy. Both take the per-customer summary of
+:func:`ecanalysis.metrics.customers.rfm_summary`: ``frequency`` (repeat purchases),
+``recency`` and ``T`` in any one time unit (days, weeks, fractional weeks …) and
+``monetary_value`` (mean value of the repeat purchases). Predictions are in the same unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ecanalysis.errors import DataError, EcanalysisError, ParameterError
+from ecanalysis.metrics._common import conform, require
+
+#: Columns of :func:`customer_lifetime_value`.
+CLV_COLUMNS = {
+    "customer_id": "str",
+    "frequency": "int64",
+    "recency": "float64",
+    "T": "float64",
+    "monetary_value": "float64",
+    "p_alive": "float64",
+    "expected_purchases": "float64",
+    "expected_value": "float64",
+    "clv": "float64",
+}
+
+_RFM = ("frequency", "recency", "T")
+
+#: Search box of the log-parameters (data are rescaled, so sane estimates lie well inside).
+_LOG_BOUND = 12.0
+
+
+class ConvergenceError(EcanalysisError):
+    """The maximum-likelihood fit did not converge (too few or degenerate customers)."""
+
+
+# -- input checks ---------------------------------------------------------------------------
+
+
+def _rfm_arrays(rfm: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``frequency, recency, T`` as float arrays, after checking the summary is consistent."""
+    require(rfm, _RFM, "rfm")
+    x, t_x, big_t = (pd.to_numeric(rfm[c], errors="coerce").to_numpy("float64") for c in _RFM)
+    problems = {
+        "a value is missing or not a number": np.isnan(x) | np.isnan(t_x) | np.isnan(big_t),
+        "frequency is negative or not a whole number": (x < 0) | (x != np.round(x)),
+        "recency is negative or exceeds T": (t_x < 0) | (t_x > big_t),
+        "recency is not 0 although frequency is 0": (x == 0) & (t_x != 0),
+        "T is not positive": big_t <= 0,
+    }
+    for rule, bad in problems.items():
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            raise DataError(
+                f"rfm: {rule} in {len(rows)} row(s), e.g. rows {rows[:5].tolist()} "
+                f"{rfm.iloc[rows[:3]][list(_RFM)].to_dict('records')}; pass the output of "
+                "customers.rfm_summary (frequency = repeat purchases, recency <= T, same time unit)"
+            )
+    return x, t_x, big_t
+
+
+def _monetary(rfm: pd.DataFrame) -> np.ndarray:
+    require(rfm, ["monetary_value"], "rfm")
+    return pd.to_numeric(rfm["monetary_value"], errors="coerce").to_numpy("float64")
+
+
+def _check_penalizer(penalizer: float) -> float:
+    if not np.isfinite(penalizer) or penalizer < 0:
+        raise ParameterError(f"penalizer={penalizer!r} must be a number >= 0 (0 = plain MLE)")
+    return float(penalizer)
+
+
+# -- BG/NBD -----------------------------------------------------------------------------------
+
+
+def _bgnbd_loglik(params: np.ndarray, x, t_x, big_t) -> np.ndarray:
+    """Per-customer BG/NBD log-likelihood (Fader, Hardie and Lee 2005, eq. 6), in log space."""
+    from scipy.special import betaln, gammaln
+
+    r, alpha, a, b = params
+    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    a2 = betaln(a, b + x) - betaln(a, b)
+    a3 = -(r + x) * np.log(alpha + big_t)
+    repeat = x > 0
+    a4 = np.where(
+        repeat,
+        np.log(a) - np.log(np.where(repeat, b + x - 1, 1.0)) - (r + x) * np.log(alpha + t_x),
+        -np.inf,
+    )
+    return a1 + a2 + np.logaddexp(a3, a4)
+
+
+def _fit_mle(negative_loglik, start: np.ndarray, what: str) -> np.ndarray:
+    """Minimise over log-parameters (positive parameters), L-BFGS-B polished by Nelder-Mead."""
+    from scipy.optimize import minimize
+
+    bounds = [(-_LOG_BOUND, _LOG_BOUND)] * len(start)
+    first = minimize(negative_loglik, np.log(start), method="L-BFGS-B", bounds=bounds)
+    best = minimize(
+        negative_loglik,
+        first.x,
+        method="Nelder-Mead",
+        bounds=bounds,
+        options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20_000, "maxfev": 40_000},
+    )
+    at_bound = np.abs(best.x) > _LOG_BOUND - 1
+    if at_bound.any() or not np.isfinite(best.fun):
+        raise ConvergenceError(
+            f"{what} fit did not converge: the likelihood keeps rising towards a degenerate "
+            "model; it needs more customers with repeat purchases, or pass penalizer=0.01 "
+            "to regularise"
+        )
+    return np.exp(best.x)
+
+
+@dataclass(frozen=True)
+class BetaGeoFit:
+    """A fitted BG/NBD model: parameters, fit quality and predictions.
+
+    Attributes
+    ----------
+    params : pandas.Series
+        ``r, alpha, a, b`` (float64). ``alpha`` is in the time unit of the data.
+    log_likelihood : float
+        Total log-likelihood of the training customers at ``params`` (no penalty).
+    n_customers : int
+        Customers the model was fitted on.
+    penalizer : float
+        The L2 penalty used in the fit.
+    rfm : pandas.DataFrame
+        The training summary, used when a method gets no ``rfm``.
+    """
+
+    params: pd.Series
+    log_likelihood: float
+    n_customers: int
+    penalizer: float
+    rfm: pd.DataFrame = field(repr=False)
+
+    def _frame(self, rfm: pd.DataFrame | None) -> pd.DataFrame:
+        return self.rfm if rfm is None else rfm
+
+    def p_alive(self, rfm: pd.DataFrame | None = None) -> pd.Series:
+        """Probability that each customer is still active at ``T`` (P(alive), 存活概率).
+
+        P(alive | x, t_x, T) = 1 / (1 + [x > 0] · a / (b + x − 1) · ((α + T) / (α + t_x))^(r + x))
+        (Fader, Hardie and Lee 2005, eq. 13). A customer without repeat purchases is alive
+        with probability 1: in BG/NBD a customer can only drop out right after a purchase.
+
+        Returns a float64 Series named ``p_alive``, with the index of ``rfm``.
+        """
+        frame = self._frame(rfm)
+        x, t_x, big_t = _rfm_arrays(frame)
+        r, alpha, a, b = self.params.to_numpy()
+        log_odds_dead = np.where(
+            x > 0,
+            np.log(a)
+            - np.log(np.maximum(b + x - 1, 1e-300))
+            + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x)),
+            -np.inf,
+        )
+        from scipy.special import expit
+
+        return pd.Series(expit(-log_odds_dead), index=frame.index, name="p_alive", dtype="float64")
+
+    def expected_purchases(self, t: float, rfm: pd.DataFrame | None = None) -> pd.Series:
+        """Conditional expected purchases of each customer in the next ``t`` time units.
+
+        E[Y(t) | x, t_x, T] (Fader, Hardie and Lee 2005, eq. 10), in the time unit of the
+        data. Returns a float64 Series named ``expected_purchases`` with the index of ``rfm``.
+        """
+        from scipy.special import hyp2f1
+
+        t = _horizon(t, "t")
+        frame = self._frame(rfm)
+        x, t_x, big_t = _rfm_arrays(frame)
+        r, alpha, a, b = self.params.to_numpy()
+        ratio = (alpha + big_t) / (alpha + big_t + t)
+        hyper = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + big_t + t))
+        numerator = (a + b + x - 1) / (a - 1) * (1 - ratio ** (r + x) * hyper)
+        alive_odds = np.where(
+            x > 0,
+            a / np.maximum(b + x - 1, 1e-300) * ((alpha + big_t) / (alpha + t_x)) ** (r + x),
+            0.0,
+        )
+        values = numerator / (1 + alive_odds)
+        return pd.Series(values, index=frame.index, name="expected_purchases", dtype="float64")
+
+    def expected_purchases_new(self, t: float) -> float:
+        """Expected purchases of a new customer in their first ``t`` time units (E[X(t)]).
+
+        E[X(t)] = (a + b − 1) / (a − 1) · [1 − (α / (α + t))^r · ₂F₁(r, b; a + b − 1; t / (α + t))]
+        (Fader, Hardie and Lee 2005, eq. 7): repeat purchases after the first one.
+        """
+        from scipy.special import hyp2f1
+
+        t = _horizon(t, "t")
+        r, alpha, a, b = self.params.to_numpy()
+        hyper = hyp2f1(r, b, a + b - 1, t / (alpha + t))
+        return float((a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyper))
+
+
+def _horizon(t: float, name: str) -> float:
+    if not np.isscalar(t) or not np.isfinite(t) or t < 0:
+        raise ParameterError(f"{name}={t!r} must be a number >= 0 (in the time unit of the rfm)")
+    return float(t)
+
+
+def fit_bgnbd(rfm: pd.DataFrame, *, penalizer: float = 0.0) -> BetaGeoFit:
+    """Fit the BG/NBD model of repeat purchasing by maximum likelihood.
+
+    Parameters
+    ----------
+    rfm : pandas.DataFrame
+        One row per customer with ``frequency`` (repeat purchases, whole numbers),
+        ``recency`` (time from the first to the last purchase) and ``T`` (time from the
+        first purchase to the end of observation), e.g. from ``customers.rfm_summary``.
+        Any time unit, also fractional (weeks with decimals); the fit is in that unit.
+    penalizer : float, default 0.0
+        L2 penalty on the parameters (added to the mean negative log-likelihood, as in
+        lifetimes); 0 is plain maximum likelihood.
+
+    Returns
+    -------
+    BetaGeoFit
+        ``.params`` (pandas Series ``r, alpha, a, b``), ``.log_likelihood``,
+        ``.expected_purchases(t, rfm=None)``, ``.p_alive(rfm=None)``,
+        ``.expected_purchases_new(t)``.
+
+    Raises
+    ------
+    DataError
+        When ``rfm`` is empty or inconsistent (recency > T, negative or fractional
+        frequency, recency ≠ 0 with frequency 0).
+    ConvergenceError
+        When the optimiser fails (too few repeat customers).
+
+    Notes
+    -----
+    中文名: BG/NBD 购买次数模型
+
+    Model (Fader, Hardie and Lee 2005): while active, a customer buys as a Poisson process
+    with rate λ ~ Gamma(r, α); after each purchase they drop out with probability
+    p ~ Beta(a, b). The log-likelihood of eq. 6 is computed in log space (``gammaln``,
+    ``betaln``, ``logaddexp``) and maximised over log-parameters with scipy
+    (L-BFGS-B, then Nelder-Mead). Time is rescaled internally so that the longest ``T``
+    is 10 (α scales back linearly), which makes the fit indifferent to the time unit.
+    On the CDNOW sample (weeks) it gives r = 0.243, α = 4.414, a = 0.793, b = 2.426,
+    log-likelihood −9582.4, the published estimates.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rfm = pd.DataFrame({
+    ...     "frequency": [0, 1, 2, 0, 3, 1, 0, 5, 2, 0],
+    ...     "recency": [0.0, 4.0, 20.0, 0.0, 30.0, 2.0, 0.0, 35.0, 10.0, 0.0],
+    ...     "T": [40.0, 38.0, 39.0, 30.0, 36.0, 40.0, 20.0, 39.0, 38.0, 25.0],
+    ... })
+    >>> model = fit_bgnbd(rfm)
+    >>> model.params.round(1).to_dict()
+    {'r': 1.1, 'alpha': 17.6, 'a': 1.1, 'b': 2.9}
+    >>> model.p_alive().round(1).tolist()
+    [1.0, 0.3, 0.5, 1.0, 0.7, 0.2, 1.0, 0.8, 0.3, 1.0]
+    """
+    penalizer = _check_penalizer(penalizer)
+    x, t_x, big_t = _rfm_arrays(rfm)
+    if len(x) == 0:
+        raise DataError("rfm has no customers: fit_bgnbd needs at least one row")
+    scale = float(big_t.max()) / 10.0
+    xs, ts, bigs = x, t_x / scale, big_t / scale
+
+    def negative_loglik(log_params: np.ndarray) -> float:
+        params = np.exp(log_params)
+        value = -_bgnbd_loglik(params, xs, ts, bigs).mean() + penalizer * np.sum(params**2)
+        return float(value) if np.isfinite(value) else 1e300
+
+    r, alpha, a, b = _fit_mle(negative_loglik, np.ones(4), "BG/NBD")
+    params = np.array([r, alpha * scale, a, b])
+    return BetaGeoFit(
+        params=pd.Series(params, index=["r", "alpha", "a", "b"], dtype="float64"),
+        log_likelihood=float(_bgnbd_loglik(params, x, t_x, big_t).sum()),
+        n_customers=len(x),
+        penalizer=penalizer,
+        rfm=rfm.copy(),
+    )
+
+
+# -- Gamma-Gamma ------------------------------------------------------------------------------
+
+
+def _gamma_gamma_loglik(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Per-customer Gamma-Gamma log-likelihood of the mean spend ``m`` over ``x`` purchases."""
+    from scipy.special import gammaln
+
+    p, q, v = params
+    return (
+        gammaln(p * x + q)
+        - gammaln(p * x)
+        - gammaln(q)
+        + q * np.log(v)
+        + (p * x - 1) * np.log(m)
+        + p * x * np.log(x)
+        - (p * x + q) * np.log(x * m + v)
+    )
+
+
+@dataclass(frozen=True)
+class GammaGammaFit:
+    """A fitted Gamma-Gamma spend model.
+
+    Attributes
+    ----------
+    params : pandas.Series
+        ``p, q, v`` (float64); ``v`` is in the currency of ``monetary_value``.
+    log_likelihood : float
+        Total log-likelihood of the fitted customers at ``params`` (no penalty).
+    n_customers : int
+        Customers the model was fitted on (frequency > 0 and monetary_value > 0).
+    penalizer : float
+        The L2 penalty used in the fit.
+    rfm : pandas.DataFrame
+        The summary given to the fit, used when ``expected_value`` gets no ``rfm``.
+    """
+
+    params: pd.Series
+    log_likelihood: float
+    n_customers: int
+    penalizer: float
+    rfm: pd.DataFrame = field(repr=False)
+
+    @property
+    def population_mean(self) -> float:
+        """Mean transaction value of the population, E[Z] = p · v / (q − 1) (NaN if q ≤ 1)."""
+        p, q, v = self.params.to_numpy()
+        return float(p * v / (q - 1)) if q > 1 else float("nan")
+
+    def expected_value(self, rfm: pd.DataFrame | None = None) -> pd.Series:
+        """Conditional expected value of each customer's future purchases.
+
+        E[Z | x, m] = p · (v + x · m) / (p · x + q − 1) (Fader, Hardie and Lee 2005, eq. 5):
+        a weighted mean of the population mean p · v / (q − 1) and the customer's own mean
+        ``m``; a customer with frequency 0 gets the population mean. Negative
+        ``monetary_value`` (net of refunds) counts as 0. Returns a float64 Series named
+        ``expected_value`` with the index of ``rfm``; NaN when q ≤ 1 (no finite mean).
+        """
+        frame = self.rfm if rfm is None else rfm
+        x, _, _ = _rfm_arrays(frame)
+        m = np.clip(np.nan_to_num(_monetary(frame), nan=0.0), 0.0, None)
+        p, q, v = self.params.to_numpy()
+        values = p * (v + x * m) / (p * x + q - 1) if q > 1 else np.full(len(x), np.nan)
+        return pd.Series(values, index=frame.index, name="expected_value", dtype="float64")
+
+
+def fit_gamma_gamma(rfm: pd.DataFrame, *, penalizer: float = 0.0) -> GammaGammaFit:
+    """Fit the Gamma-Gamma model of spend per purchase by maximum likelihood.
+
+    Parameters
+    ----------
+    rfm : pandas.DataFrame
+        One row per customer with ``frequency``, ``recency``, ``T`` and ``monetary_value``
+        (mean value of the repeat purchases). Only customers with frequency > 0 and
+        monetary_value > 0 enter the fit.
+    penalizer : float, default 0.0
+        L2 penalty on the parameters (added to the mean negative log-likelihood).
+
+    Returns
+    -------
+    GammaGammaFit
+        ``.params`` (pandas Series ``p, q, v``), ``.log_likelihood``,
+        ``.population_mean``, ``.expected_value(rfm=None)``.
+
+    Raises
+    ------
+    DataError
+        When no customer has a repeat purchase with a positive value.
+
+    Notes
+    -----
+    中文名: Gamma-Gamma 客单价值模型
+
+    Model (Fader, Hardie and Lee 2005, "RFM and CLV"): a customer's purchase values are
+    Gamma(p, ν), and ν ~ Gamma(q, v) across customers; spend is independent of the
+    purchase process (check that frequency and monetary_value are barely correlated).
+    Maximum likelihood over log-parameters with scipy, monetary values rescaled to mean 1
+    internally (v scales back). On the 946 CDNOW repeat customers: p = 6.25, q = 3.74,
+    v = 15.44.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rfm = pd.DataFrame({
+    ...     "frequency": [1, 2, 3, 1, 4, 2, 0],
+    ...     "recency": [5.0, 10.0, 20.0, 3.0, 30.0, 12.0, 0.0],
+    ...     "T": [30.0, 30.0, 35.0, 20.0, 40.0, 25.0, 10.0],
+    ...     "monetary_value": [20.0, 35.0, 28.0, 60.0, 31.0, 18.0, 0.0],
+    ... })
+    >>> model = fit_gamma_gamma(rfm, penalizer=0.01)
+    >>> list(model.params.index), model.n_customers
+    (['p', 'q', 'v'], 6)
+    """
+    penalizer = _check_penalizer(penalizer)
+    x_all, _, _ = _rfm_arrays(rfm)
+    m_all = _monetary(rfm)
+    used = (x_all > 0) & (m_all > 0)
+    if not used.any():
+        raise DataError(
+            "rfm has no customer with frequency > 0 and monetary_value > 0: the Gamma-Gamma "
+            "model needs repeat purchases with a positive value"
+        )
+    x, m = x_all[used], m_all[used]
+    scale = float(m.mean())
+
+    def negative_loglik(log_params: np.ndarray) -> float:
+        params = np.exp(log_params)
+        value = -_gamma_gamma_loglik(params, x, m / scale).mean() + penalizer * np.sum(params**2)
+        return float(value) if np.isfinite(value) else 1e300
+
+    p, q, v = _fit_mle(negative_loglik, np.ones(3), "Gamma-Gamma")
+    params = np.array([p, q, v * scale])
+    return GammaGammaFit(
+        params=pd.Series(params, index=["p", "q", "v"], dtype="float64"),
+        log_likelihood=float(_gamma_gamma_loglik(params, x, m).sum()),
+        n_customers=int(used.sum()),
+        penalizer=penalizer,
+        rfm=rfm.copy(),
+    )
+
+
+# -- CLV --------------------------------------------------------------------------------------
+
+
+def customer_lifetime_value(
+    rfm: pd.DataFrame,
+    bgnbd: BetaGeoFit,
+    gamma_gamma: GammaGammaFit,
+    *,
+    horizon: float = 52,
+    step: float = 1.0,
+    discount_rate: float = 0.0,
+) -> pd.DataFrame:
+    """Expected value of each customer's purchases over the next ``horizon`` time units.
+
+    Parameters
+    ----------
+    rfm : pandas.DataFrame
+        ``customer_id``, ``frequency``, ``recency``, ``T``, ``monetary_value`` in the time
+        unit the models were fitted in (weeks for ``rfm_summary(freq="W")``).
+    bgnbd : BetaGeoFit
+        From :func:`fit_bgnbd`.
+    gamma_gamma : GammaGammaFit
+        From :func:`fit_gamma_gamma`.
+    horizon : float, default 52
+        Length of the future window, in the time unit of ``rfm`` (52 weeks = a year).
+    step : float, default 1.0
+        Length of one discounting step, in the same unit; ``horizon`` must be a whole
+        number of steps (e.g. ``step=4.345`` weeks for monthly discounting).
+    discount_rate : float, default 0.0
+        Discount rate per step (0 = undiscounted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row of ``rfm``, in its order:
+
+        - ``customer_id`` (str)
+        - ``frequency`` (int64), ``recency`` (float64), ``T`` (float64),
+          ``monetary_value`` (float64): the input summary.
+        - ``p_alive`` (float64): probability that the customer is still active.
+        - ``expected_purchases`` (float64): expected purchases in the horizon (BG/NBD).
+        - ``expected_value`` (float64): expected value per purchase (Gamma-Gamma).
+        - ``clv`` (float64): discounted expected value of the horizon's purchases, in the
+          currency of ``monetary_value``.
+
+    Notes
+    -----
+    中文名: 客户终身价值（预测）
+
+    With n = horizon / step steps and t_k = k · step,
+
+    clv = Σ_{k=1..n} E[Z] · (E[Y(t_k)] − E[Y(t_{k−1})]) / (1 + discount_rate)^k,
+
+    where E[Y(t)] is the BG/NBD conditional expected purchases and E[Z] the Gamma-Gamma
+    conditional expected value: lifetimes' ``customer_lifetime_value`` with its month of
+    ``factor`` time units replaced by ``step`` (lifetimes' ``time=12, freq="W"`` is
+    ``horizon=52.14, step=4.345`` here). The value is that of the purchases (what
+    ``monetary_value`` measures: paid amount, or net of refunds if the summary is), not a
+    margin; multiply by a margin for profit. The 口径 of research/metrics.md §8.7: this is
+    the predictive CLV; historical value is the sum of a customer's net paid amount.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rfm = pd.DataFrame({
+    ...     "customer_id": ["c1", "c2", "c3", "c4", "c5", "c6", "c7"],
+    ...     "frequency": [1, 2, 3, 1, 4, 2, 0],
+    ...     "recency": [5.0, 10.0, 20.0, 3.0, 30.0, 12.0, 0.0],
+    ...     "T": [30.0, 30.0, 35.0, 20.0, 40.0, 25.0, 10.0],
+    ...     "monetary_value": [20.0, 35.0, 28.0, 60.0, 31.0, 18.0, 0.0],
+    ... })
+    >>> bgnbd = fit_bgnbd(rfm, penalizer=0.01)  # seven customers: regularise
+    >>> gamma_gamma = fit_gamma_gamma(rfm, penalizer=0.01)
+    >>> values = customer_lifetime_value(rfm, bgnbd, gamma_gamma, horizon=52)
+    >>> values[["customer_id", "p_alive", "expected_purchases", "expected_value", "clv"]].round(2)
+      customer_id  p_alive  expected_purchases  expected_value    clv
+    0          c1     0.11                0.24           29.31   7.00
+    1          c2     0.18                0.54           36.63  19.72
+    2          c3     0.36                1.27           30.72  39.13
+    3          c4     0.16                0.40           51.23  20.38
+    4          c5     0.57                2.27           32.64  74.19
+    5          c6     0.33                1.07           24.60  26.37
+    6          c7     1.00                1.96           40.60  79.52
+    """
+    require(rfm, ["customer_id", *_RFM, "monetary_value"], "rfm")
+    steps = _steps(horizon, step, discount_rate)
+    purchases = [bgnbd.expected_purchases(k * step, rfm).to_numpy() for k in range(steps + 1)]
+    value = gamma_gamma.expected_value(rfm).to_numpy()
+    clv = np.zeros(len(rfm))
+    for k in range(1, steps + 1):
+        clv += value * (purchases[k] - purchases[k - 1]) / (1 + discount_rate) ** k
+    out = pd.DataFrame(
+        {
+            "customer_id": rfm["customer_id"].astype("str").to_numpy(),
+            "frequency": rfm["frequency"].to_numpy(),
+            "recency": rfm["recency"].to_numpy(),
+            "T": rfm["T"].to_numpy(),
+            "monetary_value": rfm["monetary_value"].to_numpy(),
+            "p_alive": bgnbd.p_alive(rfm).to_numpy(),
+            "expected_purchases": purchases[-1],
+            "expected_value": value,
+            "clv": clv,
+        }
+    )
+    return conform(out, CLV_COLUMNS)
+
+
+def _steps(horizon: float, step: float, discount_rate: float) -> int:
+    """Number of discounting steps; checks the three CLV options."""
+    _horizon(horizon, "horizon")
+    if not np.isscalar(step) or not np.isfinite(step) or step <= 0:
+        raise ParameterError(f"step={step!r} must be a positive number of time units")
+    if not np.isscalar(discount_rate) or not np.isfinite(discount_rate) or discount_rate <= -1:
+        raise ParameterError(f"discount_rate={discount_rate!r} must be a number > -1 (0.01 = 1%)")
+    steps = round(horizon / step)
+    if abs(steps * step - horizon) > 1e-9 * max(1.0, horizon):
+        raise ParameterError(
+            f"horizon={horizon!r} is not a whole number of steps of {step!r}; "
+            f"use horizon={steps * step:g} or a step that divides it"
+        )
+    return steps
