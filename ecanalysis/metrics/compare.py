@@ -330,16 +330,18 @@ def mix_rate_decomposition(
     Examples
     --------
     >>> import pandas as pd
-    >>> before = pd.DataFrame({"channel": ["ads", "search"], "paid_amount": [100.0, 900.0],
-    ...                        "orders": [2, 18]})
-    >>> now = pd.DataFrame({"channel": ["ads", "search"], "paid_amount": [600.0, 600.0],
-    ...                     "orders": [10, 10]})
+    >>> before = pd.DataFrame({"channel": ["ads", "search"], "paid_amount": [200.0, 400.0],
+    ...                        "orders": [2, 8]})
+    >>> now = pd.DataFrame({"channel": ["ads", "search"], "paid_amount": [500.0, 250.0],
+    ...                     "orders": [5, 5]})
     >>> out = mix_rate_decomposition(now, before, by="channel", numerator="paid_amount",
     ...                              denominator="orders")
     >>> out[["channel", "mix_effect", "rate_effect", "total_effect"]]
       channel  mix_effect  rate_effect  total_effect
-    0     ads         0.0          5.0           5.0
-    1  search         0.0          5.0           5.0
+    0     ads        12.0          0.0          12.0
+    1  search         3.0          0.0           3.0
+
+    AOV rose from 60 to 75 with no channel changing its own AOV: all mix.
     """
     columns = [by, numerator, denominator]
     require(current, columns, "current")
