@@ -1,0 +1,1250 @@
+"""Deterministic multi-store sample dataset (DESIGN §2 and §6 ``sample``).
+
+:func:`write_sample` writes one Parquet file per table of the data contract (``stores,
+orders, order_items, traffic, products, ad_spend, campaigns, reviews, fx_rates``) for a
+portfolio of stores in different time zones and currencies. The data look like a real shop's
+exports: weekly and yearly seasonality, slow growth, the Chinese New Year dip for the
+Chinese store, 618 and 双11 campaigns (and Black Friday/Cyber Monday outside China), an
+evening peak within the day, unpaid, cancelled and refunded orders, repeat buyers, Zipf
+popularity of products, stock-outs, products that never sell and bad reviews with reasons.
+
+How it is made, per store, with one random generator each (``SeedSequence(seed,
+spawn_key=(i,))``, so a store's data do not depend on how many stores are written):
+
+1. a daily *intensity* ``s`` (seasonality × trend × campaign lift);
+2. customers arrive as a Poisson process proportional to ``s``; each has a latent purchase
+   rate (gamma) and dropout probability (beta) and buys again, BG/NBD-like, in operational
+   time ``∫s`` (so repeat orders also follow the seasons and campaigns); a year of burn-in
+   before ``start`` gives returning customers from the first day; campaign-acquired
+   customers buy less often and drop out sooner;
+3. order lines draw products by popularity, amounts follow from the lines, statuses from a
+   fixed mix, payment and refund times from the order time;
+4. traffic, ad spend and reviews are derived from the orders so that conversion (~3%), ROAS
+   (affiliate poor) and ratings (a few SKUs and one store's logistics below 4.8) are coherent.
+
+Everything is vectorised with numpy and written with pyarrow with fixed writer options, so
+the same arguments give byte-identical files. Nothing after ``end`` is written: an order
+paid, refunded or reviewed after the last day is left unpaid, unrefunded or unreviewed, as
+an export taken at the end of that day would show it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ecanalysis.errors import DataError, ParameterError
+
+#: Tables written, in this order.
+TABLES = (
+    "stores",
+    "orders",
+    "order_items",
+    "traffic",
+    "products",
+    "ad_spend",
+    "campaigns",
+    "reviews",
+    "fx_rates",
+)
+
+DEFAULT_START = dt.date(2023, 12, 1)
+DEFAULT_END = dt.date(2025, 11, 30)
+#: Mean orders a day of a store of scale 1 on an ordinary day.
+DEFAULT_ORDERS_PER_DAY = 40.0
+
+CHANNELS = ("direct", "organic_search", "paid_search", "paid_social", "email", "affiliate")
+PAID_CHANNELS = ("paid_search", "paid_social", "affiliate")
+STATUSES = ("placed", "paid", "shipped", "completed", "cancelled", "refunded", "partially_refunded")
+
+
+@dataclass(frozen=True)
+class _Profile:
+    timezone: str
+    currency: str
+    platform: str
+    name: str
+    price_scale: float  # prices in this currency per USD of list price
+    decimals: int  # money rounding
+    fx_cny: float  # CNY per unit, around the sample period
+
+
+#: Store profiles, cycled: store i gets ``_PROFILES[i % 8]``.
+_PROFILES = (
+    _Profile("Asia/Shanghai", "CNY", "tmall", "悦享家居天猫旗舰店", 7.0, 2, 1.0),
+    _Profile("America/New_York", "USD", "shopify", "Northwind Outfitters", 1.0, 2, 7.20),
+    _Profile("Europe/Berlin", "EUR", "woocommerce", "Waldhaus Berlin", 0.92, 2, 7.85),
+    _Profile("Asia/Tokyo", "JPY", "rakuten", "Sakura Select Tokyo", 150.0, 0, 0.048),
+    _Profile("Europe/London", "GBP", "shopify", "Thames & Co", 0.79, 2, 9.15),
+    _Profile("Australia/Sydney", "AUD", "shopify", "Harbour Goods", 1.52, 2, 4.70),
+    _Profile("America/Los_Angeles", "USD", "bigcommerce", "Pacific Trail Supply", 1.0, 2, 7.20),
+    _Profile("Asia/Singapore", "SGD", "shopee", "Lion City Living", 1.34, 2, 5.35),
+)
+#: Relative size of store i: ``_SCALES[i % 8]``.
+_SCALES = (1.6, 1.0, 0.6, 0.8, 0.5, 0.4, 0.9, 0.3)
+#: Store index (mod 8) whose deliveries are slow: its DSR logistics falls below 4.8.
+_SLOW_LOGISTICS = 1
+
+#: Chinese New Year's day (Spring Festival), for the dip of the Chinese store.
+_CHINESE_NEW_YEAR = tuple(
+    dt.date.fromisoformat(d)
+    for d in (
+        "2019-02-05",
+        "2020-01-25",
+        "2021-02-12",
+        "2022-02-01",
+        "2023-01-22",
+        "2024-02-10",
+        "2025-01-29",
+        "2026-02-17",
+        "2027-02-06",
+        "2028-01-26",
+        "2029-02-13",
+        "2030-02-03",
+    )
+)
+
+#: Weekly profile Monday..Sunday (weekend higher) and hourly profile 0..23 (evening peak).
+_WEEKDAY = np.array([0.93, 0.90, 0.92, 0.95, 1.03, 1.14, 1.13])
+_HOURS = np.array(
+    [
+        *(3.0, 1.8, 1.1, 0.7, 0.5, 0.6, 1.1, 2.1, 3.4, 4.4, 5.0, 5.3),
+        *(5.6, 5.1, 4.8, 4.8, 5.0, 5.3, 5.9, 7.1, 8.6, 9.6, 8.5, 5.6),
+    ]
+)
+
+#: Customers: gamma purchase rate (per ordinary day), beta dropout after each repeat purchase.
+_RATE_SHAPE, _RATE_SCALE = 0.3, 0.009
+_DROPOUT_A, _DROPOUT_B = 2.0, 4.0
+_CAMPAIGN_RATE_FACTOR, _CAMPAIGN_DROPOUT = 0.5, (3.0, 2.5)
+#: Orders per acquired customer at steady state (measured on the default sample), to turn
+#: orders a day into new customers a day.
+_ORDERS_PER_CUSTOMER = 1.8
+_BURN_IN_DAYS = 365
+
+# Channel shares (columns follow CHANNELS) for new and returning buyers, off and in campaigns.
+_CHANNEL_SHARES = {
+    (True, False): [0.19, 0.32, 0.25, 0.17, 0.04, 0.03],
+    (True, True): [0.13, 0.21, 0.31, 0.29, 0.03, 0.03],
+    (False, False): [0.37, 0.23, 0.12, 0.06, 0.20, 0.02],
+    (False, True): [0.29, 0.17, 0.19, 0.13, 0.20, 0.02],
+}
+#: Conversion (orders / visitors) by source, and by device relative to that.
+_CONVERSION = dict(zip(CHANNELS, [0.045, 0.026, 0.030, 0.016, 0.055, 0.008], strict=True))
+_DEVICE_CONVERSION = {"app": 1.5, "mobile": 0.9, "desktop": 1.3, "tablet": 1.0}
+#: Return on ad spend (paid_amount / spend) and click-through rate of the paid channels.
+_ROAS = {"paid_search": 4.5, "paid_social": 2.6, "affiliate": 0.7}
+_CTR = {"paid_search": 0.035, "paid_social": 0.011, "affiliate": 0.006}
+
+_DEVICES_CN = (("app", "mobile", "desktop", "tablet"), [0.62, 0.22, 0.13, 0.03])
+_DEVICES = (("mobile", "desktop", "tablet"), [0.60, 0.32, 0.08])
+
+_LINES_PER_ORDER = [0.62, 0.24, 0.10, 0.04]  # 1..4 lines
+_QUANTITY = [0.80, 0.14, 0.04, 0.015, 0.005]  # 1..5 units
+
+# (category, price range in USD, item nouns), Chinese and English.
+_CATEGORIES_CN = (
+    ("女装", (19, 160), ("连衣裙", "针织开衫", "阔腿裤", "羊毛大衣", "真丝衬衫", "半身裙")),
+    ("男装", (19, 180), ("纯棉T恤", "休闲西裤", "羽绒服", "牛仔夹克", "商务衬衫", "卫衣")),
+    ("鞋靴", (29, 150), ("小白鞋", "切尔西靴", "跑步鞋", "乐福鞋", "帆布鞋")),
+    ("箱包", (25, 220), ("双肩包", "托特包", "登机箱", "斜挎包", "钱包")),
+    ("美妆护肤", (9, 90), ("精华液", "面霜", "防晒霜", "口红", "卸妆油", "面膜")),
+    ("家居日用", (6, 70), ("四件套", "乳胶枕", "收纳盒", "香薰蜡烛", "毛巾礼盒")),
+    ("数码配件", (8, 120), ("蓝牙耳机", "充电宝", "数据线", "手机壳", "机械键盘")),
+    ("食品饮料", (4, 45), ("坚果礼盒", "挂耳咖啡", "绿茶", "牛肉干", "燕麦片")),
+)
+_CATEGORIES_EN = (
+    ("Apparel", (19, 160), ("Linen Shirt", "Wool Sweater", "Chino Pants", "Rain Jacket", "Tee")),
+    ("Footwear", (29, 150), ("Trail Runner", "Leather Boot", "Canvas Sneaker", "Loafer")),
+    ("Bags", (25, 220), ("Backpack", "Tote Bag", "Carry-on Case", "Crossbody Bag", "Wallet")),
+    ("Beauty", (9, 90), ("Face Serum", "Night Cream", "Sunscreen SPF50", "Lip Balm", "Mask")),
+    ("Home & Living", (6, 70), ("Bath Towel Set", "Scented Candle", "Throw Blanket", "Mug")),
+    ("Electronics", (8, 120), ("Wireless Earbuds", "Power Bank", "USB-C Cable", "Phone Case")),
+    ("Kitchen", (6, 110), ("Chef Knife", "Cast Iron Pan", "Pour-over Kettle", "Cutting Board")),
+    ("Outdoor", (12, 200), ("Camping Chair", "Water Bottle", "Headlamp", "Day Pack", "Tent")),
+)
+_ADJECTIVES_CN = ("新款", "经典", "轻薄", "加厚", "简约", "复古", "高端", "日常")
+_ADJECTIVES_EN = ("Classic", "Everyday", "Premium", "Light", "Essential", "Vintage", "Pro")
+_COLORS_CN = ("黑色", "白色", "灰色", "米色", "藏青", "酒红")
+_COLORS_EN = ("Black", "White", "Grey", "Sand", "Navy", "Olive")
+
+_REASONS_CN = ("物流慢", "质量差", "与描述不符", "客服态度差", "包装破损")
+_REASONS_EN = (
+    "late delivery",
+    "poor quality",
+    "not as described",
+    "bad service",
+    "damaged package",
+)
+# Reason mix (columns follow the reasons above) for a bad SKU, a slow store, and others.
+_REASON_SHARES = {
+    "sku": [0.08, 0.47, 0.30, 0.05, 0.10],
+    "slow": [0.55, 0.15, 0.10, 0.08, 0.12],
+    "other": [0.25, 0.25, 0.20, 0.15, 0.15],
+}
+_TEXTS_CN = {
+    "good": ("质量很好，物流很快，好评！", "包装精美，性价比高，会回购。", "和描述一致，很满意。"),
+    "meh": ("一般般吧，凑合用。", "还行，没有想象中好。"),
+    "物流慢": ("等了一个多星期才到，物流太慢了。", "发货太慢，催了好几次。"),
+    "质量差": ("用了两次就坏了，质量太差。", "做工粗糙，有线头。"),
+    "与描述不符": ("颜色和图片差别很大，与描述不符。", "尺码不对，跟详情页写的不一样。"),
+    "客服态度差": ("客服爱答不理，态度很差。", "问问题半天没人回。"),
+    "包装破损": ("收到时外包装破了，商品有压痕。", "快递盒子都烂了。"),
+}
+_TEXTS_EN = {
+    "good": ("Great quality, fast shipping!", "Exactly as pictured, would buy again.", "Love it."),
+    "meh": ("It's okay, nothing special.", "Not quite what I hoped for."),
+    "late delivery": ("Took almost two weeks to arrive.", "Shipping was very slow."),
+    "poor quality": ("Broke after a few uses.", "Cheap material, loose seams."),
+    "not as described": ("Colour is nothing like the photos.", "Size runs small, not as listed."),
+    "bad service": ("Support never answered my emails.", "Rude customer service."),
+    "damaged package": ("Box arrived crushed and the item is scratched.", "Package was torn open."),
+}
+_RATING_SHARES = {  # ratings 1..5
+    "bad_sku": [0.10, 0.08, 0.12, 0.15, 0.55],
+    "refunded": [0.10, 0.06, 0.10, 0.16, 0.58],
+    "other": [0.004, 0.004, 0.012, 0.04, 0.94],
+}
+
+_PARQUET_OPTIONS = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "version": "2.6",
+}
+_ROW_GROUP_SIZE = 1 << 20
+
+
+@dataclass(frozen=True)
+class SampleSummary:
+    """What :func:`write_sample` wrote: rows per table, stores and the date range.
+
+    ``str(summary)`` is the readable report that ``ecanalysis sample`` prints.
+    """
+
+    path: Path
+    rows: dict[str, int]
+    stores: tuple[str, ...]
+    start: dt.date
+    end: dt.date
+    seed: int
+    files: tuple[Path, ...] = field(default=(), repr=False)
+
+    def __str__(self) -> str:
+        lines = [
+            f"sample dataset in {self.path} (seed {self.seed})",
+            f"  stores: {len(self.stores)} ({', '.join(self.stores)})",
+            f"  dates:  {self.start.isoformat()} .. {self.end.isoformat()} "
+            f"({(self.end - self.start).days + 1} local days per store)",
+        ]
+        width = max(len(name) for name in self.rows)
+        lines += [f"  {name:<{width}}  {count:>12,} rows" for name, count in self.rows.items()]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Store:
+    index: int
+    store_id: str
+    profile: _Profile
+    scale: float
+
+    @property
+    def is_cn(self) -> bool:
+        return self.profile.currency == "CNY"
+
+    @property
+    def slow_logistics(self) -> bool:
+        return self.index % len(_PROFILES) == _SLOW_LOGISTICS
+
+
+@dataclass(frozen=True)
+class _Campaign:
+    campaign_id: str
+    name: str
+    start: dt.date
+    end: dt.date
+    channel: str
+    peak: dt.date
+    lift: float  # on ordinary campaign days
+    peak_lift: float  # on the peak day
+
+
+def write_sample(
+    path: str | os.PathLike,
+    *,
+    stores: int = 3,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    orders_per_day: float | None = None,
+    seed: int = 0,
+) -> SampleSummary:
+    """Write a deterministic sample dataset, one Parquet file per table, into ``path``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Directory to write to (created when missing). Existing table files are replaced
+        atomically (written to a temporary file, then renamed); other files are left alone.
+    stores : int, default 3
+        Number of stores, 1 to 999. Store ``i`` is ``shop01``, ``shop02``, … (three digits
+        past 99), in the i-th of eight profiles (Asia/Shanghai CNY tmall, America/New_York
+        USD, Europe/Berlin EUR, Asia/Tokyo JPY, Europe/London GBP, Australia/Sydney AUD,
+        America/Los_Angeles USD, Asia/Singapore SGD) with a size factor of its own.
+    start, end : str or datetime.date, optional
+        First and last local day, inclusive (ISO dates); default 2023-12-01 and 2025-11-30.
+    orders_per_day : float, optional
+        Mean orders a day of a store of size 1 on an ordinary day (default 40: about
+        100,000 orders for the default three stores over two years). Campaign days, the
+        season and the trend move the daily number around this mean.
+    seed : int, default 0
+        Random seed. The same arguments write byte-identical files; store, campaign and
+        product ids do not depend on the seed.
+
+    Returns
+    -------
+    SampleSummary
+        ``path``, ``rows`` (table → number of rows), ``stores`` (ids), ``start``, ``end``,
+        ``seed`` and ``files``; ``str()`` gives a readable summary.
+
+    Notes
+    -----
+    Tables and columns are those of DESIGN §2, optional columns included. Timestamps are
+    naive store-local wall time (``timestamp[us]``), dates ``date32``, money ``float64`` in
+    the store's currency (rounded to its minor unit), ids strings: ``<store_id>-<8 digits>``
+    for orders, ``<store_id>-c<number>`` for customers, ``<store_id>-sku<3 digits>``,
+    ``<store_id>-r<8 digits>`` for reviews, ``<store_id>-618-<year>``,
+    ``<store_id>-1111-<year>`` and (outside China) ``<store_id>-bf-<year>`` for campaigns.
+    Order lines carry the net ``unit_price`` (list price less the order discount allocated
+    to the unit) and the line's ``discount_amount``, so that ``gross_amount`` =
+    Σ (quantity × unit_price + discount_amount) and ``discount_amount`` of the order is the
+    sum over its lines. ``fx_rates`` gives CNY per unit of each store currency every day.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ecanalysis.sample import write_sample
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     summary = write_sample(tmp, stores=2, start="2025-06-01", end="2025-06-30",
+    ...                            orders_per_day=5)
+    >>> summary.stores
+    ('shop01', 'shop02')
+    >>> summary.rows["campaigns"]
+    2
+    """
+    first, last = _parse_date(start, DEFAULT_START, "start"), _parse_date(end, DEFAULT_END, "end")
+    if last < first:
+        raise ParameterError(f"sample: end {last} is before start {first}; swap them.")
+    if isinstance(stores, bool) or not isinstance(stores, int) or not 1 <= stores <= 999:
+        raise ParameterError(f"sample: stores must be a whole number from 1 to 999, got {stores!r}")
+    rate = DEFAULT_ORDERS_PER_DAY if orders_per_day is None else float(orders_per_day)
+    if not np.isfinite(rate) or rate <= 0:
+        raise ParameterError(
+            f"sample: orders_per_day must be a positive number, got {orders_per_day!r}"
+        )
+    out = _prepare_dir(Path(path))
+    shops = [_make_store(i, stores) for i in range(stores)]
+    rows = dict.fromkeys(TABLES, 0)
+    with _AtomicWriters(out) as writers:
+        writers.write("stores", _stores_table(shops))
+        for shop in shops:
+            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(shop.index + 1,)))
+            for name, table in _store_tables(rng, shop, first, last, rate).items():
+                writers.write(name, table)
+        currencies = sorted({shop.profile.currency for shop in shops})
+        fx_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
+        writers.write("fx_rates", _fx_table(fx_rng, currencies, first, last))
+        files = writers.commit()
+    rows.update(writers.rows)
+    return SampleSummary(out, rows, tuple(s.store_id for s in shops), first, last, seed, files)
+
+
+# ---------------------------------------------------------------------------------------------
+# arguments, stores, files
+
+
+def _parse_date(value: str | dt.date | None, default: dt.date, name: str) -> dt.date:
+    if value is None:
+        return default
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ParameterError(
+            f"sample: {name}={value!r} is not an ISO date; write it as YYYY-MM-DD (e.g. 2025-11-30)."
+        ) from None
+
+
+def _prepare_dir(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise DataError(f"sample: {path} exists and is not a directory; choose a directory.")
+    path.mkdir(parents=True, exist_ok=True)
+    clashes = [
+        str(path / other)
+        for name in TABLES
+        for other in (f"{name}.csv", name)
+        if (path / other).exists()
+    ]
+    if clashes:
+        raise DataError(
+            f"sample: {path} already holds other files of the same tables ({', '.join(clashes)}),"
+            " which a dataset may not have twice; remove them or write to an empty directory."
+        )
+    return path
+
+
+def _make_store(index: int, count: int) -> _Store:
+    width = 2 if count <= 99 else 3
+    profile = _PROFILES[index % len(_PROFILES)]
+    store_id = f"shop{index + 1:0{width}d}"
+    return _Store(index, store_id, profile, _SCALES[index % len(_SCALES)])
+
+
+def _store_name(shop: _Store) -> str:
+    cycle = shop.index // len(_PROFILES)
+    return shop.profile.name if cycle == 0 else f"{shop.profile.name} {cycle + 1}"
+
+
+class _AtomicWriters:
+    """One Parquet writer per table into a temporary file; ``commit`` renames them all."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows: dict[str, int] = {}
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._temps: dict[str, Path] = {}
+
+    def __enter__(self) -> _AtomicWriters:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self._close()
+            for temp in self._temps.values():
+                temp.unlink(missing_ok=True)
+
+    def write(self, name: str, table: pa.Table) -> None:
+        if name not in self._writers:
+            temp = self.path / f".{name}.parquet.tmp-{os.getpid()}"
+            self._temps[name] = temp
+            self._writers[name] = pq.ParquetWriter(temp, table.schema, **_PARQUET_OPTIONS)
+            self.rows[name] = 0
+        self._writers[name].write_table(table, row_group_size=_ROW_GROUP_SIZE)
+        self.rows[name] += table.num_rows
+
+    def commit(self) -> tuple[Path, ...]:
+        self._close()
+        files = []
+        for name in TABLES:
+            if name in self._temps:
+                target = self.path / f"{name}.parquet"
+                os.replace(self._temps[name], target)
+                files.append(target)
+        return tuple(files)
+
+    def _close(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+
+
+def _stores_table(shops: Sequence[_Store]) -> pa.Table:
+    opened = [dt.datetime(2019 + s.index % 4, 1 + (3 * s.index) % 12, 8, 9, 30) for s in shops]
+    return pa.table(
+        {
+            "store_id": pa.array([s.store_id for s in shops], pa.string()),
+            "name": pa.array([_store_name(s) for s in shops], pa.string()),
+            "timezone": pa.array([s.profile.timezone for s in shops], pa.string()),
+            "currency": pa.array([s.profile.currency for s in shops], pa.string()),
+            "platform": pa.array([s.profile.platform for s in shops], pa.string()),
+            "opened_at": pa.array(opened, pa.timestamp("us")),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# small vectorised helpers
+
+
+def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+    """``prefix`` followed by each number zero-padded to ``width`` digits."""
+    digits = pc.utf8_lpad(pc.cast(pa.array(numbers, pa.int64()), pa.string()), width, "0")
+    return pc.binary_join_element_wise(prefix, digits, "")
+
+
+def _pick(values: Sequence[str], index: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+    """Strings ``values[index]`` as an Arrow array; null where ``mask`` is true."""
+    picked = pa.array(list(values), pa.string()).take(pa.array(index, pa.int64()))
+    if mask is None:
+        return picked
+    return pc.if_else(pa.array(mask), pa.scalar(None, pa.string()), picked)
+
+
+def _choice_by_group(
+    rng: np.random.Generator, groups: np.ndarray, shares: np.ndarray
+) -> np.ndarray:
+    """For each row, an index drawn from ``shares[group]`` (rows of probabilities)."""
+    cumulative = np.cumsum(shares / shares.sum(axis=1, keepdims=True), axis=1)
+    draws = rng.random(groups.size)
+    picked = (draws[:, None] > cumulative[groups]).sum(axis=1)
+    return np.minimum(picked, shares.shape[1] - 1)
+
+
+def _choice(rng: np.random.Generator, size: int, shares: Sequence[float]) -> np.ndarray:
+    return _choice_by_group(rng, np.zeros(size, np.int64), np.asarray([shares], float))
+
+
+def _round_money(values: np.ndarray, decimals: int) -> np.ndarray:
+    return np.round(values, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _timestamps(seconds: np.ndarray, origin: dt.date, missing: np.ndarray | None = None):
+    """Naive local timestamps from seconds since ``origin`` midnight (null where missing)."""
+    base = np.datetime64(origin, "us")
+    whole = np.floor(np.nan_to_num(seconds)).astype(np.int64)  # whole seconds, as exports show
+    stamps = base + (whole * 1_000_000).astype("timedelta64[us]")
+    return pa.array(stamps, pa.timestamp("us"), mask=missing)
+
+
+def _group_cumsum(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Cumulative sums restarted at each group of ``counts`` consecutive values."""
+    total = np.cumsum(values)
+    starts = np.cumsum(counts) - counts
+    before = np.repeat(total[starts] - values[starts], counts)
+    return total - before
+
+
+def _group_starts(keys: np.ndarray) -> np.ndarray:
+    """Positions where a sorted key array changes (the first row of each group)."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+
+
+# ---------------------------------------------------------------------------------------------
+# calendar: campaigns and the daily intensity
+
+
+def _nov_black_friday(year: int) -> dt.date:
+    first = dt.date(year, 11, 1)
+    thanksgiving = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+    return thanksgiving + dt.timedelta(days=1)
+
+
+def _campaigns(shop: _Store, first: dt.date, last: dt.date) -> list[_Campaign]:
+    """The store's festival campaigns of every year between ``first`` and ``last``."""
+    found = []
+    sid, cn = shop.store_id, shop.is_cn
+    for year in range(first.year, last.year + 1):
+        plans = [
+            _Campaign(
+                f"{sid}-618-{year}",
+                f"{year} 618年中大促" if cn else f"618 Mid-Year Sale {year}",
+                dt.date(year, 6, 1),
+                dt.date(year, 6, 18),
+                "paid_search",
+                dt.date(year, 6, 18),
+                1.6 if cn else 1.3,
+                6.0 if cn else 2.5,
+            ),
+            _Campaign(
+                f"{sid}-1111-{year}",
+                f"{year} 双11全球狂欢节" if cn else f"Singles' Day 11.11 {year}",
+                dt.date(year, 11, 1),
+                dt.date(year, 11, 11),
+                "paid_social",
+                dt.date(year, 11, 11),
+                1.8 if cn else 1.3,
+                9.0 if cn else 3.0,
+            ),
+        ]
+        if not cn:
+            friday = _nov_black_friday(year)
+            plans.append(
+                _Campaign(
+                    f"{sid}-bf-{year}",
+                    f"Black Friday / Cyber Monday {year}",
+                    friday,
+                    friday + dt.timedelta(days=3),
+                    "paid_social",
+                    friday,
+                    2.2,
+                    4.0,
+                )
+            )
+        found += [c for c in plans if c.end >= first and c.start <= last]
+    return found
+
+
+def _intensity(shop: _Store, days: np.ndarray, campaigns: Sequence[_Campaign]) -> np.ndarray:
+    """Relative demand of each day: weekday × season × trend × holidays × campaigns."""
+    stamps = days.astype("datetime64[D]")
+    weekday = (stamps.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
+    day_of_year = (stamps - stamps.astype("datetime64[Y]")).astype(np.int64)
+    season = 1 + 0.12 * np.cos(2 * np.pi * (day_of_year - 350) / 365.25)
+    years = (stamps - stamps[_BURN_IN_DAYS]).astype(np.int64) / 365.25
+    s = _WEEKDAY[weekday] * season * np.exp(0.14 * years)
+    if shop.is_cn:
+        for new_year in _CHINESE_NEW_YEAR:
+            offset = (stamps - np.datetime64(new_year, "D")).astype(np.int64)
+            s *= 1 - 0.55 * np.exp(-(((offset - 1) / 6.0) ** 2))
+    for campaign in campaigns:
+        s *= _campaign_lift(stamps, campaign)
+    return s / s[_BURN_IN_DAYS:].mean()
+
+
+def _campaign_lift(stamps: np.ndarray, campaign: _Campaign) -> np.ndarray:
+    start, end = np.datetime64(campaign.start, "D"), np.datetime64(campaign.end, "D")
+    peak = np.datetime64(campaign.peak, "D")
+    lift = np.ones(stamps.size)
+    lift[(stamps >= start) & (stamps <= end)] = campaign.lift
+    lift[(stamps >= peak - 2) & (stamps < peak)] = (campaign.lift + campaign.peak_lift) / 3
+    lift[stamps == peak] = campaign.peak_lift
+    # buyers wait for the festival before it and have bought already after it
+    lift[(stamps >= start - 7) & (stamps < start)] = 0.88
+    lift[(stamps > end) & (stamps <= end + 5)] = 0.9
+    return lift
+
+
+def _campaign_of_day(days: np.ndarray, campaigns: Sequence[_Campaign]) -> np.ndarray:
+    """Index into ``campaigns`` of the campaign running each day, -1 for none."""
+    found = np.full(days.size, -1)
+    for i, campaign in enumerate(campaigns):
+        start, end = np.datetime64(campaign.start, "D"), np.datetime64(campaign.end, "D")
+        found[(days >= start) & (days <= end)] = i
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# one store
+
+
+def _store_tables(
+    rng: np.random.Generator, shop: _Store, first: dt.date, last: dt.date, rate: float
+) -> dict[str, pa.Table]:
+    origin = first - dt.timedelta(days=_BURN_IN_DAYS)
+    days = np.arange(np.datetime64(origin, "D"), np.datetime64(last, "D") + 1)
+    campaigns = _campaigns(shop, origin, last)
+    intensity = _intensity(shop, days, campaigns)
+    campaign_day = _campaign_of_day(days, campaigns)
+    shown = [c for c in campaigns if c.end >= first]
+    products = _products(rng, shop, first, last)
+    orders = _orders(rng, shop, intensity, campaign_day, rate)
+    orders = _drop_burn_in(orders)
+    items = _order_items(rng, shop, orders, products, campaign_day, origin)
+    _settle(rng, shop, orders, items, days.size, campaign_day)
+    campaign_ids = [c.campaign_id for c in campaigns]
+    tables = {
+        "orders": _orders_table(shop, orders, campaign_day, campaign_ids, origin),
+        "order_items": _items_table(shop, items),
+        "products": _products_table(rng, shop, products, items, days.size - _BURN_IN_DAYS, first),
+    }
+    traffic = _traffic(rng, shop, orders, days.size)
+    tables["traffic"] = _traffic_table(shop, traffic, days)
+    spend = _ad_spend(rng, shop, orders, traffic, days, intensity, campaign_day, campaign_ids)
+    tables["ad_spend"] = spend
+    tables["campaigns"] = _campaigns_table(shop, shown, spend)
+    tables["reviews"] = _reviews_table(rng, shop, orders, items, products, days.size, origin)
+    return tables
+
+
+# customers and orders ------------------------------------------------------------------------
+
+
+def _orders(
+    rng: np.random.Generator,
+    shop: _Store,
+    intensity: np.ndarray,
+    campaign_day: np.ndarray,
+    rate: float,
+) -> dict[str, np.ndarray]:
+    """Order skeleton: day, second of day, customer and whether it is the first order.
+
+    New customers arrive on day d as Poisson(ν·s_d). Each buys again at a gamma-distributed
+    rate in operational time u = ∫s (an inhomogeneous Poisson process in real time) until
+    dropping out, with probability p after each repeat purchase (BG/NBD).
+    """
+    per_day = rate * shop.scale / _ORDERS_PER_CUSTOMER
+    arrivals = rng.poisson(per_day * intensity)
+    first_day = np.repeat(np.arange(intensity.size), arrivals)
+    n = first_day.size
+    operational = np.r_[0.0, np.cumsum(intensity)]
+    campaign_acquired = campaign_day[first_day] >= 0
+    purchase_rate = rng.gamma(_RATE_SHAPE, _RATE_SCALE, n)
+    purchase_rate[campaign_acquired] *= _CAMPAIGN_RATE_FACTOR
+    dropout = rng.beta(_DROPOUT_A, _DROPOUT_B, n)
+    dropout[campaign_acquired] = rng.beta(*_CAMPAIGN_DROPOUT, campaign_acquired.sum())
+    repeats = np.minimum(rng.geometric(dropout), 50)
+    owner = np.repeat(np.arange(n), repeats)
+    gaps = rng.exponential(1.0, owner.size) / np.maximum(purchase_rate[owner], 1e-9)
+    u_first = operational[first_day] + rng.random(n) * intensity[first_day]
+    u_repeat = u_first[owner] + _group_cumsum(gaps, repeats)
+    inside = u_repeat < operational[-1]
+    repeat_day = np.searchsorted(operational, u_repeat[inside], side="right") - 1
+    day = np.r_[first_day, repeat_day]
+    customer = np.r_[np.arange(n), owner[inside]]
+    is_first = np.r_[np.ones(n, bool), np.zeros(repeat_day.size, bool)]
+    second = _second_of_day(rng, day.size)
+    order = np.lexsort((customer, second, day))
+    return {
+        "day": day[order],
+        "second": second[order],
+        "customer": customer[order],
+        "is_first": is_first[order],
+    }
+
+
+def _second_of_day(rng: np.random.Generator, size: int) -> np.ndarray:
+    hour = _choice(rng, size, _HOURS)
+    return hour * 3600 + rng.integers(0, 3600, size)
+
+
+def _drop_burn_in(orders: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    keep = orders["day"] >= _BURN_IN_DAYS
+    kept = {name: values[keep] for name, values in orders.items()}
+    # customers numbered densely in order of their first order in the whole history
+    _, kept["customer"] = np.unique(kept["customer"], return_inverse=True)
+    return kept
+
+
+# products --------------------------------------------------------------------------------------
+
+
+def _products(
+    rng: np.random.Generator, shop: _Store, first: dt.date, last: dt.date
+) -> dict[str, np.ndarray]:
+    """Catalogue of 60–150 SKUs with price, cost, listing date, status and popularity."""
+    categories = _CATEGORIES_CN if shop.is_cn else _CATEGORIES_EN
+    count = int(rng.integers(60, 151))
+    chosen = rng.choice(len(categories), size=int(rng.integers(5, 9)), replace=False)
+    category = np.sort(chosen)[rng.integers(0, chosen.size, count)]
+    low = np.array([categories[c][1][0] for c in category], float)
+    high = np.array([categories[c][1][1] for c in category], float)
+    usd = np.exp(rng.uniform(np.log(low), np.log(high)))
+    price = _list_price(usd * shop.profile.price_scale, shop)
+    unit_cost = _round_money(price * rng.uniform(0.55, 0.65, count), shop.profile.decimals)
+    unit_cost[int(rng.integers(0, count))] = _round_money(price.max() * 1.08, 2)  # a typo
+    span = (last - first).days
+    listed_day = -rng.integers(30, 900, count)  # days since ``first``
+    newcomers = rng.random(count) < 0.12
+    listed_day[newcomers] = rng.integers(0, max(span, 1), newcomers.sum())
+    weight = (1.0 + rng.permutation(count)) ** -1.1  # Zipf popularity
+    delisted = np.zeros(count, bool)
+    delisted[rng.choice(count, size=int(rng.integers(3, 6)), replace=False)] = True
+    never_sold = ~delisted & ~newcomers & (rng.random(count) < 0.06)
+    never_sold[np.flatnonzero(~delisted & ~newcomers)[:2]] = True  # at least two
+    weight[delisted | never_sold] = 0.0
+    bad = rng.random(count) < 0.06
+    bad[np.argsort(-weight)[9]] = True  # one popular product rated poorly
+    return {
+        "category": category,
+        "title": _titles(rng, shop, category),
+        "price": price,
+        "unit_cost": unit_cost,
+        "listed_day": listed_day,
+        "delisted": delisted,
+        "weight": weight / weight.sum(),
+        "bad": bad,
+    }
+
+
+def _list_price(values: np.ndarray, shop: _Store) -> np.ndarray:
+    """Shelf prices: ¥x9 for the Chinese store, whole tens of yen, x.99 elsewhere."""
+    if shop.profile.currency == "JPY":
+        return np.maximum(np.round(values / 10) * 10 - 20, 100.0)
+    if shop.is_cn:
+        return np.maximum(np.floor(values / 10) * 10 + 9, 9.0)
+    return np.maximum(np.floor(values) + 0.99, 0.99)
+
+
+def _titles(rng: np.random.Generator, shop: _Store, category: np.ndarray) -> list[str]:
+    if shop.is_cn:
+        categories, adjectives, colors, joint = _CATEGORIES_CN, _ADJECTIVES_CN, _COLORS_CN, ""
+    else:
+        categories, adjectives, colors, joint = _CATEGORIES_EN, _ADJECTIVES_EN, _COLORS_EN, " "
+    titles = []
+    for c in category:
+        nouns = categories[c][2]
+        noun = nouns[int(rng.integers(0, len(nouns)))]
+        adjective = adjectives[int(rng.integers(0, len(adjectives)))]
+        color = colors[int(rng.integers(0, len(colors)))]
+        titles.append(
+            f"{adjective}{joint}{noun} {color}" if shop.is_cn else f"{adjective} {noun}, {color}"
+        )
+    return titles
+
+
+# order lines and amounts --------------------------------------------------------------------------
+
+
+def _order_items(
+    rng: np.random.Generator,
+    shop: _Store,
+    orders: dict[str, np.ndarray],
+    products: dict[str, np.ndarray],
+    campaign_day: np.ndarray,
+    origin: dt.date,
+) -> dict[str, np.ndarray]:
+    """1–4 lines an order: SKUs by popularity (listed by then), quantity, allocated discount."""
+    n = orders["day"].size
+    lines = _choice(rng, n, _LINES_PER_ORDER) + 1
+    order = np.repeat(np.arange(n), lines)
+    line_no = np.arange(order.size) - np.repeat(np.cumsum(lines) - lines, lines) + 1
+    cumulative = np.cumsum(products["weight"])
+    sku = np.minimum(np.searchsorted(cumulative, rng.random(order.size)), cumulative.size - 1)
+    # a product sells only after it is listed: redraw from the products listed from the start
+    day_since_first = orders["day"][order] - _BURN_IN_DAYS
+    early = day_since_first < products["listed_day"][sku]
+    if early.any():
+        old = np.where(products["listed_day"] <= 0, products["weight"], 0.0)
+        redrawn = np.searchsorted(np.cumsum(old / old.sum()), rng.random(early.sum()))
+        sku[early] = np.minimum(redrawn, cumulative.size - 1)
+    quantity = _choice(rng, order.size, _QUANTITY) + 1
+    in_campaign = campaign_day[orders["day"]] >= 0
+    discounted = rng.random(n) < np.where(in_campaign, 0.8, 0.3)
+    depth = np.where(in_campaign, rng.uniform(0.10, 0.30, n), rng.uniform(0.05, 0.15, n))
+    order_rate = np.where(discounted, depth, 0.0)
+    decimals = shop.profile.decimals
+    list_price = products["price"][sku]
+    unit_discount = _round_money(list_price * order_rate[order], decimals)
+    return {
+        "order": order,
+        "line_no": line_no,
+        "sku": sku,
+        "quantity": quantity,
+        "unit_price": _round_money(list_price - unit_discount, decimals),
+        "unit_cost": products["unit_cost"][sku],
+        "discount_amount": _round_money(unit_discount * quantity, decimals),
+        "list_value": list_price * quantity,
+    }
+
+
+def _settle(
+    rng: np.random.Generator,
+    shop: _Store,
+    orders: dict[str, np.ndarray],
+    items: dict[str, np.ndarray],
+    total_days: int,
+    campaign_day: np.ndarray,
+) -> None:
+    """Add amounts, channel, device, status and payment/refund times to ``orders``."""
+    n = orders["day"].size
+    decimals = shop.profile.decimals
+
+    def per_order(values: np.ndarray) -> np.ndarray:
+        return np.bincount(items["order"], weights=values, minlength=n)
+
+    gross = _round_money(per_order(items["list_value"]), decimals)
+    discount = _round_money(per_order(items["discount_amount"]), decimals)
+    orders["gross_amount"] = gross
+    orders["discount_amount"] = discount
+    orders["item_count"] = per_order(items["quantity"]).astype(np.int64)
+    orders["cost_amount"] = _round_money(
+        per_order(items["unit_cost"] * items["quantity"]), decimals
+    )
+    orders["shipping_amount"] = _shipping(rng, shop, gross - discount)
+    paid = _round_money(gross - discount + orders["shipping_amount"], decimals)
+    orders["paid_amount"] = np.maximum(paid, 0.0)
+    in_campaign = campaign_day[orders["day"]] >= 0
+    group = 2 * (~orders["is_first"]) + in_campaign
+    shares = np.array(
+        [_CHANNEL_SHARES[(new, camp)] for new in (True, False) for camp in (False, True)]
+    )
+    orders["channel"] = _choice_by_group(rng, group.astype(np.int64), shares)
+    devices, device_shares = _DEVICES_CN if shop.is_cn else _DEVICES
+    orders["device"] = _choice(rng, n, device_shares)
+    orders["devices"] = devices
+    _status_and_times(rng, shop, orders, total_days)
+
+
+def _shipping(rng: np.random.Generator, shop: _Store, goods: np.ndarray) -> np.ndarray:
+    """Free shipping over a threshold; a flat fee below it (most Chinese orders ship free)."""
+    scale = shop.profile.price_scale
+    if shop.is_cn:
+        fee = np.where(rng.random(goods.size) < 0.1, 10.0, 0.0)
+    else:
+        fee = np.where(
+            goods >= 50 * scale, 0.0, _list_price(np.full(goods.size, 5.0 * scale), shop)
+        )
+    return _round_money(fee, shop.profile.decimals)
+
+
+def _status_and_times(
+    rng: np.random.Generator, shop: _Store, orders: dict[str, np.ndarray], total_days: int
+) -> None:
+    """Status mix, payment seconds after the order, refunds days to weeks after payment.
+
+    Times are seconds since the burn-in origin; nothing may happen after the last day
+    (an export taken at its end): such payments stay unpaid, such refunds not yet made.
+    """
+    n = orders["day"].size
+    horizon = total_days * 86400.0
+    ordered = orders["day"] * 86400.0 + orders["second"]
+    kind = _choice(rng, n, [0.03, 0.04, 0.03, 0.03, 0.87])  # placed cancelled ref part rest
+    delay = np.minimum(rng.lognormal(np.log(120), 1.6, n), 6 * 3600.0)
+    paid_at = ordered + delay
+    unpaid = (kind == 0) | ((kind == 1) & (rng.random(n) < 0.55)) | (paid_at >= horizon)
+    paid_at[unpaid] = np.nan
+    age = (horizon - paid_at) / 86400.0
+    fulfilled = np.where(age < rng.uniform(1, 3, n), 1, np.where(age < rng.uniform(7, 15, n), 2, 3))
+    status = np.where(kind == 1, 4, np.where(unpaid, 0, fulfilled))
+    refunded_at = paid_at + rng.lognormal(np.log(6), 0.7, n) * 86400.0
+    refunds = (kind >= 2) & (kind <= 3) & ~unpaid & (refunded_at < horizon)
+    status = np.where(refunds, np.where(kind == 2, 5, 6), status)
+    share = np.where(kind == 2, 1.0, rng.uniform(0.1, 0.6, n))
+    decimals = shop.profile.decimals
+    refund = np.where(refunds, _round_money(orders["paid_amount"] * share, decimals), 0.0)
+    orders["refund_amount"] = np.minimum(refund, orders["paid_amount"])
+    orders["ordered_s"] = ordered
+    orders["paid_s"] = paid_at
+    orders["refunded_s"] = np.where(refunds, refunded_at, np.nan)
+    orders["status"] = status
+
+
+def _orders_table(
+    shop: _Store,
+    orders: dict[str, np.ndarray],
+    campaign_day: np.ndarray,
+    campaign_ids: Sequence[str],
+    origin: dt.date,
+) -> pa.Table:
+    n = orders["day"].size
+    campaign = campaign_day[orders["day"]]
+    sid = shop.store_id
+    return pa.table(
+        {
+            "order_id": _ids(f"{sid}-", np.arange(1, n + 1), 8),
+            "store_id": _pick([sid], np.zeros(n, np.int64)),
+            "customer_id": _ids(f"{sid}-c", orders["customer"] + 1, 6),
+            "ordered_at": _timestamps(orders["ordered_s"], origin),
+            "paid_at": _timestamps(orders["paid_s"], origin, np.isnan(orders["paid_s"])),
+            "status": _pick(STATUSES, orders["status"]),
+            "channel": _pick(CHANNELS, orders["channel"]),
+            "device": _pick(orders["devices"], orders["device"]),
+            "item_count": pa.array(orders["item_count"], pa.int64()),
+            "gross_amount": pa.array(orders["gross_amount"], pa.float64()),
+            "discount_amount": pa.array(orders["discount_amount"], pa.float64()),
+            "shipping_amount": pa.array(orders["shipping_amount"], pa.float64()),
+            "paid_amount": pa.array(orders["paid_amount"], pa.float64()),
+            "refund_amount": pa.array(orders["refund_amount"], pa.float64()),
+            "refunded_at": _timestamps(
+                orders["refunded_s"], origin, np.isnan(orders["refunded_s"])
+            ),
+            "cost_amount": pa.array(orders["cost_amount"], pa.float64()),
+            "campaign_id": _pick(list(campaign_ids) or [""], np.maximum(campaign, 0), campaign < 0),
+            "currency": _pick([shop.profile.currency], np.zeros(n, np.int64)),
+        }
+    )
+
+
+def _items_table(shop: _Store, items: dict[str, np.ndarray]) -> pa.Table:
+    return pa.table(
+        {
+            "order_id": _ids(f"{shop.store_id}-", items["order"] + 1, 8),
+            "line_no": pa.array(items["line_no"], pa.int64()),
+            "sku": _ids(f"{shop.store_id}-sku", items["sku"] + 1, 3),
+            "quantity": pa.array(items["quantity"], pa.int64()),
+            "unit_price": pa.array(items["unit_price"], pa.float64()),
+            "unit_cost": pa.array(items["unit_cost"], pa.float64()),
+            "discount_amount": pa.array(items["discount_amount"], pa.float64()),
+        }
+    )
+
+
+# products table ----------------------------------------------------------------------------------
+
+
+def _products_table(
+    rng: np.random.Generator,
+    shop: _Store,
+    products: dict[str, np.ndarray],
+    items: dict[str, np.ndarray],
+    days: int,
+    first: dt.date,
+) -> pa.Table:
+    """Catalogue with stock on hand at the end: mostly weeks of cover, some low, some none."""
+    count = products["price"].size
+    units_a_day = np.bincount(items["sku"], weights=items["quantity"], minlength=count) / days
+    cover_days = rng.uniform(12, 90, count)
+    selling = np.flatnonzero(units_a_day > 0)
+    low = rng.choice(selling, size=min(3, selling.size), replace=False)
+    cover_days[low] = rng.uniform(1, 5, low.size)
+    stock = np.round(units_a_day * cover_days + rng.integers(0, 15, count)).astype(np.int64)
+    out_of_stock = rng.choice(count, size=max(2, count // 20), replace=False)
+    stock[out_of_stock] = 0
+    stock[products["delisted"]] = 0
+    listed_s = products["listed_day"] * 86400.0 + rng.integers(9 * 3600, 18 * 3600, count)
+    sid = shop.store_id
+    categories = _CATEGORIES_CN if shop.is_cn else _CATEGORIES_EN
+    return pa.table(
+        {
+            "store_id": _pick([sid], np.zeros(count, np.int64)),
+            "sku": _ids(f"{sid}-sku", np.arange(1, count + 1), 3),
+            "title": pa.array(products["title"], pa.string()),
+            "category": _pick([c[0] for c in categories], products["category"]),
+            "price": pa.array(products["price"], pa.float64()),
+            "unit_cost": pa.array(products["unit_cost"], pa.float64()),
+            "stock_on_hand": pa.array(stock, pa.int64()),
+            "listed_at": _timestamps(listed_s, first),
+            "status": _pick(("listed", "delisted"), products["delisted"].astype(np.int64)),
+        }
+    )
+
+
+# traffic and ad spend ------------------------------------------------------------------------------
+
+
+def _traffic(
+    rng: np.random.Generator, shop: _Store, orders: dict[str, np.ndarray], total_days: int
+) -> dict[str, np.ndarray]:
+    """Visitors and their steps per (day, source, device), consistent with the orders.
+
+    Visitors ≈ orders / conversion of the source and device (so conversion is ~3%), never
+    fewer than orders; cart visitors never fewer than orders either.
+    """
+    devices = orders["devices"]
+    days = total_days - _BURN_IN_DAYS
+    shape = (days, len(CHANNELS), len(devices))
+    cell = np.ravel_multi_index(
+        (orders["day"] - _BURN_IN_DAYS, orders["channel"], orders["device"]), shape
+    )
+    placed = np.bincount(cell, minlength=int(np.prod(shape))).reshape(shape)
+    conversion = np.array([_CONVERSION[c] for c in CHANNELS])[:, None] * np.array(
+        [_DEVICE_CONVERSION[d] for d in devices]
+    )
+    visitors = np.maximum(rng.poisson((placed + 0.3) / conversion), placed)
+    new_share = np.array([0.35, 0.70, 0.65, 0.75, 0.10, 0.80])[:, None]
+    bounce = np.array([0.30, 0.42, 0.45, 0.55, 0.28, 0.65])[:, None]
+    sessions = visitors + rng.poisson(visitors * 0.22)
+    pageviews = sessions + rng.poisson(sessions * 3.2)
+    cart = np.maximum(rng.binomial(visitors, 0.09), placed)
+    return {
+        "placed": placed,
+        "visitors": visitors,
+        "sessions": sessions,
+        "pageviews": pageviews,
+        "new_visitors": rng.binomial(visitors, np.broadcast_to(new_share, shape)),
+        "bounces": rng.binomial(sessions, np.broadcast_to(bounce, shape)),
+        "time_on_site_s": np.round(sessions * rng.gamma(25.0, 7.2, shape)),
+        "cart_visitors": cart,
+        "product_views": np.maximum(rng.binomial(pageviews, 0.45), cart),
+    }
+
+
+def _traffic_table(shop: _Store, traffic: dict[str, np.ndarray], days: np.ndarray) -> pa.Table:
+    shape = traffic["visitors"].shape
+    day, source, device = (index.ravel() for index in np.indices(shape))
+    counts = {
+        name: pa.array(traffic[name].ravel(), pa.int64())
+        for name in ("visitors", "sessions", "pageviews", "new_visitors", "bounces")
+    }
+    return pa.table(
+        {
+            "store_id": _pick([shop.store_id], np.zeros(day.size, np.int64)),
+            "date": pa.array(days[_BURN_IN_DAYS:][day], pa.date32()),
+            "source": _pick(CHANNELS, source),
+            "device": _pick(_DEVICES_CN[0] if shop.is_cn else _DEVICES[0], device),
+            **counts,
+            "time_on_site_s": pa.array(traffic["time_on_site_s"].ravel(), pa.float64()),
+            "cart_visitors": pa.array(traffic["cart_visitors"].ravel(), pa.int64()),
+            "product_views": pa.array(traffic["product_views"].ravel(), pa.int64()),
+        }
+    )
+
+
+def _ad_spend(
+    rng: np.random.Generator,
+    shop: _Store,
+    orders: dict[str, np.ndarray],
+    traffic: dict[str, np.ndarray],
+    days: np.ndarray,
+    intensity: np.ndarray,
+    campaign_day: np.ndarray,
+    campaign_ids: Sequence[str],
+) -> pa.Table:
+    """Daily spend of the paid channels at a channel ROAS (affiliate below 1), more in campaigns."""
+    in_range = slice(_BURN_IN_DAYS, None)
+    paid = ~np.isnan(orders["paid_s"]) & (orders["status"] != 4)
+    columns: dict[str, list] = {name: [] for name in ("channel", "spend", "clicks", "impressions")}
+    day_count = days.size - _BURN_IN_DAYS
+    campaign = campaign_day[in_range]
+    for channel in PAID_CHANNELS:
+        c = CHANNELS.index(channel)
+        revenue = orders["paid_amount"][paid & (orders["channel"] == c)].sum()
+        per_unit = revenue / intensity[in_range].sum()
+        boost = np.where(campaign >= 0, 1.25, 1.0)
+        noise = rng.lognormal(0.0, 0.15, day_count)
+        spend = per_unit * intensity[in_range] * boost * noise / _ROAS[channel]
+        visitors = traffic["visitors"][:, c, :].sum(axis=1)
+        clicks = visitors + rng.poisson(visitors * 0.12)
+        columns["channel"].append(np.full(day_count, c))
+        columns["spend"].append(_round_money(spend, shop.profile.decimals))
+        columns["clicks"].append(clicks)
+        columns["impressions"].append(clicks + rng.poisson(clicks * (1 / _CTR[channel] - 1)))
+    stacked = {name: np.concatenate(values) for name, values in columns.items()}
+    day = np.tile(np.arange(day_count), len(PAID_CHANNELS))
+    order = np.lexsort((stacked["channel"], day))
+    campaign_of_row = campaign[day[order]]
+    return pa.table(
+        {
+            "store_id": _pick([shop.store_id], np.zeros(day.size, np.int64)),
+            "date": pa.array(days[in_range][day[order]], pa.date32()),
+            "channel": _pick(CHANNELS, stacked["channel"][order]),
+            "spend": pa.array(stacked["spend"][order], pa.float64()),
+            "impressions": pa.array(stacked["impressions"][order], pa.int64()),
+            "clicks": pa.array(stacked["clicks"][order], pa.int64()),
+            "campaign_id": _pick(
+                list(campaign_ids) or [""], np.maximum(campaign_of_row, 0), campaign_of_row < 0
+            ),
+        }
+    )
+
+
+def _campaigns_table(shop: _Store, campaigns: Sequence[_Campaign], spend: pa.Table) -> pa.Table:
+    """Campaign calendar; the budget is the planned spend, a little above what was spent."""
+    by_campaign = spend.group_by("campaign_id").aggregate([("spend", "sum")])
+    spent = dict(
+        zip(
+            by_campaign["campaign_id"].to_pylist(),
+            by_campaign["spend_sum"].to_pylist(),
+            strict=True,
+        )
+    )
+    step = -4 if shop.profile.currency == "JPY" else -2
+    budgets = [round(spent.get(c.campaign_id, 0.0) * 1.1, step) + 0.0 for c in campaigns]
+    return pa.table(
+        {
+            "campaign_id": pa.array([c.campaign_id for c in campaigns], pa.string()),
+            "store_id": pa.array([shop.store_id] * len(campaigns), pa.string()),
+            "name": pa.array([c.name for c in campaigns], pa.string()),
+            "start": pa.array([c.start for c in campaigns], pa.date32()),
+            "end": pa.array([c.end for c in campaigns], pa.date32()),
+            "budget": pa.array(budgets, pa.float64()),
+            "channel": pa.array([c.channel for c in campaigns], pa.string()),
+            "kind": pa.array(["festival"] * len(campaigns), pa.string()),
+        }
+    )
+
+
+# reviews -------------------------------------------------------------------------------------------
+
+
+def _reviews_table(
+    rng: np.random.Generator,
+    shop: _Store,
+    orders: dict[str, np.ndarray],
+    items: dict[str, np.ndarray],
+    products: dict[str, np.ndarray],
+    total_days: int,
+    origin: dt.date,
+) -> pa.Table:
+    """Reviews of ~15% of delivered orders, after delivery, on the order's first line."""
+    status = orders["status"]
+    refunded = (status == 5) | (status == 6)
+    delivered = (status == 2) | (status == 3) | refunded
+    chance = np.where(refunded, 0.2, 0.15)
+    created = orders["paid_s"] + rng.lognormal(np.log(6), 0.5, status.size) * 86400.0
+    chosen = delivered & (rng.random(status.size) < chance) & (created < total_days * 86400.0)
+    order = np.flatnonzero(chosen)
+    order = order[np.argsort(created[order], kind="stable")]
+    first_line = _group_starts(items["order"])[order]
+    sku = items["sku"][first_line]
+    bad_sku = products["bad"][sku]
+    group = np.where(bad_sku, 0, np.where(refunded[order], 1, 2))
+    rating = 1 + _choice_by_group(rng, group, np.array(list(_RATING_SHARES.values())))
+    reason = _reasons(rng, shop, rating, bad_sku)
+    n = order.size
+    labels = _REASONS_CN if shop.is_cn else _REASONS_EN
+    return pa.table(
+        {
+            "review_id": _ids(f"{shop.store_id}-r", np.arange(1, n + 1), 8),
+            "store_id": _pick([shop.store_id], np.zeros(n, np.int64)),
+            "created_at": _timestamps(created[order], origin),
+            "rating": pa.array(rating, pa.int64()),
+            "sku": _ids(f"{shop.store_id}-sku", sku + 1, 3),
+            "order_id": _ids(f"{shop.store_id}-", order + 1, 8),
+            **_dsr(rng, shop, rating, reason),
+            "reason": _pick(labels, np.maximum(reason, 0), reason < 0),
+            "text": _review_texts(rng, shop, rating, reason),
+        }
+    )
+
+
+def _reasons(
+    rng: np.random.Generator, shop: _Store, rating: np.ndarray, bad_sku: np.ndarray
+) -> np.ndarray:
+    """Index of the reason of each bad review (rating ≤ 3; 85% give one), -1 for none."""
+    store_key = "slow" if shop.slow_logistics else "other"
+    group = np.where(bad_sku, 0, 1)
+    shares = np.array([_REASON_SHARES["sku"], _REASON_SHARES[store_key]])
+    reason = _choice_by_group(rng, group, shares)
+    given = (rating <= 3) & (rng.random(rating.size) < 0.85)
+    return np.where(given, reason, -1)
+
+
+def _dsr(
+    rng: np.random.Generator, shop: _Store, rating: np.ndarray, reason: np.ndarray
+) -> dict[str, pa.Array]:
+    """Detailed seller ratings 1–5: item follows the rating; service and logistics their own."""
+    n = rating.size
+    item = np.clip(rating + _choice(rng, n, [0.1, 0.8, 0.1]) - 1, 1, 5)
+    service = 1 + _choice(rng, n, [0.005, 0.005, 0.02, 0.07, 0.90])
+    slow = (
+        [0.03, 0.04, 0.10, 0.25, 0.58] if shop.slow_logistics else [0.002, 0.003, 0.01, 0.035, 0.95]
+    )
+    logistics = 1 + _choice(rng, n, slow)
+    service = np.where(reason == 3, 1 + _choice(rng, n, [0.5, 0.5]), service)
+    logistics = np.where(reason == 0, 1 + _choice(rng, n, [0.4, 0.4, 0.2]), logistics)
+    return {
+        "dsr_item": pa.array(item.astype(float), pa.float64()),
+        "dsr_service": pa.array(service.astype(float), pa.float64()),
+        "dsr_logistics": pa.array(logistics.astype(float), pa.float64()),
+    }
+
+
+def _review_texts(
+    rng: np.random.Generator, shop: _Store, rating: np.ndarray, reason: np.ndarray
+) -> pa.Array:
+    texts = _TEXTS_CN if shop.is_cn else _TEXTS_EN
+    labels = _REASONS_CN if shop.is_cn else _REASONS_EN
+    keys = ["good", "meh", *labels]
+    key = np.where(rating >= 4, 0, np.where(reason < 0, 1, reason + 2))
+    sizes = np.array([len(texts[k]) for k in keys])
+    offsets = np.cumsum(sizes) - sizes
+    variant = (rng.random(rating.size) * sizes[key]).astype(np.int64)
+    return _pick([text for k in keys for text in texts[k]], offsets[key] + variant)
+
+
+# exchange rates -------------------------------------------------------------------------------------
+
+
+def _fx_table(
+    rng: np.random.Generator, currencies: Sequence[str], first: dt.date, last: dt.date
+) -> pa.Table:
+    """Daily CNY per unit of each currency: a gentle random walk around a typical rate."""
+    days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
+    base = {p.currency: p.fx_cny for p in _PROFILES}
+    frames = []
+    for currency in currencies:
+        walk = np.cumsum(rng.normal(0.0, 0.003, days.size)) if currency != "CNY" else 0.0
+        rate = np.round(base[currency] * np.exp(walk), 6) * np.ones(days.size)
+        frames.append(
+            pa.table(
+                {
+                    "date": pa.array(days, pa.date32()),
+                    "currency": pa.array([currency] * days.size, pa.string()),
+                    "rate": pa.array(rate, pa.float64()),
+                }
+            )
+        )
+    return pa.concat_tables(frames).sort_by([("date", "ascending"), ("currency", "ascending")])
