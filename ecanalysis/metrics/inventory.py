@@ -16,7 +16,7 @@ import pandas as pd
 from ecanalysis.errors import ParameterError
 from ecanalysis.metrics._common import PERIOD_DTYPE, conform, ratio
 from ecanalysis.metrics._stamps import as_timestamp
-from ecanalysis.metrics.products import _listed, _paid_lines
+from ecanalysis.metrics.products import _listed, _lookup, _paid_lines
 
 #: Stock statuses, most urgent first.
 STOCK_STATUSES = ("out_of_stock", "low", "no_sales", "ok", "unknown")
@@ -132,7 +132,7 @@ def stock_cover(
     start = end - pd.Timedelta(days=window)
     out = _listed(products)
     sold = _units_in_window(order_items, orders, start, end)
-    out["units_sold"] = out["sku"].map(sold).fillna(0)
+    out["units_sold"] = _lookup(out["sku"], sold).fillna(0)
     listed_days = np.ceil((end - out["listed_at"]) / pd.Timedelta(days=1))
     out["sales_days"] = listed_days.clip(lower=1, upper=window).fillna(window)
     out["sales_per_day"] = out["units_sold"] / out["sales_days"]
@@ -261,7 +261,7 @@ def no_sales_products(
     before = lines[lines["paid_time"] < end]
     last_sold = before.groupby("sku")["paid_time"].max()
     out = listed[old_enough].copy()
-    out["last_sold_at"] = out["sku"].map(last_sold).astype(PERIOD_DTYPE)
+    out["last_sold_at"] = _lookup(out["sku"], last_sold).astype(PERIOD_DTYPE)
     out = out[~(out["last_sold_at"] >= start)]
     out["days_since_last_sale"] = np.floor((end - out["last_sold_at"]) / pd.Timedelta(days=1))
     out = out.sort_values(

@@ -104,7 +104,7 @@ def _paid_lines(
     lines = lines.merge(heads, on="order_id", how="inner")
     if products is not None and "unit_cost" in products.columns:
         catalog_cost = _catalog(products).set_index("sku")["unit_cost"]
-        lines["unit_cost"] = lines["unit_cost"].fillna(lines["sku"].map(catalog_cost))
+        lines["unit_cost"] = lines["unit_cost"].fillna(_lookup(lines["sku"], catalog_cost))
     lines["revenue"] = lines["quantity"] * lines["unit_price"] - lines["discount"]
     lines["cost"] = lines["quantity"] * lines["unit_cost"]
     return lines
@@ -148,6 +148,15 @@ def _listed(products: pd.DataFrame) -> pd.DataFrame:
     require(products, [*PRODUCT_COLUMNS, "status"], "products")
     catalog = _catalog(products)
     return catalog[catalog["status"] == "listed"].reset_index(drop=True)
+
+
+def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values[key]`` for each key (missing where absent), keeping the dtype of ``values``.
+
+    Unlike ``Series.map``, an empty ``keys`` does not turn the result into the keys' dtype.
+    """
+    found = values.reindex(keys.to_numpy())
+    return pd.Series(found.to_numpy(), index=keys.index, dtype=found.dtype)
 
 
 def _sum_all(values: pd.Series, keys: pd.Series) -> pd.Series:
@@ -414,7 +423,7 @@ def category_sales(
     freq = check_freq(freq)
     lines = _paid_lines(order_items, orders, products)
     categories = _catalog(products).set_index("sku")["category"]
-    lines["category"] = lines["sku"].map(categories).fillna(UNCATEGORIZED)
+    lines["category"] = _lookup(lines["sku"], categories).fillna(UNCATEGORIZED)
     lines["period_start"] = period_floor(lines["paid_time"], freq)
     out = lines.groupby(["period_start", "category"]).agg(
         units=("quantity", "sum"), revenue=("revenue", "sum"), orders=("order_id", "nunique")
@@ -471,7 +480,7 @@ def sell_through(
     out = _listed(products)
     lines = _paid_lines(order_items, orders)
     sold = lines.groupby("sku")["quantity"].sum()
-    out["units_sold"] = out["sku"].map(sold).fillna(0)
+    out["units_sold"] = _lookup(out["sku"], sold).fillna(0)
     available = out["units_sold"] + out["stock_on_hand"].clip(lower=0)
     out["sell_through"] = ratio(out["units_sold"], available)
     return conform(out.sort_values("sku"), SELL_THROUGH_COLUMNS)

@@ -23,6 +23,7 @@ from ecanalysis.metrics._common import (
     ratio,
     require,
 )
+from ecanalysis.metrics.products import _lookup
 
 #: Default highest rating that counts as a bad review (差评).
 BAD_MAX_RATING = 2
@@ -409,6 +410,6 @@ def low_rated_products(
         require(products, ["sku", "title"], "products")
         titles = products.drop_duplicates("sku", keep="last")
         titles = titles.set_index(titles["sku"].astype("str"))["title"]
-        out = out.assign(title=out["sku"].map(titles))
+        out = out.assign(title=_lookup(out["sku"], titles))
     out = out.sort_values(["avg_rating", "sku"], kind="stable")
     return conform(out, LOW_RATED_COLUMNS)
