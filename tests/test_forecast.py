@@ -1,0 +1,132 @@
+"""Forecasts: ETS beats seasonal naive, intervals cover, fallbacks, month-end projection."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ecanalysis.errors import ParameterError
+from ecanalysis.metrics import forecast
+
+WEEK = np.array([100.0, 90, 95, 105, 120, 150, 140])
+
+
+def series(days: int, *, seed: int, noise: float = 8.0, trend: float = 0.3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    values = np.tile(WEEK, days // 7 + 1)[:days] + trend * np.arange(days)
+    return pd.DataFrame(
+        {
+            "date": pd.date_range("2025-01-06", periods=days, freq="D"),
+            "paid_amount": values + rng.normal(0, noise, days),
+        }
+    )
+
+
+def test_ets_beats_seasonal_naive_on_mape():
+    scores = forecast.backtest(series(196, seed=1), value_col="paid_amount", horizon=28, folds=3)
+    assert scores["fold"].tolist() == [1, 1, 2, 2, 3, 3]
+    mean_mape = scores.groupby("model")["mape"].mean()
+    assert mean_mape["ets"] < mean_mape["seasonal_naive"]
+
+
+def test_intervals_cover_about_eighty_percent():
+    covered = total = 0
+    for seed in range(12):
+        frame = series(126, seed=seed)
+        train, test = frame.iloc[:112], frame.iloc[112:]
+        ahead = forecast.forecast_daily(train, value_col="paid_amount", horizon=14)
+        actual = test["paid_amount"].to_numpy()
+        covered += int(((actual >= ahead["lower"]) & (actual <= ahead["upper"])).sum())
+        total += len(actual)
+    # ETS intervals ignore parameter uncertainty, so they run a little narrow (about 70 %).
+    assert 0.65 <= covered / total <= 0.92
+
+
+def test_short_history_falls_back_to_seasonal_naive():
+    frame = series(10, seed=2)
+    ahead = forecast.forecast_daily(frame, value_col="paid_amount", horizon=9)
+    assert (ahead["model"] == "seasonal_naive").all()
+    values = frame["paid_amount"].to_numpy()
+    assert ahead["forecast"].tolist() == pytest.approx(list(values[3:10]) + list(values[3:5]))
+    assert ahead["date"].iloc[0] == pd.Timestamp("2025-01-16")
+
+
+def test_seasonal_naive_interval_widens_each_season():
+    frame = pd.DataFrame(
+        {
+            "date": pd.date_range("2025-11-03", periods=14, freq="D"),
+            "orders": [5.0, 6, 7, 8, 9, 10, 11, 6, 7, 8, 9, 10, 11, 14],
+        }
+    )
+    ahead = forecast.seasonal_naive(frame, value_col="orders", horizon=8, interval=0.8)
+    sigma = np.std([1, 1, 1, 1, 1, 1, 3], ddof=1)
+    width = (ahead["upper"] - ahead["forecast"]).to_numpy()
+    assert width[0] == pytest.approx(1.2815516 * sigma)
+    assert width[7] == pytest.approx(1.2815516 * sigma * np.sqrt(2))
+
+
+def test_errors_ignore_zero_actuals_in_mape():
+    errors = forecast._errors(np.array([0.0, 10.0, 20.0]), np.array([5.0, 12.0, 15.0]))
+    assert errors["mape"] == pytest.approx((0.2 + 0.25) / 2)
+    assert errors["mae"] == pytest.approx(4.0)
+    assert errors["smape"] == pytest.approx((2.0 + 4 / 22 + 10 / 35) / 3)
+
+
+def test_project_period_end_hand_computed_on_a_flat_week():
+    frame = pd.DataFrame(
+        {
+            "date": pd.date_range("2025-10-06", periods=35, freq="D"),
+            "orders": [10.0, 10, 10, 10, 10, 20, 20] * 5,
+        }
+    )
+    row = forecast.project_period_end(
+        frame,
+        value_col="orders",
+        period_start=pd.Timestamp("2025-11-01", tz="Asia/Shanghai"),
+        period_end=pd.Timestamp("2025-12-01", tz="Asia/Shanghai"),
+        as_of="2025-11-09",
+    ).iloc[0]
+    assert row["actual_to_date"] == 130.0
+    assert row["forecast_remaining"] == pytest.approx(270.0, abs=1.0)
+    assert row["lower"] <= row["projected_total"] <= row["upper"]
+    assert (row["days_elapsed"], row["days_remaining"]) == (9, 21)
+
+
+def test_project_period_end_when_the_period_is_over():
+    frame = series(60, seed=3)
+    row = forecast.project_period_end(
+        frame,
+        value_col="paid_amount",
+        period_start="2025-02-01",
+        period_end="2025-03-01",
+        as_of="2025-03-05",
+    ).iloc[0]
+    in_feb = frame[(frame["date"] >= "2025-02-01") & (frame["date"] < "2025-03-01")]
+    assert row["actual_to_date"] == pytest.approx(in_feb["paid_amount"].sum())
+    assert row["forecast_remaining"] == 0.0
+    assert row["lower"] == row["upper"] == row["projected_total"]
+
+
+def test_projection_is_reproducible():
+    frame = series(90, seed=4)
+    kwargs = dict(value_col="paid_amount", period_start="2025-03-01", period_end="2025-04-01")
+    first = forecast.project_period_end(frame, as_of="2025-03-10", **kwargs)
+    pd.testing.assert_frame_equal(
+        first, forecast.project_period_end(frame, as_of="2025-03-10", **kwargs)
+    )
+
+
+def test_empty_and_one_row_keep_the_schema():
+    empty = forecast.forecast_daily(series(5, seed=0).iloc[:0], value_col="paid_amount")
+    one = forecast.forecast_daily(series(1, seed=0), value_col="paid_amount", horizon=3)
+    assert dict(empty.dtypes.astype(str)) == forecast.FORECAST_COLUMNS
+    assert dict(one.dtypes.astype(str)) == forecast.FORECAST_COLUMNS
+    assert one["forecast"].isna().all()
+
+
+def test_bad_options_are_explained():
+    with pytest.raises(ParameterError, match="horizon"):
+        forecast.forecast_daily(series(30, seed=0), value_col="paid_amount", horizon=0)
+    with pytest.raises(ParameterError, match="interval"):
+        forecast.forecast_daily(series(30, seed=0), value_col="paid_amount", interval=80)
