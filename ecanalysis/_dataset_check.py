@@ -1,0 +1,304 @@
+"""``ecanalysis validate``: read a dataset directory as the user wrote it and check every table.
+
+Private to :mod:`ecanalysis.schema`, which re-exports :func:`validate_dataset` and
+:func:`read_table_file`. Files are read by DuckDB as they are (CSV cells as text, Parquet
+in its own types), so that the rules of :func:`ecanalysis.schema.validate_table` can point
+at the exact cell and row. A file that cannot be read (empty, truncated, not UTF-8) is a
+problem of its table, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ecanalysis.errors import DataError, closest
+from ecanalysis.schema import (
+    REQUIRED_TABLES,
+    TABLES,
+    Problem,
+    ValidationReport,
+    validate_table,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_FORMS = {".csv": "csv", ".parquet": "parquet"}
+
+
+class UnreadableFileError(DataError):
+    """A table's file cannot be read; ``what`` says why and ``hint`` how to fix it."""
+
+    def __init__(self, what: str, hint: str) -> None:
+        super().__init__(f"{what}. Fix: {hint}.")
+        self.what = what
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """One source of a table: ``<table>.csv``, ``<table>.parquet`` or ``<table>/**/*.parquet``."""
+
+    table: str
+    form: str  # "csv", "parquet" or "hive"
+    path: Path
+
+
+def discover(root: Path) -> tuple[dict[str, list[TableFile]], list[str]]:
+    """Sources per table of DESIGN §2, and notes on the entries that are not tables."""
+    sources: dict[str, list[TableFile]] = {}
+    notes = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        source = _source_of(entry)
+        if source is not None:
+            sources.setdefault(source.table, []).append(source)
+        else:
+            notes.append(_ignored_note(entry))
+    return sources, notes
+
+
+def _source_of(entry: Path) -> TableFile | None:
+    if entry.is_dir():
+        if entry.name in TABLES and any(entry.rglob("*.parquet")):
+            return TableFile(entry.name, "hive", entry)
+        return None
+    form = _FORMS.get(entry.suffix.lower())
+    if form and entry.stem in TABLES:
+        return TableFile(entry.stem, form, entry)
+    return None
+
+
+def _ignored_note(entry: Path) -> str:
+    name = entry.name + ("/" if entry.is_dir() else "")
+    stem = entry.name if entry.is_dir() else entry.stem
+    if stem in TABLES and entry.is_dir():
+        return f"ignored {name}: the folder holds no .parquet files"
+    if stem in TABLES:
+        return f"ignored {name}: tables are read from .csv (UTF-8) or .parquet files"
+    guess = closest(stem, TABLES)
+    hint = f" (did you mean {guess}{entry.suffix}?)" if guess else ""
+    return f"ignored {name}: not a table of the data contract{hint}"
+
+
+# ---------------------------------------------------------------------------
+# reading one file
+
+
+def read_table_file(path: str | Path) -> pd.DataFrame:
+    """Read one table's file (or hive folder) as it is, for validation.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A ``.csv`` file (UTF-8, a byte-order mark is accepted), a ``.parquet`` file, or a
+        folder of hive-partitioned ``.parquet`` files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        CSV: every cell as text (``str``), empty cells missing. Parquet: the file's own
+        types (zoned timestamps in UTC); partition columns as text. Rows in file order.
+
+    Raises
+    ------
+    UnreadableFileError
+        The file is empty (0 bytes), not UTF-8 (GBK is recognised), not valid CSV, or
+        truncated / not Parquet. The message says which and how to fix it.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return _read_duckdb(path, "hive")
+    if path.stat().st_size == 0:
+        raise UnreadableFileError(
+            f"{path.name} is empty (0 bytes)",
+            "export the table again (a CSV needs at least its header row), "
+            "or remove the file if the table is optional",
+        )
+    form = _FORMS.get(path.suffix.lower(), "csv")
+    if form == "csv":
+        _check_utf8(path)
+    return _read_duckdb(path, form)
+
+
+def _check_utf8(path: Path) -> None:
+    """Raise when the CSV is not UTF-8; recognise GBK/GB18030 (Excel on Chinese Windows)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        fix = "save it again as CSV UTF-8 (Excel: Save As → CSV UTF-8)"
+        if _looks_like_gbk(data):
+            raise UnreadableFileError(
+                f"{path.name} is not UTF-8 text (first at line {line}); it looks like "
+                "GBK/GB18030, as Excel saves CSV on Chinese Windows",
+                f"{fix}, or convert it: iconv -f GB18030 -t UTF-8 {path.name} > utf8.csv",
+            ) from None
+        raise UnreadableFileError(
+            f"{path.name} is not UTF-8 text (first at line {line})", fix
+        ) from None
+
+
+def _looks_like_gbk(data: bytes) -> bool:
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _read_duckdb(path: Path, form: str) -> pd.DataFrame:
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        if form == "csv":
+            relation = con.read_csv(str(path), all_varchar=True, header=True)
+        elif form == "hive":
+            relation = con.read_parquet(
+                str(path / "**" / "*.parquet"),
+                hive_partitioning=True,
+                hive_types_autocast=False,
+                union_by_name=True,
+            )
+        else:
+            relation = con.read_parquet(str(path))
+        return relation.df()
+    except duckdb.Error as error:
+        raise _unreadable(path, form, error) from None
+    finally:
+        con.close()
+
+
+def _unreadable(path: Path, form: str, error: Exception) -> UnreadableFileError:
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if form == "csv":
+        return UnreadableFileError(
+            f"{path.name} cannot be read as CSV ({detail})",
+            "check that every row has as many fields as the header and that quotes are closed",
+        )
+    name = path.name + ("/" if form == "hive" else "")
+    return UnreadableFileError(
+        f"{name} cannot be read: file is truncated or not Parquet ({detail})",
+        "write or copy the file again",
+    )
+
+
+# ---------------------------------------------------------------------------
+# the dataset
+
+
+def validate_dataset(path: str | Path) -> ValidationReport:
+    """Check every table of a dataset directory against the data contract (DESIGN §2).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The dataset directory: ``<table>.csv``, ``<table>.parquet`` or
+        ``<table>/**/*.parquet`` per table; other entries are ignored with a note.
+
+    Returns
+    -------
+    ValidationReport
+        Every problem of every table (unreadable files, missing tables and columns,
+        broken rules), rows per table, the store ids and the orders' date range.
+        ``ok`` is True when there is no problem; the data are never changed.
+
+    Notes
+    -----
+    ``stores`` and ``orders`` are required, and must have rows; the other tables may be
+    absent or empty. Rows of other tables are checked against the stores table (known
+    ``store_id``, the store's currency), order lines against the orders table.
+    """
+    root = Path(path)
+    report = ValidationReport(source=str(path))
+    if not root.is_dir():
+        report.problems.append(
+            _dataset_problem(
+                f"{root} is not a directory",
+                "pass the folder that holds stores.* and orders.* "
+                "(`ecanalysis sample DIR` writes one)",
+            )
+        )
+        return report
+    sources, report.notes = discover(root)
+    frames = _read_sources(sources, report)
+    _missing_tables(sources, report)
+    for name in TABLES:
+        if name in frames:
+            _validate_one(name, frames, report)
+    return report
+
+
+def _read_sources(
+    sources: dict[str, list[TableFile]], report: ValidationReport
+) -> dict[str, pd.DataFrame]:
+    frames = {}
+    for name in TABLES:
+        files = sources.get(name, [])
+        if len(files) > 1:
+            names = ", ".join(f.path.name for f in files)
+            report.problems.append(
+                _table_problem(
+                    name,
+                    "one source",
+                    f"the table has {len(files)} sources ({names})",
+                    "keep one of them and move the others out of the dataset",
+                )
+            )
+        elif files:
+            try:
+                frames[name] = read_table_file(files[0].path)
+            except UnreadableFileError as error:
+                report.problems.append(
+                    _table_problem(name, "readable file", error.what, error.hint)
+                )
+    return frames
+
+
+def _missing_tables(sources: dict[str, list[TableFile]], report: ValidationReport) -> None:
+    for name in REQUIRED_TABLES:
+        if name in sources:
+            continue
+        report.problems.append(
+            _table_problem(
+                name,
+                "required table",
+                f"the dataset has no {name} table ({name}.csv, {name}.parquet or {name}/ "
+                "with .parquet files)",
+                f"add {name}; every dataset needs stores and orders",
+            )
+        )
+
+
+def _validate_one(name: str, frames: dict[str, pd.DataFrame], report: ValidationReport) -> None:
+    frame = frames[name]
+    if frame.empty and name in REQUIRED_TABLES:
+        report.problems.append(
+            _table_problem(
+                name,
+                "has rows",
+                f"{name} has no rows",
+                "export the table again with its rows; only optional tables may be empty",
+            )
+        )
+    result = validate_table(name, frame, stores=frames.get("stores"), orders=frames.get("orders"))
+    report.problems.extend(result.problems)
+    report.tables.update(result.tables)
+    if name == "stores":
+        report.stores = result.stores
+    if result.date_range:
+        report.date_range = result.date_range
+
+
+def _table_problem(table: str, rule: str, what: str, hint: str) -> Problem:
+    return Problem(table, None, rule, what=what, hint=hint, row_level=False)
+
+
+def _dataset_problem(what: str, hint: str) -> Problem:
+    return _table_problem("dataset", "directory", what, hint)
