@@ -319,11 +319,12 @@ def write_sample(
     Notes
     -----
     Tables and columns are those of DESIGN §2, optional columns included. Timestamps are
-    naive store-local wall time (``timestamp[us]``), dates ``date32``, money ``float64`` in
-    the store's currency (rounded to its minor unit), ids strings: ``<store_id>-<8 digits>``
-    for orders, ``<store_id>-c<number>`` for customers, ``<store_id>-sku<3 digits>``,
-    ``<store_id>-r<8 digits>`` for reviews, ``<store_id>-618-<year>``,
-    ``<store_id>-1111-<year>`` and (outside China) ``<store_id>-bf-<year>`` for campaigns.
+    naive store-local wall time and dates local midnight (both ``timestamp[us]``), money
+    ``float64`` in the store's currency (rounded to its minor unit), ids strings:
+    ``<store_id>-<8 digits>`` for orders, ``<store_id>-c<number>`` for customers,
+    ``<store_id>-sku<3 digits>``, ``<store_id>-r<8 digits>`` for reviews,
+    ``<store_id>-618-<year>``, ``<store_id>-1111-<year>`` and (outside China)
+    ``<store_id>-bf-<year>`` for campaigns.
     Order lines carry the net ``unit_price`` (list price less the order discount allocated
     to the unit) and the line's ``discount_amount``, so that ``gross_amount`` =
     Σ (quantity × unit_price + discount_amount) and ``discount_amount`` of the order is the
@@ -518,6 +519,15 @@ def _timestamps(seconds: np.ndarray, origin: dt.date, missing: np.ndarray | None
     return pa.array(stamps, pa.timestamp("us"), mask=missing)
 
 
+def _dates(days) -> pa.Array:
+    """Local dates as timestamps at local midnight (``date``, campaign ``start``/``end``).
+
+    Written as timestamps rather than Parquet dates, so that pandas and DuckDB read them in
+    the dtype of docs/conventions.md without a conversion.
+    """
+    return pa.array(np.asarray(days, "datetime64[D]").astype("datetime64[us]"), pa.timestamp("us"))
+
+
 def _group_cumsum(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Cumulative sums restarted at each group of ``counts`` consecutive values."""
     total = np.cumsum(values)
@@ -555,7 +565,7 @@ def _campaigns(shop: _Store, first: dt.date, last: dt.date) -> list[_Campaign]:
                 "paid_search",
                 dt.date(year, 6, 18),
                 1.6 if cn else 1.3,
-                6.0 if cn else 2.5,
+                6.0 if cn else 3.0,
             ),
             _Campaign(
                 f"{sid}-1111-{year}",
@@ -565,7 +575,7 @@ def _campaigns(shop: _Store, first: dt.date, last: dt.date) -> list[_Campaign]:
                 "paid_social",
                 dt.date(year, 11, 11),
                 1.8 if cn else 1.3,
-                9.0 if cn else 3.0,
+                9.0 if cn else 3.5,
             ),
         ]
         if not cn:
@@ -608,7 +618,7 @@ def _campaign_lift(stamps: np.ndarray, campaign: _Campaign) -> np.ndarray:
     peak = np.datetime64(campaign.peak, "D")
     lift = np.ones(stamps.size)
     lift[(stamps >= start) & (stamps <= end)] = campaign.lift
-    lift[(stamps >= peak - 2) & (stamps < peak)] = (campaign.lift + campaign.peak_lift) / 3
+    lift[(stamps >= peak - 2) & (stamps < peak)] = (campaign.lift + campaign.peak_lift) / 2
     lift[stamps == peak] = campaign.peak_lift
     # buyers wait for the festival before it and have bought already after it
     lift[(stamps >= start - 7) & (stamps < start)] = 0.88
@@ -1051,7 +1061,7 @@ def _traffic_table(shop: _Store, traffic: dict[str, np.ndarray], days: np.ndarra
     return pa.table(
         {
             "store_id": _pick([shop.store_id], np.zeros(day.size, np.int64)),
-            "date": pa.array(days[_BURN_IN_DAYS:][day], pa.date32()),
+            "date": _dates(days[_BURN_IN_DAYS:][day]),
             "source": _pick(CHANNELS, source),
             "device": _pick(_DEVICES_CN[0] if shop.is_cn else _DEVICES[0], device),
             **counts,
@@ -1098,7 +1108,7 @@ def _ad_spend(
     return pa.table(
         {
             "store_id": _pick([shop.store_id], np.zeros(day.size, np.int64)),
-            "date": pa.array(days[in_range][day[order]], pa.date32()),
+            "date": _dates(days[in_range][day[order]]),
             "channel": _pick(CHANNELS, stacked["channel"][order]),
             "spend": pa.array(stacked["spend"][order], pa.float64()),
             "impressions": pa.array(stacked["impressions"][order], pa.int64()),
@@ -1127,8 +1137,8 @@ def _campaigns_table(shop: _Store, campaigns: Sequence[_Campaign], spend: pa.Tab
             "campaign_id": pa.array([c.campaign_id for c in campaigns], pa.string()),
             "store_id": pa.array([shop.store_id] * len(campaigns), pa.string()),
             "name": pa.array([c.name for c in campaigns], pa.string()),
-            "start": pa.array([c.start for c in campaigns], pa.date32()),
-            "end": pa.array([c.end for c in campaigns], pa.date32()),
+            "start": _dates([c.start for c in campaigns]),
+            "end": _dates([c.end for c in campaigns]),
             "budget": pa.array(budgets, pa.float64()),
             "channel": pa.array([c.channel for c in campaigns], pa.string()),
             "kind": pa.array(["festival"] * len(campaigns), pa.string()),
@@ -1241,7 +1251,7 @@ def _fx_table(
         frames.append(
             pa.table(
                 {
-                    "date": pa.array(days, pa.date32()),
+                    "date": _dates(days),
                     "currency": pa.array([currency] * days.size, pa.string()),
                     "rate": pa.array(rate, pa.float64()),
                 }
