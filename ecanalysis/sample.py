@@ -41,6 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ecanalysis import _sample_words as words
 from ecanalysis.errors import DataError, ParameterError
 
 #: Tables written, in this order.
@@ -66,51 +67,10 @@ PAID_CHANNELS = ("paid_search", "paid_social", "affiliate")
 STATUSES = ("placed", "paid", "shipped", "completed", "cancelled", "refunded", "partially_refunded")
 
 
-@dataclass(frozen=True)
-class _Profile:
-    timezone: str
-    currency: str
-    platform: str
-    name: str
-    price_scale: float  # prices in this currency per USD of list price
-    decimals: int  # money rounding
-    fx_cny: float  # CNY per unit, around the sample period
-
-
-#: Store profiles, cycled: store i gets ``_PROFILES[i % 8]``.
-_PROFILES = (
-    _Profile("Asia/Shanghai", "CNY", "tmall", "悦享家居天猫旗舰店", 7.0, 2, 1.0),
-    _Profile("America/New_York", "USD", "shopify", "Northwind Outfitters", 1.0, 2, 7.20),
-    _Profile("Europe/Berlin", "EUR", "woocommerce", "Waldhaus Berlin", 0.92, 2, 7.85),
-    _Profile("Asia/Tokyo", "JPY", "rakuten", "Sakura Select Tokyo", 150.0, 0, 0.048),
-    _Profile("Europe/London", "GBP", "shopify", "Thames & Co", 0.79, 2, 9.15),
-    _Profile("Australia/Sydney", "AUD", "shopify", "Harbour Goods", 1.52, 2, 4.70),
-    _Profile("America/Los_Angeles", "USD", "bigcommerce", "Pacific Trail Supply", 1.0, 2, 7.20),
-    _Profile("Asia/Singapore", "SGD", "shopee", "Lion City Living", 1.34, 2, 5.35),
-)
 #: Relative size of store i: ``_SCALES[i % 8]``.
 _SCALES = (1.6, 1.0, 0.6, 0.8, 0.5, 0.4, 0.9, 0.3)
 #: Store index (mod 8) whose deliveries are slow: its DSR logistics falls below 4.8.
 _SLOW_LOGISTICS = 1
-
-#: Chinese New Year's day (Spring Festival), for the dip of the Chinese store.
-_CHINESE_NEW_YEAR = tuple(
-    dt.date.fromisoformat(d)
-    for d in (
-        "2019-02-05",
-        "2020-01-25",
-        "2021-02-12",
-        "2022-02-01",
-        "2023-01-22",
-        "2024-02-10",
-        "2025-01-29",
-        "2026-02-17",
-        "2027-02-06",
-        "2028-01-26",
-        "2029-02-13",
-        "2030-02-03",
-    )
-)
 
 #: Weekly profile Monday..Sunday (weekend higher) and hourly profile 0..23 (evening peak).
 _WEEKDAY = np.array([0.93, 0.90, 0.92, 0.95, 1.03, 1.14, 1.13])
@@ -150,63 +110,11 @@ _DEVICES = (("mobile", "desktop", "tablet"), [0.60, 0.32, 0.08])
 _LINES_PER_ORDER = [0.62, 0.24, 0.10, 0.04]  # 1..4 lines
 _QUANTITY = [0.80, 0.14, 0.04, 0.015, 0.005]  # 1..5 units
 
-# (category, price range in USD, item nouns), Chinese and English.
-_CATEGORIES_CN = (
-    ("女装", (19, 160), ("连衣裙", "针织开衫", "阔腿裤", "羊毛大衣", "真丝衬衫", "半身裙")),
-    ("男装", (19, 180), ("纯棉T恤", "休闲西裤", "羽绒服", "牛仔夹克", "商务衬衫", "卫衣")),
-    ("鞋靴", (29, 150), ("小白鞋", "切尔西靴", "跑步鞋", "乐福鞋", "帆布鞋")),
-    ("箱包", (25, 220), ("双肩包", "托特包", "登机箱", "斜挎包", "钱包")),
-    ("美妆护肤", (9, 90), ("精华液", "面霜", "防晒霜", "口红", "卸妆油", "面膜")),
-    ("家居日用", (6, 70), ("四件套", "乳胶枕", "收纳盒", "香薰蜡烛", "毛巾礼盒")),
-    ("数码配件", (8, 120), ("蓝牙耳机", "充电宝", "数据线", "手机壳", "机械键盘")),
-    ("食品饮料", (4, 45), ("坚果礼盒", "挂耳咖啡", "绿茶", "牛肉干", "燕麦片")),
-)
-_CATEGORIES_EN = (
-    ("Apparel", (19, 160), ("Linen Shirt", "Wool Sweater", "Chino Pants", "Rain Jacket", "Tee")),
-    ("Footwear", (29, 150), ("Trail Runner", "Leather Boot", "Canvas Sneaker", "Loafer")),
-    ("Bags", (25, 220), ("Backpack", "Tote Bag", "Carry-on Case", "Crossbody Bag", "Wallet")),
-    ("Beauty", (9, 90), ("Face Serum", "Night Cream", "Sunscreen SPF50", "Lip Balm", "Mask")),
-    ("Home & Living", (6, 70), ("Bath Towel Set", "Scented Candle", "Throw Blanket", "Mug")),
-    ("Electronics", (8, 120), ("Wireless Earbuds", "Power Bank", "USB-C Cable", "Phone Case")),
-    ("Kitchen", (6, 110), ("Chef Knife", "Cast Iron Pan", "Pour-over Kettle", "Cutting Board")),
-    ("Outdoor", (12, 200), ("Camping Chair", "Water Bottle", "Headlamp", "Day Pack", "Tent")),
-)
-_ADJECTIVES_CN = ("新款", "经典", "轻薄", "加厚", "简约", "复古", "高端", "日常")
-_ADJECTIVES_EN = ("Classic", "Everyday", "Premium", "Light", "Essential", "Vintage", "Pro")
-_COLORS_CN = ("黑色", "白色", "灰色", "米色", "藏青", "酒红")
-_COLORS_EN = ("Black", "White", "Grey", "Sand", "Navy", "Olive")
-
-_REASONS_CN = ("物流慢", "质量差", "与描述不符", "客服态度差", "包装破损")
-_REASONS_EN = (
-    "late delivery",
-    "poor quality",
-    "not as described",
-    "bad service",
-    "damaged package",
-)
 # Reason mix (columns follow the reasons above) for a bad SKU, a slow store, and others.
 _REASON_SHARES = {
     "sku": [0.08, 0.47, 0.30, 0.05, 0.10],
     "slow": [0.55, 0.15, 0.10, 0.08, 0.12],
     "other": [0.25, 0.25, 0.20, 0.15, 0.15],
-}
-_TEXTS_CN = {
-    "good": ("质量很好，物流很快，好评！", "包装精美，性价比高，会回购。", "和描述一致，很满意。"),
-    "meh": ("一般般吧，凑合用。", "还行，没有想象中好。"),
-    "物流慢": ("等了一个多星期才到，物流太慢了。", "发货太慢，催了好几次。"),
-    "质量差": ("用了两次就坏了，质量太差。", "做工粗糙，有线头。"),
-    "与描述不符": ("颜色和图片差别很大，与描述不符。", "尺码不对，跟详情页写的不一样。"),
-    "客服态度差": ("客服爱答不理，态度很差。", "问问题半天没人回。"),
-    "包装破损": ("收到时外包装破了，商品有压痕。", "快递盒子都烂了。"),
-}
-_TEXTS_EN = {
-    "good": ("Great quality, fast shipping!", "Exactly as pictured, would buy again.", "Love it."),
-    "meh": ("It's okay, nothing special.", "Not quite what I hoped for."),
-    "late delivery": ("Took almost two weeks to arrive.", "Shipping was very slow."),
-    "poor quality": ("Broke after a few uses.", "Cheap material, loose seams."),
-    "not as described": ("Colour is nothing like the photos.", "Size runs small, not as listed."),
-    "bad service": ("Support never answered my emails.", "Rude customer service."),
-    "damaged package": ("Box arrived crushed and the item is scratched.", "Package was torn open."),
 }
 _RATING_SHARES = {  # ratings 1..5
     "bad_sku": [0.10, 0.08, 0.12, 0.15, 0.55],
@@ -255,7 +163,7 @@ class SampleSummary:
 class _Store:
     index: int
     store_id: str
-    profile: _Profile
+    profile: words.Profile
     scale: float
 
     @property
@@ -264,7 +172,7 @@ class _Store:
 
     @property
     def slow_logistics(self) -> bool:
-        return self.index % len(_PROFILES) == _SLOW_LOGISTICS
+        return self.index % len(words.PROFILES) == _SLOW_LOGISTICS
 
 
 @dataclass(frozen=True)
@@ -408,13 +316,13 @@ def _prepare_dir(path: Path) -> Path:
 
 def _make_store(index: int, count: int) -> _Store:
     width = 2 if count <= 99 else 3
-    profile = _PROFILES[index % len(_PROFILES)]
+    profile = words.PROFILES[index % len(words.PROFILES)]
     store_id = f"shop{index + 1:0{width}d}"
     return _Store(index, store_id, profile, _SCALES[index % len(_SCALES)])
 
 
 def _store_name(shop: _Store) -> str:
-    cycle = shop.index // len(_PROFILES)
+    cycle = shop.index // len(words.PROFILES)
     return shop.profile.name if cycle == 0 else f"{shop.profile.name} {cycle + 1}"
 
 
@@ -605,7 +513,7 @@ def _intensity(shop: _Store, days: np.ndarray, campaigns: Sequence[_Campaign]) -
     years = (stamps - stamps[_BURN_IN_DAYS]).astype(np.int64) / 365.25
     s = _WEEKDAY[weekday] * season * np.exp(0.14 * years)
     if shop.is_cn:
-        for new_year in _CHINESE_NEW_YEAR:
+        for new_year in words.CHINESE_NEW_YEAR:
             offset = (stamps - np.datetime64(new_year, "D")).astype(np.int64)
             s *= 1 - 0.55 * np.exp(-(((offset - 1) / 6.0) ** 2))
     for campaign in campaigns:
@@ -734,7 +642,7 @@ def _products(
     rng: np.random.Generator, shop: _Store, first: dt.date, last: dt.date
 ) -> dict[str, np.ndarray]:
     """Catalogue of 60–150 SKUs with price, cost, listing date, status and popularity."""
-    categories = _CATEGORIES_CN if shop.is_cn else _CATEGORIES_EN
+    categories = words.CATEGORIES_CN if shop.is_cn else words.CATEGORIES_EN
     count = int(rng.integers(60, 151))
     chosen = rng.choice(len(categories), size=int(rng.integers(5, 9)), replace=False)
     category = np.sort(chosen)[rng.integers(0, chosen.size, count)]
@@ -779,9 +687,19 @@ def _list_price(values: np.ndarray, shop: _Store) -> np.ndarray:
 
 def _titles(rng: np.random.Generator, shop: _Store, category: np.ndarray) -> list[str]:
     if shop.is_cn:
-        categories, adjectives, colors, joint = _CATEGORIES_CN, _ADJECTIVES_CN, _COLORS_CN, ""
+        categories, adjectives, colors, joint = (
+            words.CATEGORIES_CN,
+            words.ADJECTIVES_CN,
+            words.COLORS_CN,
+            "",
+        )
     else:
-        categories, adjectives, colors, joint = _CATEGORIES_EN, _ADJECTIVES_EN, _COLORS_EN, " "
+        categories, adjectives, colors, joint = (
+            words.CATEGORIES_EN,
+            words.ADJECTIVES_EN,
+            words.COLORS_EN,
+            " ",
+        )
     titles = []
     for c in category:
         nouns = categories[c][2]
@@ -995,7 +913,7 @@ def _products_table(
     stock[products["delisted"]] = 0
     listed_s = products["listed_day"] * 86400.0 + rng.integers(9 * 3600, 18 * 3600, count)
     sid = shop.store_id
-    categories = _CATEGORIES_CN if shop.is_cn else _CATEGORIES_EN
+    categories = words.CATEGORIES_CN if shop.is_cn else words.CATEGORIES_EN
     return pa.table(
         {
             "store_id": _pick([sid], np.zeros(count, np.int64)),
@@ -1174,7 +1092,7 @@ def _reviews_table(
     rating = 1 + _choice_by_group(rng, group, np.array(list(_RATING_SHARES.values())))
     reason = _reasons(rng, shop, rating, bad_sku)
     n = order.size
-    labels = _REASONS_CN if shop.is_cn else _REASONS_EN
+    labels = words.REASONS_CN if shop.is_cn else words.REASONS_EN
     return pa.table(
         {
             "review_id": _ids(f"{shop.store_id}-r", np.arange(1, n + 1), 8),
@@ -1225,8 +1143,8 @@ def _dsr(
 def _review_texts(
     rng: np.random.Generator, shop: _Store, rating: np.ndarray, reason: np.ndarray
 ) -> pa.Array:
-    texts = _TEXTS_CN if shop.is_cn else _TEXTS_EN
-    labels = _REASONS_CN if shop.is_cn else _REASONS_EN
+    texts = words.TEXTS_CN if shop.is_cn else words.TEXTS_EN
+    labels = words.REASONS_CN if shop.is_cn else words.REASONS_EN
     keys = ["good", "meh", *labels]
     key = np.where(rating >= 4, 0, np.where(reason < 0, 1, reason + 2))
     sizes = np.array([len(texts[k]) for k in keys])
@@ -1243,7 +1161,7 @@ def _fx_table(
 ) -> pa.Table:
     """Daily CNY per unit of each currency: a gentle random walk around a typical rate."""
     days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
-    base = {p.currency: p.fx_cny for p in _PROFILES}
+    base = {p.currency: p.fx_cny for p in words.PROFILES}
     frames = []
     for currency in currencies:
         walk = np.cumsum(rng.normal(0.0, 0.003, days.size)) if currency != "CNY" else 0.0
