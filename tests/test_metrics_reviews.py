@@ -107,6 +107,8 @@ def test_bad_review_reasons_by_hand():
     )
     pd.testing.assert_frame_equal(out, expected)
     assert out["bad_reviews"].sum() == len(reviews.bad_reviews(REVIEWS, bad_max_rating=3))
+    repeated = REVIEWS.assign(text=["a", "Same", "b", "Same", "c", "Late"])
+    assert reviews.bad_review_reasons(repeated).loc[0, "examples"] == "Same"  # distinct texts
     one = reviews.bad_review_reasons(REVIEWS, bad_max_rating=3, examples=1)
     assert one.loc[0, "examples"] == "x" * 79 + "…"
 

@@ -282,8 +282,8 @@ def bad_reviews(reviews: pd.DataFrame, *, bad_max_rating: int = BAD_MAX_RATING) 
 
 
 def _quote(texts: pd.Series, examples: int) -> str:
-    """The first ``examples`` non-empty texts, shortened, joined with `` | ``."""
-    kept = [t.strip() for t in texts.dropna() if t.strip()][:examples]
+    """The first ``examples`` distinct non-empty texts, shortened, joined with `` | ``."""
+    kept = list(dict.fromkeys(t.strip() for t in texts.dropna() if t.strip()))[:examples]
     short = [t if len(t) <= EXAMPLE_CHARS else t[: EXAMPLE_CHARS - 1] + "…" for t in kept]
     return " | ".join(short)
 
@@ -310,8 +310,8 @@ def bad_review_reasons(
         - ``reason`` (str): the review's reason tag, ``unspecified`` (未注明) when empty.
         - ``bad_reviews`` (int64): bad reviews with the reason.
         - ``share`` (float64): bad_reviews / all bad reviews.
-        - ``examples`` (str): up to ``examples`` texts joined with `` | `` (each cut at 80
-          characters), empty when none has a text.
+        - ``examples`` (str): up to ``examples`` distinct texts, newest first, joined with
+          `` | `` (each cut at 80 characters), empty when none has a text.
 
     Notes
     -----
