@@ -171,6 +171,11 @@ class _Store:
         return self.profile.currency == "CNY"
 
     @property
+    def devices(self) -> tuple[tuple[str, ...], list[float]]:
+        """Device names and their order shares (the Tmall store sells mostly in its app)."""
+        return _DEVICES_CN if self.is_cn else _DEVICES
+
+    @property
     def slow_logistics(self) -> bool:
         return self.index % len(words.PROFILES) == _SLOW_LOGISTICS
 
@@ -419,7 +424,9 @@ def _round_money(values: np.ndarray, decimals: int) -> np.ndarray:
     return np.round(values, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def _timestamps(seconds: np.ndarray, origin: dt.date, missing: np.ndarray | None = None):
+def _timestamps(
+    seconds: np.ndarray, origin: dt.date, missing: np.ndarray | None = None
+) -> pa.Array:
     """Naive local timestamps from seconds since ``origin`` midnight (null where missing)."""
     base = np.datetime64(origin, "us")
     whole = np.floor(np.nan_to_num(seconds)).astype(np.int64)  # whole seconds, as exports show
@@ -651,7 +658,9 @@ def _products(
     usd = np.exp(rng.uniform(np.log(low), np.log(high)))
     price = _list_price(usd * shop.profile.price_scale, shop)
     unit_cost = _round_money(price * rng.uniform(0.55, 0.65, count), shop.profile.decimals)
-    unit_cost[int(rng.integers(0, count))] = _round_money(price.max() * 1.08, 2)  # a typo
+    # one cost entered wrongly, above the price: an anomaly for the store inspection
+    wrong = int(rng.integers(0, count))
+    unit_cost[wrong] = _round_money(price[wrong] * 1.08, shop.profile.decimals)
     span = (last - first).days
     listed_day = -rng.integers(30, 900, count)  # days since ``first``
     newcomers = rng.random(count) < 0.12
@@ -789,9 +798,8 @@ def _settle(
         [_CHANNEL_SHARES[(new, camp)] for new in (True, False) for camp in (False, True)]
     )
     orders["channel"] = _choice_by_group(rng, group.astype(np.int64), shares)
-    devices, device_shares = _DEVICES_CN if shop.is_cn else _DEVICES
+    _, device_shares = shop.devices
     orders["device"] = _choice(rng, n, device_shares)
-    orders["devices"] = devices
     _status_and_times(rng, shop, orders, total_days)
 
 
@@ -858,7 +866,7 @@ def _orders_table(
             "paid_at": _timestamps(orders["paid_s"], origin, np.isnan(orders["paid_s"])),
             "status": _pick(STATUSES, orders["status"]),
             "channel": _pick(CHANNELS, orders["channel"]),
-            "device": _pick(orders["devices"], orders["device"]),
+            "device": _pick(shop.devices[0], orders["device"]),
             "item_count": pa.array(orders["item_count"], pa.int64()),
             "gross_amount": pa.array(orders["gross_amount"], pa.float64()),
             "discount_amount": pa.array(orders["discount_amount"], pa.float64()),
@@ -940,7 +948,7 @@ def _traffic(
     Visitors ≈ orders / conversion of the source and device (so conversion is ~3%), never
     fewer than orders; cart visitors never fewer than orders either.
     """
-    devices = orders["devices"]
+    devices = shop.devices[0]
     days = total_days - _BURN_IN_DAYS
     shape = (days, len(CHANNELS), len(devices))
     cell = np.ravel_multi_index(
@@ -981,7 +989,7 @@ def _traffic_table(shop: _Store, traffic: dict[str, np.ndarray], days: np.ndarra
             "store_id": _pick([shop.store_id], np.zeros(day.size, np.int64)),
             "date": _dates(days[_BURN_IN_DAYS:][day]),
             "source": _pick(CHANNELS, source),
-            "device": _pick(_DEVICES_CN[0] if shop.is_cn else _DEVICES[0], device),
+            "device": _pick(shop.devices[0], device),
             **counts,
             "time_on_site_s": pa.array(traffic["time_on_site_s"].ravel(), pa.float64()),
             "cart_visitors": pa.array(traffic["cart_visitors"].ravel(), pa.int64()),
