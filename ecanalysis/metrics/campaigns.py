@@ -619,7 +619,8 @@ def new_buyer_repeat(
     first_day = days.groupby("customer_id")["day"].min()
     cohort = first_day[(first_day >= first) & (first_day <= last)]
     later = days[days["customer_id"].isin(cohort.index)]
-    later = later.assign(since=(later["day"] - later["customer_id"].map(cohort)).dt.days)
+    first_of_row = cohort.reindex(later["customer_id"].to_numpy()).to_numpy()
+    later = later.assign(since=(later["day"] - first_of_row).dt.days)
     data_end = _data_end(orders)
     rows = []
     for window in windows:
