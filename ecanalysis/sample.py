@@ -557,6 +557,11 @@ def _campaign_of_day(days: np.ndarray, campaigns: Sequence[_Campaign]) -> np.nda
 def _store_tables(
     rng: np.random.Generator, shop: _Store, first: dt.date, last: dt.date, rate: float
 ) -> dict[str, pa.Table]:
+    """Every table but ``stores`` and ``fx_rates`` for one store, from its own generator.
+
+    Day indices count from ``origin``, a year of burn-in before ``first``; only orders
+    from ``first`` on are kept (the burn-in gives returning customers from the first day).
+    """
     origin = first - dt.timedelta(days=_BURN_IN_DAYS)
     days = np.arange(np.datetime64(origin, "D"), np.datetime64(last, "D") + 1)
     campaigns = _campaigns(shop, origin, last)
@@ -566,7 +571,7 @@ def _store_tables(
     products = _products(rng, shop, first, last)
     orders = _orders(rng, shop, intensity, campaign_day, rate)
     orders = _drop_burn_in(orders)
-    items = _order_items(rng, shop, orders, products, campaign_day, origin)
+    items = _order_items(rng, shop, orders, products, campaign_day)
     _settle(rng, shop, orders, items, days.size, campaign_day)
     campaign_ids = [c.campaign_id for c in campaigns]
     tables = {
@@ -730,7 +735,6 @@ def _order_items(
     orders: dict[str, np.ndarray],
     products: dict[str, np.ndarray],
     campaign_day: np.ndarray,
-    origin: dt.date,
 ) -> dict[str, np.ndarray]:
     """1–4 lines an order: SKUs by popularity (listed by then), quantity, allocated discount."""
     n = orders["day"].size
