@@ -1,0 +1,46 @@
+"""Bring your own data: platform export files → the dataset of DESIGN §2.
+
+``ecanalysis import PLATFORM FILE… --store-id ID --timezone TZ [--currency C] --out DIR``
+calls :func:`import_files`; ``ecanalysis import --list`` prints :func:`describe_platforms`.
+
+One module per platform, each with the mapping table in its docstring:
+
+- :mod:`~ecanalysis.importers.shopify`: Shopify order export CSV → orders, order_items;
+- :mod:`~ecanalysis.importers.woocommerce`: WooCommerce orders exported with the
+  "Advanced Order Export For WooCommerce" plugin (CSV, products as rows) → orders,
+  order_items;
+- :mod:`~ecanalysis.importers.taobao`: 淘宝/天猫 订单报表 (and 宝贝报表) CSV → orders
+  (order_items);
+- :mod:`~ecanalysis.importers.sycm`: 生意参谋 store traffic by day (CSV or .xlsx) → traffic.
+
+What every import does:
+
+1. checks the store id (``^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$``, not ``all``), the IANA time
+   zone and the currency before reading anything;
+2. reads each file in UTF-8, UTF-8 with BOM or GBK/GB18030 (or .xlsx), finding the header
+   row and removing Excel's ``="…"`` guards;
+3. maps rows to canonical columns: ``order_id`` = ``<store_id>:<platform id>``; times with a
+   UTC offset converted to the store's local time, times without one taken as local;
+4. sets aside rows that cannot be mapped (missing id, unparseable date or amount, unknown
+   status, another currency) in ``<out>/quarantine/import-<platform>-<hash>.csv`` with a
+   ``reason`` and their file and line; the hash is of the files' bytes, so a re-import
+   rewrites the same file. Rows are never silently dropped;
+5. upserts by key into ``<out>/<table>.parquet``: a row with the same key as a stored row
+   replaces it (the later export wins); identical rows are counted as duplicates; a table
+   is rewritten (temp file, then rename) only when it changes, so importing the same
+   files again leaves every file byte-identical;
+6. adds the store to ``stores`` when missing, and refuses a store already stored with
+   another time zone or currency;
+7. validates the dataset with ``ecanalysis.schema.validate_dataset``.
+
+Privacy: ``customer_id`` holds what identifies a buyer in the export (an e-mail address,
+a 淘宝 member name) as given, so that a buyer's orders across exports link up. Treat
+the dataset as personal data, or replace the ids before sharing it.
+"""
+
+from __future__ import annotations
+
+from ecanalysis.importers._registry import PLATFORMS, describe_platforms, get_platform
+from ecanalysis.importers._run import ImportResult, import_files
+
+__all__ = ["PLATFORMS", "ImportResult", "describe_platforms", "get_platform", "import_files"]

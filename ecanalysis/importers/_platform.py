@@ -1,0 +1,124 @@
+"""What every platform module provides, and the pieces they share.
+
+A platform module (``shopify``, ``woocommerce``, ``taobao``, ``sycm``) defines a
+:class:`Platform`: its export layouts (the columns that identify a file and the ones it
+reads) and a ``mapper`` that turns one :class:`~ecanalysis.importers._read.Export` into
+canonical rows (:class:`Mapped`). Rows that cannot be mapped are returned, never dropped:
+they go to the import's quarantine file with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ecanalysis.importers._parse import RowProblems
+from ecanalysis.importers._read import Export
+
+#: Columns that the quarantine file puts before the export's own columns.
+QUARANTINE_COLUMNS = ("reason", "file", "line")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a mapper needs to know of the store the rows are filed under."""
+
+    store_id: str
+    timezone: str
+    currency: str
+
+    def order_id(self, platform_ids: pd.Series) -> pd.Series:
+        """``<store_id>:<platform id>``, the canonical order id (DESIGN §6)."""
+        return (self.store_id + ":" + platform_ids).astype("str")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One kind of export file of a platform.
+
+    ``required`` identify the file (its header must hold them all) and must be present;
+    ``optional`` are read when present.
+    """
+
+    kind: str
+    title: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+
+@dataclass
+class Mapped:
+    """Canonical rows from one export, and the rows that could not be mapped."""
+
+    tables: dict[str, pd.DataFrame]
+    quarantine: pd.DataFrame
+    store_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A platform's layouts, how its files map, and its defaults."""
+
+    name: str
+    title: str
+    layouts: tuple[Layout, ...]
+    mapper: Callable[[Export, Context], Mapped] = field(repr=False)
+    currency_column: str | None = None
+    default_currency: str | None = None
+    notes: str = ""
+
+    @property
+    def header_markers(self) -> dict[str, tuple[str, ...]]:
+        """Layout kind → required columns (what :func:`read_export` looks for)."""
+        return {layout.kind: layout.required for layout in self.layouts}
+
+
+def quarantine_frame(export: Export, mask: np.ndarray, reasons: list[str]) -> pd.DataFrame:
+    """The export's rows where ``mask`` holds, with ``reason``, ``file`` and ``line`` first."""
+    positions = np.flatnonzero(mask)
+    rows = export.frame.iloc[positions].reset_index(drop=True)
+    head = pd.DataFrame(
+        {
+            "reason": pd.Series([reasons[p] for p in positions], dtype="str"),
+            "file": pd.Series([export.path.name] * len(positions), dtype="str"),
+            "line": pd.Series(export.lines(pd.Index(positions)), dtype="int64"),
+        }
+    )
+    return pd.concat([head, rows], axis=1)
+
+
+def spread_to_orders(
+    key: pd.Series, rows: RowProblems, order_reasons: pd.Series
+) -> tuple[np.ndarray, list[str]]:
+    """Quarantine whole orders: every row of an order with any problem.
+
+    Parameters
+    ----------
+    key : pandas.Series
+        The platform order id of each row (``""`` where missing).
+    rows : RowProblems
+        Problems of single rows (a line item's quantity, a missing id …).
+    order_reasons : pandas.Series
+        Reason per order id (index), ``""`` for good orders.
+
+    Returns
+    -------
+    mask, reasons
+        Rows to quarantine and the reason of each row: its own reasons, then its order's;
+        a good row of a bad order says so.
+    """
+    own = rows.reasons()
+    of_order = key.map(order_reasons).fillna("").tolist()
+    bad_keys = set(order_reasons.index[order_reasons != ""])
+    bad_keys |= {k for k, r in zip(key, own, strict=True) if r and k}
+    mask = np.array([bool(r) or (k in bad_keys) for k, r in zip(key, own, strict=True)], dtype=bool)
+    reasons = []
+    for reason, order_reason, row_bad in zip(own, of_order, mask, strict=True):
+        parts = [p for p in (reason, order_reason) if p]
+        if row_bad and not parts:
+            parts = ["another row of this order cannot be mapped"]
+        reasons.append("; ".join(parts))
+    return mask, reasons

@@ -1,0 +1,378 @@
+"""``import_files``: platform exports in, dataset rows added, a result to show."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import available_timezones
+
+import pandas as pd
+
+from ecanalysis.errors import DataError, ParameterError, closest
+from ecanalysis.importers import _dataset
+from ecanalysis.importers._dataset import TableCounts
+from ecanalysis.importers._platform import Context, Mapped, Platform
+from ecanalysis.importers._read import Export, read_export
+from ecanalysis.importers._registry import get_platform
+from ecanalysis.paths import check_identifier
+
+#: Key columns of the tables an import writes.
+KEYS = {
+    "orders": ["order_id"],
+    "order_items": ["order_id", "line_no"],
+    "traffic": ["store_id", "date", "source", "device"],
+}
+#: Stored rows of these tables are replaced as a group (an order's lines come as a whole).
+GROUPS = {"order_items": "order_id"}
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass
+class ImportResult:
+    """What :func:`import_files` did.
+
+    Attributes
+    ----------
+    platform, store_id, timezone, currency : str
+        The import's platform and the store the rows were filed under.
+    out : pathlib.Path
+        The dataset directory.
+    files : dict of str to int
+        Data rows read per file (in the order given).
+    tables : dict of str to TableCounts
+        Per table written: new, updated, duplicate, superseded and removed rows.
+    quarantined : int
+        Rows that could not be mapped (written to ``quarantine_file`` with the reason).
+    quarantine_file : pathlib.Path or None
+    store_created : bool
+        True when the import added the store to ``stores``.
+    validation : ValidationReport or None
+        ``ecanalysis.schema.validate_dataset(out)``, None when it could not run.
+    notes : list of str
+    """
+
+    platform: str
+    store_id: str
+    timezone: str
+    currency: str
+    out: Path
+    files: dict[str, int] = field(default_factory=dict)
+    tables: dict[str, TableCounts] = field(default_factory=dict)
+    quarantined: int = 0
+    quarantine_file: Path | None = None
+    store_created: bool = False
+    validation: Any = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows read from all files."""
+        return sum(self.files.values())
+
+    @property
+    def ok(self) -> bool:
+        """True unless the dataset fails validation."""
+        return self.validation is None or bool(self.validation.ok)
+
+    def render(self) -> str:
+        """A short report: files, rows per table, quarantine, validation."""
+        lines = [
+            f"import {self.platform} into {self.out} "
+            f"(store {self.store_id}, {self.timezone}, {self.currency}"
+            + (", new store)" if self.store_created else ")"),
+            f"read {self.rows_read} rows from {len(self.files)} file(s): "
+            + ", ".join(f"{name} ({rows})" for name, rows in self.files.items()),
+        ]
+        for table, c in self.tables.items():
+            extra = f", {c.superseded} superseded by a later row" if c.superseded else ""
+            extra += f", {c.removed} stale lines removed" if c.removed else ""
+            lines.append(
+                f"{table}: {c.written} written ({c.new} new, {c.updated} updated), "
+                f"{c.duplicates} skipped as duplicates{extra}"
+            )
+        if self.quarantined:
+            lines.append(
+                f"quarantined: {self.quarantined} row(s) that could not be mapped, "
+                f"with the reason, in {self.quarantine_file}"
+            )
+        else:
+            lines.append("quarantined: 0 rows")
+        lines.extend(f"note: {note}" for note in self.notes)
+        if self.validation is None:
+            lines.append("validation: not run")
+        else:
+            lines.append("validation: " + self.validation.render())
+        return "\n".join(lines)
+
+
+def import_files(
+    platform: str,
+    files: Sequence[str | os.PathLike],
+    *,
+    store_id: str,
+    timezone: str,
+    currency: str | None = None,
+    out: str | os.PathLike,
+) -> ImportResult:
+    """Convert a platform's export files into the dataset at ``out`` (DESIGN §2, §6).
+
+    Parameters
+    ----------
+    platform : str
+        ``shopify``, ``woocommerce``, ``taobao`` or ``sycm`` (:func:`describe_platforms`).
+    files : sequence of path
+        Export files, oldest first: for rows with the same key, the later file wins.
+    store_id : str
+        The store the rows belong to; order ids become ``<store_id>:<platform id>``.
+    timezone : str
+        The store's IANA time zone; times with a UTC offset are converted to it.
+    currency : str, optional
+        The store's ISO 4217 currency; default: the stored store's, else the one in the
+        files, else the platform's (CNY for taobao and sycm).
+    out : path
+        Dataset directory (created when missing).
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    ecanalysis.errors.ParameterError
+        Unknown platform, unsafe or reserved store id, unknown time zone or currency, or a
+        store already stored with another time zone or currency.
+    ecanalysis.errors.DataError
+        A file that is not an export of the platform, or a dataset that stores a table
+        the import writes as CSV.
+    """
+    spec = get_platform(platform)
+    store_id = _check_store_id(store_id)
+    timezone = _check_timezone(timezone)
+    currency = _check_currency(currency) if currency else None
+    paths = _check_files(files)
+    out = _check_out(out)
+    exports = [read_export(path, spec.header_markers, platform=spec.name) for path in paths]
+    stored = _stored_store(out, store_id)
+    store_currency = _store_currency(spec, exports, stored, currency, store_id)
+    _check_same_timezone(stored, timezone, store_id)
+    ctx = Context(store_id=store_id, timezone=timezone, currency=store_currency)
+    mapped = [spec.mapper(export, ctx) for export in exports]
+
+    result = ImportResult(
+        platform=spec.name,
+        store_id=store_id,
+        timezone=timezone,
+        currency=store_currency,
+        out=out,
+        files={e.path.name: len(e.frame) for e in exports},
+    )
+    tables = _incoming(mapped)
+    _dataset.check_writable(out, ["stores", *tables])
+    out.mkdir(parents=True, exist_ok=True)
+    _write_quarantine(result, spec, exports, mapped)
+    result.store_created = _ensure_store(out, stored, ctx, spec, _store_name(mapped))
+    for table, frame in tables.items():
+        result.tables[table] = _merge(out, table, frame)
+    result.validation, note = _validate(out)
+    if note:
+        result.notes.append(note)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# arguments
+
+
+def _check_store_id(store_id: str) -> str:
+    text = check_identifier(store_id, "store_id")
+    if text.lower() == "all":
+        raise ParameterError(
+            "store_id 'all' is reserved for the whole portfolio; give the store another id"
+        )
+    return text
+
+
+def _check_timezone(timezone: str) -> str:
+    zones = available_timezones()
+    if timezone not in zones:
+        guess = closest(str(timezone), zones)
+        hint = f" (did you mean {guess!r}?)" if guess else ""
+        raise ParameterError(
+            f"--timezone {timezone!r} is not an IANA time zone{hint}; "
+            "write the store's zone, e.g. Asia/Shanghai or America/New_York"
+        )
+    return timezone
+
+
+def _check_currency(currency: str) -> str:
+    code = str(currency).strip().upper()
+    if not _CURRENCY.fullmatch(code):
+        raise ParameterError(
+            f"--currency {currency!r} is not an ISO 4217 code; write three letters, e.g. CNY, USD"
+        )
+    return code
+
+
+def _check_files(files: Sequence[str | os.PathLike]) -> list[Path]:
+    if isinstance(files, (str, os.PathLike)):
+        files = [files]
+    paths = [Path(f) for f in files]
+    if not paths:
+        raise ParameterError("no export file given: name one or more files to import")
+    for path in paths:
+        if not path.is_file():
+            raise DataError(f"export file {path} does not exist or is not a file")
+    return paths
+
+
+def _check_out(out: str | os.PathLike) -> Path:
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise DataError(f"--out {path} is a file; give the dataset directory")
+    return path
+
+
+# ---------------------------------------------------------------------------
+# the store
+
+
+def _stored_store(out: Path, store_id: str) -> dict | None:
+    stores = _dataset.read_table(out, "stores")
+    if stores is None:
+        return None
+    rows = stores[stores["store_id"] == store_id]
+    return None if rows.empty else rows.iloc[-1].to_dict()
+
+
+def _store_currency(
+    spec: Platform,
+    exports: list[Export],
+    stored: dict | None,
+    given: str | None,
+    store_id: str,
+) -> str:
+    found = _file_currencies(spec, exports)
+    if stored is not None:
+        if given and given != stored["currency"]:
+            raise ParameterError(
+                f"store {store_id!r} is stored with currency {stored['currency']}, not "
+                f"{given}; money is kept in the store's currency. Drop --currency, or "
+                "import into another store id"
+            )
+        return str(stored["currency"])
+    if given:
+        return given
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise ParameterError(
+            f"the files hold several currencies ({', '.join(found)}); pass --currency "
+            "with the store's currency (orders in others are quarantined)"
+        )
+    if spec.default_currency:
+        return spec.default_currency
+    raise ParameterError(
+        f"the {spec.name} files name no currency; pass --currency with the store's "
+        "ISO 4217 code, e.g. --currency USD"
+    )
+
+
+def _file_currencies(spec: Platform, exports: list[Export]) -> list[str]:
+    if spec.currency_column is None:
+        return []
+    values: set[str] = set()
+    for export in exports:
+        if spec.currency_column in export.frame.columns:
+            column = export.frame[spec.currency_column].str.strip().str.upper()
+            values |= {v for v in column.unique() if v}
+    return sorted(values)
+
+
+def _check_same_timezone(stored: dict | None, timezone: str, store_id: str) -> None:
+    if stored is not None and stored["timezone"] != timezone:
+        raise ParameterError(
+            f"store {store_id!r} is stored with time zone {stored['timezone']}, not "
+            f"{timezone}; local times would mix. Pass --timezone {stored['timezone']}"
+        )
+
+
+def _store_name(mapped: list[Mapped]) -> str | None:
+    names = [m.store_name for m in mapped if m.store_name]
+    return names[-1] if names else None
+
+
+def _ensure_store(
+    out: Path, stored: dict | None, ctx: Context, spec: Platform, name: str | None
+) -> bool:
+    """Add the store's row to ``stores`` when it is missing; True when added."""
+    if stored is not None:
+        return False
+    row = pd.DataFrame(
+        {
+            "store_id": [ctx.store_id],
+            "name": [name or ctx.store_id],
+            "timezone": [ctx.timezone],
+            "currency": [ctx.currency],
+            "platform": [spec.name],
+            "opened_at": pd.Series([pd.NaT], dtype="datetime64[us]"),
+        }
+    )
+    existing = _dataset.read_table(out, "stores")
+    merged, _ = _dataset.upsert(existing, _dataset.normalize("stores", row), ["store_id"])
+    _dataset.write_table(out, "stores", merged)
+    return True
+
+
+# ---------------------------------------------------------------------------
+# rows
+
+
+def _incoming(mapped: list[Mapped]) -> dict[str, pd.DataFrame]:
+    """Each table's rows from all files, in file order, normalized."""
+    tables: dict[str, list[pd.DataFrame]] = {}
+    for m in mapped:
+        for table, frame in m.tables.items():
+            tables.setdefault(table, []).append(frame)
+    return {
+        table: _dataset.normalize(table, pd.concat(frames, ignore_index=True))
+        for table, frames in tables.items()
+    }
+
+
+def _merge(out: Path, table: str, incoming: pd.DataFrame) -> TableCounts:
+    existing = _dataset.read_table(out, table)
+    merged, counts = _dataset.upsert(existing, incoming, KEYS[table], group=GROUPS.get(table))
+    if counts.changed:
+        _dataset.write_table(out, table, merged)
+    return counts
+
+
+def _write_quarantine(
+    result: ImportResult, spec: Platform, exports: list[Export], mapped: list[Mapped]
+) -> None:
+    frames = [m.quarantine for m in mapped if len(m.quarantine)]
+    result.quarantined = sum(len(f) for f in frames)
+    if not frames:
+        return
+    digest = hashlib.sha256(
+        "\n".join([spec.name, result.store_id, *(e.digest for e in exports)]).encode()
+    ).hexdigest()[:12]
+    path = result.out / "quarantine" / f"import-{spec.name}-{digest}.csv"
+    _dataset.write_csv_atomic(path, pd.concat(frames, ignore_index=True))
+    result.quarantine_file = path
+
+
+def _validate(out: Path) -> tuple[Any, str | None]:
+    try:
+        from ecanalysis.schema import validate_dataset
+    except ImportError:
+        return None, (
+            "validation not run: this version has no ecanalysis.schema.validate_dataset; "
+            f"run `ecanalysis validate {out}` once it does"
+        )
+    return validate_dataset(out), None
