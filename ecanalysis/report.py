@@ -819,6 +819,23 @@ def setup_notebook() -> str:
 
     from ecanalysis.plots import style_rc
 
+    _activate_inline_figures()
     rc = style_rc()
     mpl.rcParams.update(rc)
     return rc["font.family"][0]
+
+
+def _activate_inline_figures() -> None:
+    """``%matplotlib inline`` in a Jupyter kernel.
+
+    Without it, a kernel started by papermill (ipykernel 7, matplotlib-inline 0.2) shows
+    only the first figure of the notebook: pyplot is not interactive, so later figures
+    are never flushed into the cell outputs. Outside a kernel this does nothing.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        shell.run_line_magic("matplotlib", "inline")
