@@ -119,6 +119,13 @@ class RowProblems:
             reason = f"{column}: {what} {raw.iloc[position]!r}"
             self._reasons[position].append(reason)
 
+    def extend(self, other: RowProblems, *, where: pd.Series | np.ndarray) -> None:
+        """Take over ``other``'s reasons for the rows where ``where`` is True."""
+        for position in np.flatnonzero(np.asarray(where, dtype=bool)):
+            for reason in other._reasons[position]:
+                if reason not in self._reasons[position]:
+                    self._reasons[position].append(reason)
+
     @property
     def mask(self) -> np.ndarray:
         """True for rows with at least one reason."""
