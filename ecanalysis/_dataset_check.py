@@ -88,7 +88,7 @@ def _ignored_note(entry: Path) -> str:
 # reading one file
 
 
-def read_table_file(path: str | Path) -> pd.DataFrame:
+def read_table_file(path: str | Path, *, con=None) -> pd.DataFrame:
     """Read one table's file (or hive folder) as it is, for validation.
 
     Parameters
@@ -96,6 +96,8 @@ def read_table_file(path: str | Path) -> pd.DataFrame:
     path : str or pathlib.Path
         A ``.csv`` file (UTF-8, a byte-order mark is accepted), a ``.parquet`` file, or a
         folder of hive-partitioned ``.parquet`` files.
+    con : duckdb.DuckDBPyConnection, optional
+        A connection to read with (default: a new in-memory one, closed afterwards).
 
     Returns
     -------
@@ -111,7 +113,7 @@ def read_table_file(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if path.is_dir():
-        return _read_duckdb(path, "hive")
+        return _read_duckdb(path, "hive", con)
     if path.stat().st_size == 0:
         raise UnreadableFileError(
             f"{path.name} is empty (0 bytes)",
@@ -121,7 +123,7 @@ def read_table_file(path: str | Path) -> pd.DataFrame:
     form = _FORMS.get(path.suffix.lower(), "csv")
     if form == "csv":
         _check_utf8(path)
-    return _read_duckdb(path, form)
+    return _read_duckdb(path, form, con)
 
 
 def _check_utf8(path: Path) -> None:
@@ -151,28 +153,56 @@ def _looks_like_gbk(data: bytes) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def _read_duckdb(path: Path, form: str) -> pd.DataFrame:
+_SCANS = {
+    "csv": "read_csv($path, all_varchar = true, header = true)",
+    "parquet": "read_parquet($path)",
+    "hive": "read_parquet($path, hive_partitioning = true, hive_types_autocast = false, "
+    "union_by_name = true)",
+}
+
+
+def _connect():
     import duckdb
 
     con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def _read_duckdb(path: Path, form: str, con=None) -> pd.DataFrame:
+    import duckdb
+
+    own = con is None
+    con = _connect() if own else con
+    target = str(path / "**" / "*.parquet") if form == "hive" else str(path)
     try:
-        con.execute("SET TimeZone = 'UTC'")
-        if form == "csv":
-            relation = con.read_csv(str(path), all_varchar=True, header=True)
-        elif form == "hive":
-            relation = con.read_parquet(
-                str(path / "**" / "*.parquet"),
-                hive_partitioning=True,
-                hive_types_autocast=False,
-                union_by_name=True,
-            )
-        else:
-            relation = con.read_parquet(str(path))
-        return relation.df()
+        frame = con.execute(f"SELECT * FROM {_SCANS[form]}", {"path": target}).fetch_df()
     except duckdb.Error as error:
+        if form == "csv":
+            _check_fields(path)
         raise _unreadable(path, form, error) from None
     finally:
-        con.close()
+        if own:
+            con.close()
+    if form == "csv" and len(frame.columns) == 1 and "," in str(frame.columns[0]):
+        _check_fields(path)  # the sniffer gave up on commas: a ragged row, most likely
+    return frame
+
+
+def _check_fields(path: Path) -> None:
+    """Raise naming the first CSV line whose number of fields differs from the header's."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.reader(file)
+        header = next(reader, [])
+        for row in reader:
+            if row and len(row) != len(header):
+                raise UnreadableFileError(
+                    f"{path.name} cannot be read as CSV: line {reader.line_num} has "
+                    f"{len(row)} fields, the header has {len(header)}",
+                    "give every row the header's columns (quote values that contain commas)",
+                )
 
 
 def _unreadable(path: Path, form: str, error: Exception) -> UnreadableFileError:
@@ -239,26 +269,37 @@ def _read_sources(
     sources: dict[str, list[TableFile]], report: ValidationReport
 ) -> dict[str, pd.DataFrame]:
     frames = {}
-    for name in TABLES:
-        files = sources.get(name, [])
-        if len(files) > 1:
-            names = ", ".join(f.path.name for f in files)
-            report.problems.append(
-                _table_problem(
-                    name,
-                    "one source",
-                    f"the table has {len(files)} sources ({names})",
-                    "keep one of them and move the others out of the dataset",
-                )
-            )
-        elif files:
-            try:
-                frames[name] = read_table_file(files[0].path)
-            except UnreadableFileError as error:
-                report.problems.append(
-                    _table_problem(name, "readable file", error.what, error.hint)
-                )
+    con = _connect()
+    try:
+        for name in TABLES:
+            _read_one(name, sources.get(name, []), con, frames, report)
+    finally:
+        con.close()
     return frames
+
+
+def _read_one(
+    name: str,
+    files: list[TableFile],
+    con,
+    frames: dict[str, pd.DataFrame],
+    report: ValidationReport,
+) -> None:
+    if len(files) > 1:
+        names = ", ".join(f.path.name for f in files)
+        report.problems.append(
+            _table_problem(
+                name,
+                "one source",
+                f"the table has {len(files)} sources ({names})",
+                "keep one of them and move the others out of the dataset",
+            )
+        )
+    elif files:
+        try:
+            frames[name] = read_table_file(files[0].path, con=con)
+        except UnreadableFileError as error:
+            report.problems.append(_table_problem(name, "readable file", error.what, error.hint))
 
 
 def _missing_tables(sources: dict[str, list[TableFile]], report: ValidationReport) -> None:

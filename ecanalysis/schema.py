@@ -634,7 +634,7 @@ def _key_rule(spec: TableSpec) -> Rule:
     return Rule(
         ",".join(key),
         f"unique {shown if len(key) == 1 else '(' + shown + ')'}",
-        "copies of one key",
+        "duplicates of another row's key",
         f"each {shown} appears once; remove the duplicated rows from the export",
         lambda f: ~f.duplicated(key, keep=False),
     )
@@ -927,7 +927,7 @@ def _cell_problems(
         table,
         column,
         "number without thousands separators",
-        "numbers with thousands separators",
+        "written with thousands separators",
         "remove the separators (1,234.50 → 1234.50): in Excel format the column as Number "
         "without 1000 separator, then save as CSV UTF-8 again",
         separated,
@@ -974,10 +974,10 @@ def _row_problem(
     ]
 
 
-def _examples(values: pd.Series, positions) -> tuple[str, ...]:
+def _examples(values: pd.Series, positions, *, whole: bool = False) -> tuple[str, ...]:
     shown: list[str] = []
     for value in values.iloc[positions[:200]]:
-        text = _format_value(value)
+        text = _format_value(value, whole=whole)
         if text not in shown:
             shown.append(text)
         if len(shown) == _SHOWN_EXAMPLES:
@@ -985,8 +985,9 @@ def _examples(values: pd.Series, positions) -> tuple[str, ...]:
     return tuple(shown)
 
 
-def _format_value(value: Any) -> str:
-    """A cell as shown in messages: text quoted, numbers and times plain, missing as empty."""
+def _format_value(value: Any, *, whole: bool = False) -> str:
+    """A cell as shown in messages: text quoted, numbers and times plain, missing as empty
+    (``whole``: a count, shown without ``.0``)."""
     import pandas as pd
 
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -996,7 +997,7 @@ def _format_value(value: Any) -> str:
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float):
-        return repr(value)
+        return str(int(value)) if whole and value.is_integer() else repr(value)
     return str(value)
 
 
@@ -1014,14 +1015,14 @@ def _column_problems(name: str, columns: list[str]) -> list[Problem]:
         if column in present:
             continue
         guess = closest(column, extras)
-        did_you_mean = f"; did you mean {guess!r}?" if guess else ";"
+        did_you_mean = f"; did you mean {guess!r}?" if guess else "."
         problems.append(
             Problem(
                 name,
                 None,
                 "required column",
                 what=f"required column {column!r} is missing{did_you_mean} "
-                f"columns present: {', '.join(present) or 'none'}",
+                f"Columns present: {', '.join(present) or 'none'}",
                 hint=f"name the column {column!r} in the file's header"
                 + (f" (rename {guess!r})" if guess else ""),
                 row_level=False,
@@ -1210,12 +1211,17 @@ def _empty_problem(name: str, column: str, cells: pd.DataFrame, parsed: _Parsed)
 
 
 def _rule_problem(name: str, rule: Rule, rows: list[int], frame: pd.DataFrame) -> Problem:
+    kinds = TABLES[name].columns
     if len(rule.columns) == 1:
-        examples = _examples(frame[rule.columns[0]], rows)
+        column = rule.columns[0]
+        examples = _examples(frame[column], rows, whole=kinds.get(column) == _COUNT)
     else:
         shown = []
         for row in rows[:_SHOWN_EXAMPLES]:
-            pairs = ", ".join(f"{c}={_format_value(frame.at[row, c])}" for c in rule.columns)
+            pairs = ", ".join(
+                f"{c}={_format_value(frame.at[row, c], whole=kinds.get(c) == _COUNT)}"
+                for c in rule.columns
+            )
             shown.append(f"({pairs})")
         examples = tuple(shown)
     return Problem(

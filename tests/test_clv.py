@@ -244,3 +244,20 @@ def test_horizon_must_be_whole_steps(cdnow, bgnbd, gamma_gamma):
         clv.customer_lifetime_value(cdnow.head(2), bgnbd, gamma_gamma, horizon=10, step=4)
     with pytest.raises(ParameterError, match="penalizer"):
         clv.fit_bgnbd(cdnow, penalizer=-1)
+
+
+def test_customer_first_seen_at_the_end_is_accepted(cdnow, bgnbd):
+    """T = 0 (first purchase in the last step): the BG/NBD likelihood term is exactly 0,
+    so adding such a customer leaves the fit unchanged and the customer behaves like a new one."""
+    newcomer = pd.DataFrame({"customer_id": ["new"], "frequency": [0], "recency": [0.0], "T": [0.0]})
+    fit = clv.fit_bgnbd(pd.concat([cdnow, newcomer], ignore_index=True))
+    np.testing.assert_allclose(fit.params.to_numpy(), bgnbd.params.to_numpy(), rtol=1e-3)
+    assert fit.p_alive(newcomer).iloc[0] == 1.0
+    expected = fit.expected_purchases(10.0, newcomer).iloc[0]
+    assert expected == pytest.approx(fit.expected_purchases_new(10.0), rel=1e-9)
+
+
+def test_negative_t_is_refused():
+    rfm = pd.DataFrame({"frequency": [0, 0], "recency": [0.0, -1.0], "T": [3.0, -1.0]})
+    with pytest.raises(DataError, match=r"T is negative in 1 row.*rows \[1\]"):
+        clv.fit_bgnbd(rfm)

@@ -52,9 +52,9 @@ def _rfm_arrays(rfm: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     problems = {
         "a value is missing or not a number": np.isnan(x) | np.isnan(t_x) | np.isnan(big_t),
         "frequency is negative or not a whole number": (x < 0) | (x != np.round(x)),
+        "T is negative": big_t < 0,
         "recency is negative or exceeds T": (t_x < 0) | (t_x > big_t),
         "recency is not 0 although frequency is 0": (x == 0) & (t_x != 0),
-        "T is not positive": big_t <= 0,
     }
     for rule, bad in problems.items():
         if bad.any():
