@@ -340,7 +340,8 @@ def _iso_week(year: int, week: int, tz: str) -> Period:
     weeks = _iso_weeks(year)
     if not 1 <= week <= weeks:
         raise ParameterError(
-            f"ISO year {year} has weeks W01 to W{weeks:02d}, not W{week:02d}; "
+            f"period '{year}-W{week:02d}' is not a real week: ISO year {year} has weeks "
+            f"W01 to W{weeks:02d}; "
             f"accepted forms: {ACCEPTED_FORMS}"
         )
     monday = dt.date.fromisocalendar(year, week, 1)

@@ -8,6 +8,7 @@ subprocess smoke test.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -93,7 +94,8 @@ def test_record_layout(batch, notebook):
         assert (folder / name).is_file()
     assert list((folder / "tables").glob("*.csv")), "key tables as CSV"
     html = (folder / "report.html").read_text(encoding="utf-8")
-    assert "jp-InputArea" not in html and "jp-InputPrompt" not in html, "no code cells"
+    # markdown renders inside jp-InputArea; code input would bring an editor or a prompt
+    assert not re.search(r'class="[^"]*\bjp-(InputArea-editor|InputPrompt)\b', html), "no code"
     assert "<img" in html and "data:image/png;base64" in html, "charts embedded"
     assert not list(folder.parent.glob(".tmp-*")), "no temp directories left behind"
     if notebook in STORE_NOTEBOOKS:

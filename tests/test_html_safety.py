@@ -65,7 +65,8 @@ def test_hostile_text_is_escaped_in_the_report(hostile_run):
     assert "&lt;script&gt;document.documentElement" in html
     assert f"<script>document.documentElement.setAttribute('{MARK}'" not in html
     assert "<img src=x onerror" not in html
-    assert 'href="javascript:' not in html
+    assert '<a href="javascript:' not in html
+    assert '&lt;a href="javascript:alert(1)"&gt;click' in html
 
 
 def test_hostile_text_is_escaped_in_the_index(hostile_run):
