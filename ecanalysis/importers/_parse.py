@@ -12,8 +12,10 @@ import re
 import numpy as np
 import pandas as pd
 
-#: Currency signs, units and separators that exports put around amounts (``1,234.50元``).
-_MONEY_NOISE = re.compile(r"[\s,，元¥￥$€£]|CNY|RMB|USD|EUR")
+#: Currency signs, units and blanks that exports put around amounts (``¥1,234.50元``).
+_MONEY_NOISE = re.compile(r"[\s元¥￥$€£]|CNY|RMB|USD|EUR")
+#: Commas (ASCII or full-width) used as thousands separators only: ``1,234,567.5``.
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?$")
 #: A clock time followed by a UTC offset: ``01:30:00 -0400``, ``01:30+08:00``, ``01:30Z``.
 _ZONED = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$")
 _STAMP = "datetime64[us]"
@@ -34,9 +36,13 @@ def numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Amounts and counts as float64 (NaN where empty) and the mask of unparseable cells.
 
     Thousands separators, blanks and currency signs or units (``¥``, ``元``, ``$``,
-    ``CNY`` …) are dropped: ``"1,234.50元"`` → 1234.5.
+    ``CNY`` …) are dropped: ``"1,234.50元"`` → 1234.5. A comma that is not a thousands
+    separator (``"59,90"``, a decimal comma) makes the cell unparseable rather than
+    silently a hundred times larger.
     """
     cleaned = text.fillna("").str.replace(_MONEY_NOISE, "", regex=True)
+    grouped = cleaned.str.fullmatch(_THOUSANDS)
+    cleaned = cleaned.where(~grouped, cleaned.str.replace(r"[,，]", "", regex=True))
     present = cleaned != ""
     values = pd.to_numeric(cleaned.where(present), errors="coerce").astype("float64")
     return values, present & values.isna()
