@@ -19,6 +19,8 @@ import pyarrow.parquet as pq
 from ecanalysis._catalog import TABLES
 from ecanalysis.errors import DataError
 
+#: Optional column of imported rows: the position of the file they came from.
+FILE_COLUMN = "_import_file"
 _ARROW_TYPES = {
     "id": pa.string(),
     "text": pa.string(),
@@ -42,8 +44,9 @@ class TableCounts:
         Imported rows that changed nothing: exact copies within the import, or the same
         as the stored row.
     superseded : int
-        Imported rows replaced by a later row with the same key in the same import (the
-        later export wins).
+        Imported rows replaced by a later row with the same key in the same import, or
+        (for a grouped table) lines of an order that a later file of the import exports
+        again: the later export wins.
     removed : int
         Stored ``order_items`` lines of a re-imported order that its new export lacks.
     """
@@ -143,7 +146,9 @@ def upsert(
         The table's key columns.
     group : str, optional
         A column whose re-imported values replace every stored row of that value
-        (``order_id`` for ``order_items``: an order's lines come as a whole).
+        (``order_id`` for ``order_items``: an order's lines come as a whole). When
+        ``incoming`` has a :data:`FILE_COLUMN`, the same holds within the import: a group
+        takes its rows from the last file that has it.
 
     Returns
     -------
@@ -153,11 +158,13 @@ def upsert(
     """
     counts = TableCounts()
     incoming = incoming.reset_index(drop=True)
+    if FILE_COLUMN in incoming.columns:
+        incoming = _last_file_per_group(incoming, group, counts)
     exact = incoming.duplicated(keep="last")
     counts.duplicates += int(exact.sum())
     incoming = incoming[~exact]
     later = incoming.duplicated(subset=key, keep="last")
-    counts.superseded = int(later.sum())
+    counts.superseded += int(later.sum())
     batch = incoming[~later].reset_index(drop=True)
     if existing is None or existing.empty:
         counts.new = len(batch)
@@ -185,6 +192,25 @@ def upsert(
     return _sorted(
         merged[list(existing.columns) + [c for c in columns if c not in existing]], key
     ), counts
+
+
+def _last_file_per_group(
+    incoming: pd.DataFrame, group: str | None, counts: TableCounts
+) -> pd.DataFrame:
+    """Drop the rows of a group that a later file of the import has again.
+
+    Such a row counts as a duplicate when a later row is identical to it, else as
+    superseded. Returns the rows kept, without :data:`FILE_COLUMN`.
+    """
+    content = incoming.drop(columns=FILE_COLUMN)
+    if group is None:
+        return content
+    last_file = incoming.groupby(group, sort=False)[FILE_COLUMN].transform("max")
+    older = (incoming[FILE_COLUMN] < last_file).to_numpy()
+    repeated = content.duplicated(keep="last").to_numpy()
+    counts.duplicates += int((older & repeated).sum())
+    counts.superseded += int((older & ~repeated).sum())
+    return content[~older].reset_index(drop=True)
 
 
 def _row_hash(frame: pd.DataFrame) -> pd.Series:

@@ -51,11 +51,17 @@ class Layout:
 
 @dataclass
 class Mapped:
-    """Canonical rows from one export, and the rows that could not be mapped."""
+    """Canonical rows from one export, and the rows that could not be mapped.
+
+    ``sources`` gives, for a table whose rows map one to one to export rows, the 0-based
+    export row of each (so that rows set aside later, such as lines of an unknown order,
+    go to quarantine as the user has them).
+    """
 
     tables: dict[str, pd.DataFrame]
     quarantine: pd.DataFrame
     store_name: str | None = None
+    sources: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
 
+import numpy as np
 import pandas as pd
 
 from ecanalysis.errors import DataError, ParameterError, closest
 from ecanalysis.importers import _dataset
 from ecanalysis.importers._dataset import TableCounts
-from ecanalysis.importers._platform import Context, Mapped, Platform
+from ecanalysis.importers._platform import Context, Mapped, Platform, quarantine_frame
 from ecanalysis.importers._read import Export, read_export
 from ecanalysis.importers._registry import get_platform
 from ecanalysis.paths import check_identifier
@@ -162,6 +163,7 @@ def import_files(
     _check_same_timezone(stored, timezone, store_id)
     ctx = Context(store_id=store_id, timezone=timezone, currency=store_currency)
     mapped = [spec.mapper(export, ctx) for export in exports]
+    _quarantine_orphan_lines(mapped, exports, _known_orders(out, mapped))
 
     result = ImportResult(
         platform=spec.name,
@@ -333,15 +335,59 @@ def _ensure_store(
 
 
 def _incoming(mapped: list[Mapped]) -> dict[str, pd.DataFrame]:
-    """Each table's rows from all files, in file order, normalized."""
+    """Each table's rows from all files, in file order, normalized.
+
+    Rows of grouped tables carry the position of their file, so that an order exported
+    again by a later file takes all its lines from that file (:func:`_dataset.upsert`).
+    """
     tables: dict[str, list[pd.DataFrame]] = {}
-    for m in mapped:
+    for position, m in enumerate(mapped):
         for table, frame in m.tables.items():
+            if table in GROUPS:
+                frame = frame.assign(**{_dataset.FILE_COLUMN: position})
             tables.setdefault(table, []).append(frame)
     return {
         table: _dataset.normalize(table, pd.concat(frames, ignore_index=True))
         for table, frames in tables.items()
     }
+
+
+def _known_orders(out: Path, mapped: list[Mapped]) -> set[str]:
+    """Order ids stored in the dataset or mapped by this import."""
+    known: set[str] = set()
+    stored = _dataset.read_table(out, "orders")
+    if stored is not None:
+        known |= set(stored["order_id"].dropna())
+    for m in mapped:
+        if "orders" in m.tables:
+            known |= set(m.tables["orders"]["order_id"].dropna())
+    return known
+
+
+def _quarantine_orphan_lines(mapped: list[Mapped], exports: list[Export], known: set[str]) -> None:
+    """Set aside lines of orders that are neither stored nor imported (validate refuses them).
+
+    This happens with a platform whose lines come in their own file (淘宝 宝贝报表), when
+    the order's row is missing from the orders files given or could not be mapped.
+    """
+    for m, export in zip(mapped, exports, strict=True):
+        lines = m.tables.get("order_items")
+        positions = m.sources.get("order_items")
+        if lines is None or positions is None or lines.empty:
+            continue
+        orphan = ~lines["order_id"].isin(known).to_numpy()
+        if not orphan.any():
+            continue
+        mask = np.zeros(len(export.frame), dtype=bool)
+        mask[positions[orphan]] = True
+        reason = (
+            "order not in the dataset nor in the orders files of this import (or its "
+            "order row was quarantined): import the orders report with the lines"
+        )
+        moved = quarantine_frame(export, mask, [reason] * len(export.frame))
+        m.quarantine = pd.concat([m.quarantine, moved], ignore_index=True)
+        m.tables["order_items"] = lines[~orphan].reset_index(drop=True)
+        m.sources["order_items"] = positions[~orphan]
 
 
 def _merge(out: Path, table: str, incoming: pd.DataFrame) -> TableCounts:

@@ -30,18 +30,22 @@ refund_amount      退款金额 (0 when empty); no refund time in the report
 
 Status: 等待买家付款 → placed; 买家已付款，等待卖家发货 (or 等待卖家发货) → paid;
 卖家已发货，等待买家确认 and 卖家部分发货 → shipped; 交易成功 → completed, or
-partially_refunded when 退款金额 > 0; 交易关闭 → refunded when the order was paid and
+partially_refunded when 0 < 退款金额 < 买家实际支付金额, refunded when 退款金额 ≥
+买家实际支付金额 (售后 refunds keep the trade 交易成功); 交易关闭 → refunded when the order was paid and
 退款金额 ≥ 买家实际支付金额 (a refund closes the trade), partially_refunded when paid
 and 0 < 退款金额 < 买家实际支付金额, else cancelled (closed before payment). Other
 statuses are quarantined.
 
 宝贝报表 → ``order_items``: ``line_no`` = position of the row among its order's rows,
 ``sku`` = 商家编码 (else 外部系统编号, else 标题), ``quantity`` = 购买数量,
-``unit_price`` = 价格.
+``unit_price`` = 价格. Lines of an order that is neither in the dataset nor in the
+订单报表 of the same import (or whose order row is quarantined) are quarantined: import
+the 宝贝报表 together with its 订单报表.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ecanalysis.importers._parse import (
@@ -161,7 +165,8 @@ def _status(
     status = status.mask(closed, "cancelled")
     status = status.mask(closed & was_paid & refunded & (refund < paid), "partially_refunded")
     status = status.mask(closed & was_paid & refunded & (refund >= paid), "refunded")
-    status = status.mask((status == "completed") & refunded, "partially_refunded")
+    status = status.mask((status == "completed") & refunded & (refund < paid), "partially_refunded")
+    status = status.mask((status == "completed") & refunded & (refund >= paid), "refunded")
     return status.astype("str")
 
 
@@ -187,6 +192,7 @@ def _map_items(export: Export, ctx: Context) -> Mapped:
     return Mapped(
         tables={"order_items": items[~mask].reset_index(drop=True)},
         quarantine=quarantine_frame(export, mask, reasons),
+        sources={"order_items": np.flatnonzero(~mask)},
     )
 
 
