@@ -67,6 +67,22 @@ def temp_dir_beside(final: Path) -> Path:
     return temp
 
 
+def sweep_leftovers(final: Path) -> list[Path]:
+    """Remove what an interrupted run of ``final`` left beside it (``.tmp-`` and ``.old-``
+    directories of exactly this record); return them.
+
+    Call it only when no other process is writing the same record, e.g. just before
+    rerunning it. Records of other periods in the same folder are never touched.
+    """
+    if not final.parent.is_dir():
+        return []
+    pattern = re.compile(rf"\.(tmp|old)-{re.escape(final.name)}-[0-9a-f]{{12}}")
+    removed = [p for p in final.parent.iterdir() if p.is_dir() and pattern.fullmatch(p.name)]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
+
+
 def publish_dir(temp: Path, final: Path) -> None:
     """Move a finished ``temp`` directory to ``final`` atomically, replacing an old one.
 

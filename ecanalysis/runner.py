@@ -25,7 +25,13 @@ from typing import Any
 
 from ecanalysis.config import notebooks_dir, resolve_data_dir, resolve_params_dir
 from ecanalysis.errors import DataError, EcanalysisError, ParameterError, closest
-from ecanalysis.paths import check_identifier, publish_dir, record_dir, temp_dir_beside
+from ecanalysis.paths import (
+    check_identifier,
+    publish_dir,
+    record_dir,
+    sweep_leftovers,
+    temp_dir_beside,
+)
 
 #: The notebooks of DESIGN §1, in reading order.
 NOTEBOOKS = (
@@ -174,13 +180,16 @@ def resolve_label(spec: RunSpec, data_dir: Path, params_dir: Path) -> str:
 
 
 def _error_text(exc: BaseException) -> str:
-    """A readable error for ``error.txt``: the failing cell and the error, no ANSI codes."""
+    """A readable error for ``error.txt``: first line ``ename: evalue (cell N)`` (shown in
+    the batch summary and the record's alert), then the failing cell and the traceback,
+    without ANSI codes."""
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
         tb = _ANSI.sub("", "\n".join(exc.traceback or []))
         return (
-            f"Cell {exc.cell_index} (execution count {exc.exec_count}) failed.\n\n"
+            f"{exc.ename}: {exc.evalue} (cell {exc.cell_index}, "
+            f"execution count {exc.exec_count})\n\n"
             f"--- cell source ---\n{exc.source}\n\n--- error ---\n{exc.ename}: {exc.evalue}\n\n{tb}\n"
         )
     return f"{type(exc).__name__}: {exc}\n\n" + "".join(traceback.format_exception(exc))
@@ -259,6 +268,7 @@ def run_notebook(spec: RunSpec) -> RunResult:
         result.status = "skipped"
         return result
 
+    sweep_leftovers(final)  # of an earlier run that was killed midway
     temp = temp_dir_beside(final)
     try:
         parameters = {
@@ -430,6 +440,7 @@ def record_failure(spec: RunSpec, result: RunResult) -> None:
         final = record_dir(spec.out, spec.notebook, spec.store_id, label)
     except EcanalysisError:
         return  # nothing safe to file it under; the batch summary still lists it
+    sweep_leftovers(final)
     temp = temp_dir_beside(final)
     (temp / "error.txt").write_text(result.error + "\n", encoding="utf-8")
     record = _failed_record(spec, label, result.error, "", _now())
