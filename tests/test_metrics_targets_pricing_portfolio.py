@@ -152,3 +152,25 @@ def test_to_reporting_currency_uses_latest_earlier_rate(facts):
     per_currency = to_reporting_currency(facts, stores, None, reporting_currency="CNY")
     assert per_currency["currency"].tolist() == ["CNY", "USD"]
     assert per_currency["paid_amount"].tolist() == [90.0, 5.0]
+
+
+@pytest.mark.parametrize("reporting_currency", [None, "CNY"])
+def test_unknown_costs_stay_unknown_in_currency_totals(reporting_currency):
+    """A portfolio without cost data has no gross profit (NaN), not a profit of 0."""
+    stores = pd.DataFrame({"store_id": ["a"], "currency": ["CNY"]})
+    facts = pd.DataFrame(
+        {
+            "store_id": ["a", "a"],
+            "date": pd.to_datetime(["2025-11-01", "2025-11-02"]),
+            "orders": [2, 1],
+            "paid_amount": [20.0, 10.0],
+            "net_sales": [20.0, 10.0],
+            "gross_profit": [np.nan, np.nan],
+        }
+    )
+    rates = pd.DataFrame(
+        {"date": pd.to_datetime(["2025-11-01"]), "currency": ["CNY"], "rate": [1.0]}
+    )
+    out = to_reporting_currency(facts, stores, rates, reporting_currency=reporting_currency)
+    assert out["paid_amount"].tolist() == [30.0]
+    assert out["gross_profit"].isna().all()

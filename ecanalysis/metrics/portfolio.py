@@ -207,7 +207,7 @@ def to_reporting_currency(
     frame = facts.merge(stores[["store_id", "currency"]], on="store_id", how="left")
     if reporting_currency is None or fx_rates is None or fx_rates.empty:
         grouped = frame.groupby("currency", observed=True, sort=True)
-        out = grouped[["orders", *money]].sum()
+        out = grouped[["orders"]].sum().join(grouped[money].sum(min_count=1))  # no costs → NaN
         out["stores"] = grouped["store_id"].nunique()
         out["rate_coverage"] = 1.0
         return conform(out.reset_index(), REPORTING_COLUMNS)
@@ -223,7 +223,7 @@ def to_reporting_currency(
             "currency": [reporting_currency],
             "stores": [frame["store_id"].nunique()],
             "orders": [int(frame["orders"].sum())],
-            **{column: [converted.loc[has_rate, column].sum()] for column in money},
+            **{column: [converted.loc[has_rate, column].sum(min_count=1)] for column in money},
             "rate_coverage": [ratio(has_rate.sum(), len(converted)) if len(converted) else np.nan],
         }
     )
