@@ -238,10 +238,10 @@ def write_sample(
     ``<store_id>-sku<3 digits>``, ``<store_id>-r<8 digits>`` for reviews,
     ``<store_id>-618-<year>``, ``<store_id>-1111-<year>`` and (outside China)
     ``<store_id>-bf-<year>`` for campaigns.
-    Order lines carry the net ``unit_price`` (list price less the order discount allocated
-    to the unit) and the line's ``discount_amount``, so that ``gross_amount`` =
-    Σ (quantity × unit_price + discount_amount) and ``discount_amount`` of the order is the
-    sum over its lines. ``fx_rates`` gives CNY per unit of each store currency every day.
+    Order lines carry the list ``unit_price`` and the line's share of the order discount
+    (``discount_amount``), as platform exports do (Shopify ``Lineitem price`` and
+    ``Lineitem discount``), so that ``gross_amount`` = Σ quantity × unit_price and the
+    order's ``discount_amount`` is the sum over its lines. ``fx_rates`` gives CNY per unit of each store currency every day.
 
     Examples
     --------
@@ -763,7 +763,7 @@ def _order_items(
         "line_no": line_no,
         "sku": sku,
         "quantity": quantity,
-        "unit_price": _round_money(list_price - unit_discount, decimals),
+        "unit_price": _round_money(list_price, decimals),
         "unit_cost": products["unit_cost"][sku],
         "discount_amount": _round_money(unit_discount * quantity, decimals),
         "list_value": list_price * quantity,

@@ -73,6 +73,24 @@ def test_price_cost_anomalies_every_issue():
     assert len(got) == 4
 
 
+def test_price_cost_anomalies_sells_at_list_price_less_the_line_discount():
+    products = pd.DataFrame(
+        {"sku": ["a"], "title": ["A"], "status": ["listed"], "price": [20.0], "unit_cost": [9.0]}
+    )
+    items = pd.DataFrame(
+        {
+            "sku": ["a", "a"],
+            "quantity": [2, 1],
+            "unit_price": [20.0, 20.0],  # list price
+            "discount_amount": [24.0, 0.0],  # line 1 sells at 20 − 24 / 2 = 8 < cost 9
+            "unit_cost": [9.0, 9.0],
+        }
+    )
+    out = price_cost_anomalies(products, items)
+    # selling prices 8 and 20: median 14, 14 / 20 − 1 = −0.3 is within the 0.5 deviation
+    assert list(zip(out["issue"], out["value"], strict=True)) == [("sold_below_cost", 1.0)]
+
+
 def test_price_cost_anomalies_without_cost_column_lists_missing_cost_only():
     products = pd.DataFrame({"sku": ["a"], "title": ["A"], "status": ["listed"], "price": [3.0]})
     out = price_cost_anomalies(products)

@@ -35,8 +35,9 @@ def price_cost_anomalies(
         The ``products`` table (``sku``, ``title``, ``status``; ``price`` and
         ``unit_cost`` optional).
     order_items : pandas.DataFrame, optional
-        Order lines (``sku``, ``unit_price``, optional ``unit_cost``) of the window to
-        inspect, e.g. the last 30 days.
+        Order lines (``sku``, ``unit_price``, optional ``quantity``, ``discount_amount``
+        and ``unit_cost``) of the window to inspect, e.g. the last 30 days. A line's
+        selling price is ``unit_price − discount_amount / quantity``.
     deviation : float, default 0.5
         A product's median selling price that differs from its list price by more than
         this fraction is flagged ``price_deviates``.
@@ -94,8 +95,11 @@ def price_cost_anomalies(
     found.append(missing.assign(issue=ISSUES[3], value=np.nan))
 
     if order_items is not None and len(order_items) and "unit_price" in order_items.columns:
+        discount = numeric(order_items, "discount_amount").fillna(0.0)
+        quantity = numeric(order_items, "quantity").where(lambda q: q > 0)
         lines = order_items.assign(
-            unit_price=numeric(order_items, "unit_price"),
+            # the price the buyer paid a unit: list unit_price less the line's discount
+            unit_price=numeric(order_items, "unit_price") - (discount / quantity).fillna(0.0),
             line_cost=numeric(order_items, "unit_cost"),
         )
         below = (
