@@ -17,6 +17,7 @@ threaded workers).
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import traceback
 from contextlib import contextmanager
@@ -128,20 +129,28 @@ class InProcessEngine(Engine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, execution_timeout=None, **kwargs):
-        shell = _shell()
-        for index, cell in enumerate(nb_man.nb.cells):
-            if cell.cell_type != "code":
-                continue
-            nb_man.cell_start(cell, index)
-            cell.execution_count = shell.execution_count
-            outputs, error = run_cell(shell, cell.source, execution_timeout)
-            cell.outputs = outputs
-            if error is not None:
-                nb_man.cell_exception(cell, index, exception=error)
+        # IPython makes its user namespace the process's ``__main__``; put the real one
+        # back afterwards, or the process can no longer spawn workers (multiprocessing
+        # reads ``__main__.__spec__``)
+        main_module = sys.modules.get("__main__")
+        try:
+            shell = _shell()
+            for index, cell in enumerate(nb_man.nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                nb_man.cell_start(cell, index)
+                cell.execution_count = shell.execution_count
+                outputs, error = run_cell(shell, cell.source, execution_timeout)
+                cell.outputs = outputs
+                if error is not None:
+                    nb_man.cell_exception(cell, index, exception=error)
+                    nb_man.cell_complete(cell, index)
+                    break
                 nb_man.cell_complete(cell, index)
-                break
-            nb_man.cell_complete(cell, index)
-        _close_figures()
+        finally:
+            _close_figures()
+            if main_module is not None:
+                sys.modules["__main__"] = main_module
         return nb_man.nb
 
 

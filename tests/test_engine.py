@@ -85,3 +85,17 @@ def test_each_notebook_gets_a_fresh_namespace(tmp_path):
     execute(first, tmp_path / "a-out.ipynb")
     nb = execute(second, tmp_path / "b-out.ipynb")
     assert nb.cells[2]["outputs"][0]["text"] == "False\n"
+
+
+def test_the_process_keeps_its_main_module_and_can_still_spawn(tmp_path):
+    """IPython swaps ``sys.modules['__main__']`` for its namespace; the engine puts it back,
+    so the process can start ``spawn`` workers afterwards (a batch after a run)."""
+    import multiprocessing
+    import sys
+
+    main_before = sys.modules["__main__"]
+    execute(make_notebook(tmp_path / "nb.ipynb", "y = x + 1"), tmp_path / "out.ipynb")
+    assert sys.modules["__main__"] is main_before
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        assert pool.apply(abs, (-3,)) == 3
