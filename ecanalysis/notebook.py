@@ -576,6 +576,9 @@ class Report:
                     "complete": self.complete,
                 },
                 "parameters": self.parameters,
+                # money KPIs are in this currency (None: a portfolio without rates,
+                # whose amounts are per currency: paid_amount_CNY, …)
+                "currency": self.currency or self.parameters.get("reporting_currency"),
                 "kpis": self.kpis,
                 "comparisons": self.comparisons,
                 "alerts": self.alerts,
