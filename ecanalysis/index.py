@@ -42,6 +42,7 @@ _TEXT = {
     "finished": ("结束 (UTC)", "Finished (UTC)"),
     "alerts": ("预警", "Alerts"),
     "links": ("文件", "Files"),
+    "currency": ("币种", "Currency"),
     "note": ("说明", "Note"),
     "ok": ("成功", "ok"),
     "failed": ("失败", "failed"),
@@ -113,6 +114,7 @@ class RunRow:
     status: str
     started: str = ""
     finished: str = ""
+    currency: str = ""
     kpis: dict[str, Any] = field(default_factory=dict)
     alerts: dict[str, int] = field(default_factory=dict)
     note: str = ""
@@ -180,6 +182,8 @@ def read_run(folder: Path, parts: tuple[str, ...]) -> RunRow:
     row.status = status if status in ("ok", "failed") else "unreadable"
     row.started = _time(record.get("started_at"))
     row.finished = _time(record.get("finished_at"))
+    currency = record.get("currency")
+    row.currency = currency if isinstance(currency, str) else ""
     kpis = record.get("kpis")
     row.kpis = {k: kpis.get(k) for k in KEY_KPIS} if isinstance(kpis, dict) else {}
     alerts = record.get("alerts") if isinstance(record.get("alerts"), list) else []
@@ -244,6 +248,7 @@ def render_index(rows: list[RunRow], *, lang: str = "zh") -> str:
         _say(lang, "period"),
         _say(lang, "status"),
         _say(lang, "links"),
+        _say(lang, "currency"),
         *(label(k, lang) for k in KEY_KPIS),
         _say(lang, "alerts"),
         _say(lang, "note"),
@@ -284,6 +289,7 @@ def _row_html(row: RunRow, lang: str) -> str:
         f'<td data-sort="{escape(row.status)}"><span class="badge {escape(row.status)}">'
         f"{escape(_say(lang, row.status))}</span></td>",
         _links(row),
+        _cell(row.currency),
     ]
     for name in KEY_KPIS:
         value = row.kpis.get(name)

@@ -20,6 +20,7 @@ def _record(folder, *, status="ok", kpis=None, alerts=(), files=("report.html", 
         "store_id": folder.parent.name,
         "period": {"label": folder.name, "start": None, "end": None},
         "parameters": {"note": HOSTILE},
+        "currency": "CNY" if status == "ok" else None,
         "kpis": kpis if kpis is not None else {"orders": 1234, "paid_amount": 56789.5},
         "comparisons": {},
         "alerts": list(alerts),
@@ -60,6 +61,7 @@ def test_rows_sorted_with_latest_period_first(runs):
         ("weekly_review", "shop02", "2025-W46", "failed"),
     ]
     assert rows[1].kpis == {k: {"orders": 1234, "paid_amount": 56789.5}.get(k) for k in KEY_KPIS}
+    assert [r.currency for r in rows] == ["CNY", "CNY", "", ""]
     assert rows[3].note == f"KeyError {HOSTILE}"
     assert rows[3].alerts == {"critical": 1}
     assert rows[3].files == ("report.ipynb", "metrics.json", "error.txt")
@@ -81,6 +83,7 @@ def test_index_escapes_counts_and_links(runs):
     assert 'href="weekly_review/shop02/2025-W46/report.html"' not in page
     assert ".tmp-" not in page
     assert ">1,234<" in page and ">56,789.50<" in page
+    assert '<td data-sort="CNY">CNY</td><td class="num" data-sort="1234">1,234</td>' in page
     assert '<td data-sort="2025-11-12 08:00:00">2025-11-12 08:00:00</td>' in page
     assert '<td data-sort="2025-11-12 08:00:07">08:00:07</td>' in page
 
