@@ -23,6 +23,7 @@ from typing import Any
 from ecanalysis.config import resolve_data_dir, resolve_params_dir
 from ecanalysis.errors import DataError, ParameterError
 from ecanalysis.paths import check_identifier, write_text_atomic
+from ecanalysis.workbook import WORKBOOK_NOTEBOOKS, neutralise_formulas, write_workbook
 
 #: Optional tables: a notebook whose section needs one that is absent says so and goes on.
 OPTIONAL_TABLES = (
@@ -130,12 +131,14 @@ class Report:
     lang: str = "zh"
     output_dir: Path | None = None
     on_bad_rows: str = "fail"
+    workbook: bool = False
     kpis: dict[str, Any] = field(default_factory=dict)
     comparisons: dict[str, dict[str, Any]] = field(default_factory=dict)
     alerts: list[dict[str, str]] = field(default_factory=list)
     data_rows: dict[str, int] = field(default_factory=dict)
     quarantined: dict[str, int] = field(default_factory=dict)
     started_at: str = field(default_factory=_now)
+    tables: dict[str, Any] = field(default_factory=dict, repr=False)
     _cache: dict[tuple, Any] = field(default_factory=dict, repr=False)
 
     # -- context --------------------------------------------------------------
@@ -242,7 +245,9 @@ class Report:
         if self.output_dir is not None and len(bad):
             folder = self.output_dir / "quarantine"
             folder.mkdir(parents=True, exist_ok=True)
-            bad.to_csv(folder / f"{table}.csv", index=False, encoding="utf-8-sig")
+            neutralise_formulas(bad).to_csv(
+                folder / f"{table}.csv", index=False, encoding="utf-8-sig"
+            )
         self.alert(
             "warning",
             f"{len(bad)} {table} row(s) broke the data contract and were quarantined "
@@ -555,13 +560,17 @@ class Report:
             self.alerts.append(entry)
 
     def save_table(self, name: str, frame) -> None:
-        """Keep a key table as ``tables/<name>.csv`` in the run record (UTF-8 with BOM for Excel)."""
+        """Keep a key table as ``tables/<name>.csv`` in the run record (UTF-8 with BOM for
+        Excel; text that a spreadsheet would run as a formula gets a leading ``'``), and as
+        a sheet of the workbook when the report writes one."""
         check_identifier(name, "table name")
         if self.output_dir is None:
             return
         folder = self.output_dir / "tables"
         folder.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+        neutralise_formulas(frame).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+        if self.workbook:
+            self.tables[name] = frame.copy()
 
     def record(self, status: str = "ok") -> dict[str, Any]:
         """The ``metrics.json`` content (DESIGN §6)."""
@@ -593,7 +602,8 @@ class Report:
         )
 
     def finish(self) -> dict[str, Any]:
-        """Write ``metrics.json`` into the output directory (when the runner gave one)."""
+        """Write ``metrics.json`` into the output directory (when the runner gave one), and
+        ``<notebook>.xlsx`` of the saved tables when :attr:`workbook` is set."""
         if not self.kpis:
             raise ParameterError(
                 f"{self.notebook} recorded no KPIs; metrics.json must not be empty"
@@ -601,6 +611,14 @@ class Report:
         record = self.record()
         if self.output_dir is not None:
             self.output_dir.mkdir(parents=True, exist_ok=True)
+            if self.workbook:
+                write_workbook(
+                    self.output_dir / f"{self.notebook}.xlsx",
+                    self.tables,
+                    record=record,
+                    store=self.store,
+                    lang=self.lang,
+                )
             text = json.dumps(record, ensure_ascii=False, indent=2, allow_nan=False)
             write_text_atomic(self.output_dir / "metrics.json", text + "\n")
         return record
@@ -688,6 +706,7 @@ def open_report(
         lang=lang,
         output_dir=None if output_dir in (None, "") else Path(output_dir),
         on_bad_rows=on_bad_rows,
+        workbook=notebook in WORKBOOK_NOTEBOOKS,
     )
 
 
