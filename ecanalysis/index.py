@@ -170,7 +170,8 @@ def read_run(folder: Path, parts: tuple[str, ...]) -> RunRow:
     """A :class:`RunRow` from a record folder; an unreadable ``metrics.json`` gives a row
     with status ``unreadable``."""
     notebook, store_id, period = parts
-    files = tuple(name for name in RECORD_FILES if (folder / name).is_file())
+    names = (*RECORD_FILES, f"{notebook}.xlsx")  # the workbook of monthly_assessment …
+    files = tuple(name for name in names if (folder / name).is_file())
     row = RunRow(notebook, store_id, period, "/".join(parts), "unreadable", files=files)
     try:
         record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))

@@ -88,6 +88,17 @@ def test_index_escapes_counts_and_links(runs):
     assert '<td data-sort="2025-11-12 08:00:07">08:00:07</td>' in page
 
 
+def test_the_workbook_of_a_record_is_linked(tmp_path):
+    _record(
+        tmp_path / "monthly_assessment" / "shop01" / "2025-10",
+        files=("report.html", "monthly_assessment.xlsx", "daily_report.xlsx"),
+    )
+    (row,) = collect_runs(tmp_path)
+    assert row.files == ("report.html", "metrics.json", "monthly_assessment.xlsx")
+    page = write_index(tmp_path).read_text(encoding="utf-8")
+    assert 'href="monthly_assessment/shop01/2025-10/monthly_assessment.xlsx"' in page
+
+
 def test_only_the_own_script_may_run(runs):
     page = write_index(runs).read_text(encoding="utf-8")
     assert page.count("<script>") == 1
