@@ -382,7 +382,8 @@ def run_batch(
     own = executor is None
     results: list[RunResult | None] = [None] * len(specs)
     orphans: list[int] = []
-    bar = tqdm(total=len(specs), desc="reports", unit="report", disable=not progress)
+    # disable=None: no bar when stderr is not a terminal (cron logs); failures still print
+    bar = tqdm(total=len(specs), desc="reports", unit="report", disable=None if progress else True)
 
     def settle(i: int, result: RunResult) -> None:
         results[i] = result
