@@ -74,13 +74,26 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
-def resolve_period(dataset, store_id: str, text: str | None, tz: str, *, campaign_id=None):
+def resolve_period(
+    dataset,
+    store_id: str,
+    text: str | None,
+    tz: str,
+    *,
+    campaign_id=None,
+    now: dt.datetime | None = None,
+):
     """The :class:`~ecanalysis.periods.Period` a report covers.
 
-    ``latest-*`` forms are relative to the last complete day of the store's data
-    (of the whole portfolio for ``all``); ``campaign_review`` without a period takes
-    the campaign's inclusive dates.
+    ``yesterday``, ``last-week`` and ``last-month`` are relative to the local date in
+    ``tz`` at the instant ``now`` (a tz-aware datetime; default: the clock), so stores in
+    different time zones can have different yesterdays at the same moment; ``latest-*``
+    forms are relative to the last complete day of the store's data (of the whole
+    portfolio for ``all``); ``campaign_review`` without a period takes the campaign's
+    inclusive dates.
     """
+    from zoneinfo import ZoneInfo
+
     from ecanalysis.periods import parse_period
 
     if (text is None or text == "") and campaign_id is not None:
@@ -91,7 +104,8 @@ def resolve_period(dataset, store_id: str, text: str | None, tz: str, *, campaig
     data_end = None
     if str(text).startswith("latest"):
         data_end = dataset.last_complete_day(None if store_id == "all" else store_id)
-    return parse_period(str(text), tz, data_end=data_end)
+    today = None if now is None else now.astimezone(ZoneInfo(tz)).date()
+    return parse_period(str(text), tz, today=today, data_end=data_end)
 
 
 def find_campaign(dataset, store_id: str, campaign_id: str) -> dict[str, Any]:

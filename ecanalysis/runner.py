@@ -500,6 +500,8 @@ def plan_batch(
     for entry in entries:
         notebook = entry["notebook"]
         notebook_path(notebook)
+        if entry.get("period") is not None:
+            check_period_text(str(entry["period"]))
         extra = {k: v for k, v in entry.items() if k not in ("notebook", "period", "stores")}
         if notebook in PORTFOLIO_NOTEBOOKS:
             store_ids = ["all"]
@@ -526,6 +528,16 @@ def plan_batch(
                 )
             )
     return specs
+
+
+def check_period_text(text: str) -> str:
+    """Refuse, before anything runs, a period that no store could resolve (a typo such as
+    ``yesterdy`` or ``2025-13``); relative forms are resolved later, per store."""
+    from ecanalysis.periods import RELATIVE_FORMS, parse_period
+
+    if text.strip().lower() not in RELATIVE_FORMS:
+        parse_period(text, "UTC")
+    return text
 
 
 def _store_list(stores: str | Iterable[str], known: list[str]) -> list[str]:
