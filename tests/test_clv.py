@@ -249,7 +249,9 @@ def test_horizon_must_be_whole_steps(cdnow, bgnbd, gamma_gamma):
 def test_customer_first_seen_at_the_end_is_accepted(cdnow, bgnbd):
     """T = 0 (first purchase in the last step): the BG/NBD likelihood term is exactly 0,
     so adding such a customer leaves the fit unchanged and the customer behaves like a new one."""
-    newcomer = pd.DataFrame({"customer_id": ["new"], "frequency": [0], "recency": [0.0], "T": [0.0]})
+    newcomer = pd.DataFrame(
+        {"customer_id": ["new"], "frequency": [0], "recency": [0.0], "T": [0.0]}
+    )
     fit = clv.fit_bgnbd(pd.concat([cdnow, newcomer], ignore_index=True))
     np.testing.assert_allclose(fit.params.to_numpy(), bgnbd.params.to_numpy(), rtol=1e-3)
     assert fit.p_alive(newcomer).iloc[0] == 1.0
