@@ -41,12 +41,12 @@ test-notebooks: $(STAMP) sample ## run the stored notebooks under nbval
 lint: $(STAMP) ## ruff and output-free notebooks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/nbstripout --verify notebooks/*.ipynb
+	$(VENV)/bin/nbstripout --keep-id --verify notebooks/*.ipynb
 
 format: $(STAMP) ## ruff format and strip notebook outputs
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
-	$(VENV)/bin/nbstripout notebooks/*.ipynb
+	$(VENV)/bin/nbstripout --keep-id notebooks/*.ipynb
 
 bench: $(STAMP) ## run the scale benchmarks (minutes; not part of make test)
 	$(PY) benchmarks/run_all.py
