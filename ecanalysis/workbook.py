@@ -136,13 +136,14 @@ def neutralise_formulas(frame):
     import pandas as pd
 
     safe = frame.copy()
-    for column in safe.columns:
-        values = safe[column]
+    for position in range(safe.shape[1]):  # by position: column names may repeat
+        values = safe.iloc[:, position]
         if isinstance(values.dtype, pd.CategoricalDtype):
             values = values.astype(object)
         if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype):
-            safe[column] = values.map(neutralise_text, na_action="ignore")
-    safe.columns = [neutralise_text(c) for c in safe.columns]
+            safe.isetitem(position, values.map(neutralise_text, na_action="ignore"))
+    if not isinstance(safe.columns, pd.MultiIndex):
+        safe.columns = [neutralise_text(c) for c in safe.columns]
     return safe
 
 

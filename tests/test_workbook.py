@@ -252,6 +252,8 @@ def test_neutralise_formulas_touches_only_text():
     assert frame["title"].iloc[0] == HOSTILE, "the input is not mutated"
     renamed = neutralise_formulas(pd.DataFrame({"=x": [1]}))
     assert list(renamed.columns) == ["'=x"]
+    twice = neutralise_formulas(pd.DataFrame([["=a", "=b", 1]], columns=["t", "t", "n"]))
+    assert twice.iloc[0].tolist() == ["'=a", "'=b", 1]
 
 
 # -- the report writes them -------------------------------------------------------------
