@@ -152,7 +152,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "expected": ("预期值", "Expected"),
     "lower": ("下限", "Lower bound"),
     "upper": ("上限", "Upper bound"),
-    "is_anomaly": ("是否异常", "Anomaly"),
+    "is_anomaly": ("异常日", "Anomaly"),
     "forecast": ("预测值", "Forecast"),
     "actual": ("实际值", "Actual"),
     "baseline": ("基线（无活动）", "Baseline (no campaign)"),
@@ -193,6 +193,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "outlier": ("异常店铺", "Outlier"),
     "rate_coverage": ("汇率覆盖率", "FX coverage"),
     "order_id": ("订单ID", "Order ID"),
+    "rank_type": ("榜单", "List"),
+    "cost": ("成本", "Cost"),
+    "phase": ("阶段", "Phase"),
     "ordered_at": ("下单时间", "Ordered at"),
     "paid_at": ("支付时间", "Paid at"),
     "model": ("模型", "Model"),
@@ -387,33 +390,123 @@ def kind_of(name: str) -> str:
     """How a column's values are shown: ``money``, ``rate``, ``ratio``, ``count`` or ``number``.
 
     Inferred from the name: money sets and ``*_amount``; rates ``*_rate``, ``*_share``,
-    ``*_pct``; counts of orders, buyers, visitors; derived names (``paid_amount_yoy``)
-    take the kind of their base name.
+    ``*_pct``; counts of orders, buyers, visitors; derived names (``paid_amount_yoy``,
+    ``change_pct_yoy``) take the kind of their base name; a name that is itself known
+    (``share_of_change``) is not taken apart.
 
     Examples
     --------
     >>> [kind_of(n) for n in ["paid_amount", "bounce_rate", "orders_yoy", "roas", "x"]]
     ['money', 'rate', 'count', 'ratio', 'number']
+    >>> [kind_of(n) for n in ["share_of_change", "change_pct_yoy", "orders_change"]]
+    ['rate', 'rate', 'count']
     """
     name = str(name)
-    if name.endswith(("_pct", "_attainment", "_vs_trailing")):
-        return "rate"
     if name.startswith("previous_"):
         return kind_of(name.removeprefix("previous_"))
-    base = name
-    while _SUFFIXES.search(base):
-        base = _SUFFIXES.sub("", base)
-    if re.match(r"(.+)_[A-Z]{3}$", base):
-        base = base[:-4]
-    if base in MONEY or base.endswith("_amount"):
-        return "money"
-    if base in RATES or base.endswith(("_rate", "_share", "_margin")) or "repeat_rate" in base:
+    kind = _base_kind(name)
+    while kind == "number" and _SUFFIXES.search(name):
+        name = _SUFFIXES.sub("", name)
+        kind = _base_kind(name)
+    return kind
+
+
+def _base_kind(name: str) -> str:
+    """The kind of ``name`` as it stands (no suffix taken off); ``number`` when unknown."""
+    if name.endswith(("_pct", "_attainment", "_vs_trailing")):
         return "rate"
-    if base in RATIOS or base.startswith("dsr_"):
+    if re.match(r"(.+)_[A-Z]{3}$", name):
+        name = name[:-4]
+    if name in MONEY or name.endswith("_amount"):
+        return "money"
+    if name in RATES or name.endswith(("_rate", "_share", "_margin")) or "repeat_rate" in name:
+        return "rate"
+    if name in RATIOS or name.startswith("dsr_"):
         return "ratio"
-    if base in COUNTS or base.endswith(("_skus", "_orders", "_buyers", "_customers", "_anomalies")):
+    if name in COUNTS or name.endswith(("_skus", "_orders", "_buyers", "_customers", "_anomalies")):
         return "count"
     return "number"
+
+
+#: Labels of coded values in text columns (``{column: {value: (zh, en)}}``): channels,
+#: devices, statuses and actions that metric results hold as codes. Tables show these
+#: labels; CSV files keep the codes.
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "channel": {
+        "direct": ("直接访问", "Direct"),
+        "organic_search": ("自然搜索", "Organic search"),
+        "paid_search": ("付费搜索", "Paid search"),
+        "paid_social": ("社交广告", "Paid social"),
+        "social": ("社交媒体", "Social"),
+        "email": ("邮件营销", "Email"),
+        "affiliate": ("联盟推广", "Affiliate"),
+        "referral": ("外部引荐", "Referral"),
+        "display": ("展示广告", "Display ads"),
+        "unknown": ("未知", "Unknown"),
+    },
+    "device": {
+        "app": ("App", "App"),
+        "mobile": ("手机网页", "Mobile web"),
+        "desktop": ("电脑", "Desktop"),
+        "tablet": ("平板", "Tablet"),
+        "unknown": ("未知", "Unknown"),
+    },
+    "rank_type": {"best": ("畅销", "Best"), "worst": ("滞销", "Worst")},
+    "action": {"cut": ("削减", "Cut"), "grow": ("加投", "Grow"), "keep": ("维持", "Keep")},
+    "stock_status": {
+        "out_of_stock": ("缺货", "Out of stock"),
+        "low": ("库存不足", "Low"),
+        "ok": ("正常", "OK"),
+        "no_sales": ("无销量", "No sales"),
+    },
+    "status": {
+        "met": ("已达成", "Met"),
+        "at_risk": ("有风险", "At risk"),
+        "missed": ("未达成", "Missed"),
+        "not_set": ("未设目标", "Not set"),
+    },
+    "issue": {
+        "cost_at_or_above_price": ("成本不低于售价", "Cost at or above price"),
+        "sold_below_cost": ("低于成本售出", "Sold below cost"),
+    },
+    "phase": {
+        "pre": ("活动前", "Before"),
+        "campaign": ("活动期", "Campaign"),
+        "post": ("活动后", "After"),
+    },
+    "dimension": {
+        "item": ("描述相符", "Item as described"),
+        "service": ("服务态度", "Service"),
+        "logistics": ("物流服务", "Logistics"),
+    },
+    "segment": {
+        "champions": ("明星客户", "Champions"),
+        "loyal": ("忠诚客户", "Loyal"),
+        "potential": ("潜力客户", "Potential"),
+        "new": ("新客户", "New"),
+        "needs_attention": ("需要关注", "Needs attention"),
+        "at_risk": ("流失风险", "At risk"),
+        "hibernating": ("沉睡客户", "Hibernating"),
+        "lost": ("已流失", "Lost"),
+    },
+}
+VALUE_LABELS["source"] = VALUE_LABELS["channel"]
+
+
+def value_label(column: str, value: object, lang: str = "zh") -> object:
+    """The label of a coded value of ``column`` (a channel, a status …); others unchanged.
+
+    Examples
+    --------
+    >>> value_label("channel", "organic_search"), value_label("channel", "tmall_live")
+    ('自然搜索', 'tmall_live')
+    >>> value_label("status", "not_set", "en")
+    'Not set'
+    """
+    labels = VALUE_LABELS.get(str(column))
+    if labels is None or not isinstance(value, str) or value not in labels:
+        return value
+    return labels[value][1 if lang == "en" else 0]
 
 
 # -- formatting -----------------------------------------------------------------------

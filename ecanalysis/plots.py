@@ -15,7 +15,7 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ecanalysis.labels import format_value, kind_of, label
+from ecanalysis.labels import format_value, kind_of, label, value_label
 
 #: Colours: a calm main series, grey comparisons, green good, red bad.
 MAIN = "#0969da"
@@ -307,7 +307,7 @@ def plot_bar_ranking(
     colours = [BAD if v < 0 else MAIN for v in values]
     positions = list(range(len(shown)))
     bars = ax.barh(positions, values, color=colours)
-    ax.set_yticks(positions, [_short(v) for v in shown[label_col]])
+    ax.set_yticks(positions, [_short(value_label(label_col, v, lang)) for v in shown[label_col]])
     kind = kind_of(value_col)
     ax.bar_label(bars, labels=[format_value(v, kind) for v in values], padding=3, fontsize=8)
     ax.set_title(title)
@@ -354,7 +354,7 @@ def plot_contribution(
     values = shown[change_col].astype("float64")
     positions = list(range(len(shown)))
     bars = ax.barh(positions, values, color=[GOOD if v >= 0 else BAD for v in values])
-    ax.set_yticks(positions, [_short(v) for v in shown[by]])
+    ax.set_yticks(positions, [_short(value_label(by, v, lang)) for v in shown[by]])
     ax.bar_label(
         bars,
         labels=[format_value(v, "number", signed=True) for v in values],
@@ -570,7 +570,13 @@ def plot_channel_efficiency(
         shown[spend_col], shown[roas_col], s=60 + 1200 * sizes / largest, c=colours, alpha=0.6
     )
     for x, y, name in zip(shown[spend_col], shown[roas_col], shown[label_col], strict=True):
-        ax.annotate(_short(name), (x, y), textcoords="offset points", xytext=(6, 6), fontsize=9)
+        ax.annotate(
+            _short(value_label(label_col, name, lang)),
+            (x, y),
+            textcoords="offset points",
+            xytext=(6, 6),
+            fontsize=9,
+        )
     ax.axhline(1.0, color=BAD, linestyle="--", linewidth=1)
     ax.annotate(
         _say(lang, "ROAS = 1（盈亏线）", "ROAS = 1 (break-even)"),

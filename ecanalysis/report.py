@@ -28,6 +28,7 @@ from ecanalysis.labels import (
     is_missing,
     kind_of,
     label,
+    value_label,
 )
 
 __all__ = [
@@ -457,7 +458,7 @@ def _format_column(
         return [
             ("eca-num", format_value(v, kind, currency=currency, signed=signed)) for v in values
         ]
-    return [("eca-text", _text(v)) for v in values]
+    return [("eca-text", _text(value_label(name, v, lang))) for v in values]
 
 
 def _points(change: Any) -> str:
