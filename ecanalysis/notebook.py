@@ -40,6 +40,9 @@ COMMON_PARAMETERS = ("store_id", "period", "data", "params", "lang", "output_dir
 LANGS = ("zh", "en")
 #: Alert levels, most severe first.
 ALERT_LEVELS = ("critical", "warning", "info")
+#: Set by tests/conftest.py: nbval runs the notebooks with their defaults on data/sample, and
+#: their checked cells assert KPI values of that sample (see :meth:`Report.sample_check`).
+SAMPLE_CHECK_ENV = "ECANALYSIS_SAMPLE_CHECK"
 
 
 def _now() -> str:
@@ -560,6 +563,12 @@ class Report:
                     f"Store {row['store_id']} has no orders in the period",
                 ),
             )
+
+    def sample_check(self) -> bool:
+        """True when a notebook's checked cell should assert KPIs of the bundled sample:
+        under ``make test`` (nbval sets ``ECANALYSIS_SAMPLE_CHECK``) and outside the runner
+        (no run record), i.e. the notebook's defaults on ``data/sample``."""
+        return bool(os.environ.get(SAMPLE_CHECK_ENV)) and self.output_dir is None
 
     def say(self, zh: str, en: str) -> str:
         """The text in the report language."""
