@@ -194,6 +194,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "rate_coverage": ("汇率覆盖率", "FX coverage"),
     "order_id": ("订单ID", "Order ID"),
     "rank_type": ("榜单", "List"),
+    "visitor_days": ("访客数（按日累计）", "Visitors (daily sum)"),
+    "ctr": ("点击率", "Click-through rate"),
+    "monetary": ("消费金额", "Spend"),
+    "avg_monetary": ("人均消费金额", "Spend per customer"),
+    "intervals": ("购买间隔数", "Intervals"),
+    "p25_days": ("间隔 25 分位（天）", "25th percentile (days)"),
+    "p75_days": ("间隔 75 分位（天）", "75th percentile (days)"),
+    "repeaters": ("复购人数", "Repeat buyers"),
+    "censored": ("观察期未满", "Window not yet complete"),
+    "pre_days": ("基线天数", "Baseline days"),
+    "post_days": ("活动后天数", "Days after"),
+    "post_actual": ("活动后实际", "Actual after"),
+    "post_baseline": ("活动后基线", "Baseline after"),
+    "baseline_daily_sales": ("活动前日均销售", "Daily sales before"),
+    "during_daily_sales": ("活动期日均销售", "Daily sales during"),
+    "fold": ("回测轮次", "Fold"),
+    "test_start": ("检验起始日", "Test start"),
+    "mape": ("MAPE（平均绝对百分比误差）", "MAPE"),
+    "smape": ("sMAPE（对称百分比误差）", "sMAPE"),
+    "mae": ("MAE（平均绝对误差）", "MAE"),
+    "avg_rating": ("平均评分", "Average rating"),
     "cost": ("成本", "Cost"),
     "phase": ("阶段", "Phase"),
     "ordered_at": ("下单时间", "Ordered at"),
@@ -300,6 +321,17 @@ MONEY = frozenset(
         "gap",
         "projected_total",
         "forecast_next_period_paid_amount",
+        "cost",
+        "monetary",
+        "avg_monetary",
+        "mae",
+        "baseline_daily_sales",
+        "during_daily_sales",
+        "post_actual",
+        "post_baseline",
+        "actual",
+        "baseline",
+        "forecast",
     }
 )
 RATES = frozenset(
@@ -315,6 +347,9 @@ RATES = frozenset(
         "p_alive_mean",
         "share_of_change",
         "rate_coverage",
+        "ctr",
+        "mape",
+        "smape",
     }
 )
 RATIOS = frozenset(
@@ -334,6 +369,7 @@ RATIOS = frozenset(
         "median_days",
         "mean_days",
         "avg_time_on_site_s",
+        "avg_rating",
     }
 )
 COUNTS = frozenset(
@@ -478,6 +514,10 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "item": ("描述相符", "Item as described"),
         "service": ("服务态度", "Service"),
         "logistics": ("物流服务", "Logistics"),
+    },
+    "model": {
+        "ets": ("指数平滑 (ETS)", "Exponential smoothing (ETS)"),
+        "seasonal_naive": ("季节性朴素（上周同日）", "Seasonal naive (same weekday last week)"),
     },
     "segment": {
         "champions": ("明星客户", "Champions"),

@@ -639,6 +639,7 @@ def plot_cohort_retention(
         annot_kws={"fontsize": 7},
         linewidths=0.5,
     )
+    ax.grid(False)  # censored (blank) cells stay blank, not crossed by grid lines
     ax.set_title(title)
     ax.set_xlabel(label(age_col, lang))
     ax.set_ylabel(label(cohort_col, lang))

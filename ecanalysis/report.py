@@ -107,7 +107,8 @@ _CSS = """
 padding:.35rem .6rem;white-space:nowrap}
 .eca-table td{border-bottom:1px solid #eaeef2;padding:.3rem .6rem;vertical-align:top}
 .eca-table td.eca-num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-.eca-table td.eca-text{max-width:32rem;white-space:normal;overflow-wrap:anywhere}
+.eca-table td.eca-text{min-width:4rem;max-width:32rem;white-space:normal;
+overflow-wrap:break-word}
 .eca-caption{font-size:.8rem;color:#57606a;margin:.25rem 0}
 .eca-note{border-left:4px solid #0969da;background:#ddf4ff;padding:.5rem .8rem;border-radius:4px}
 .eca-note.eca-warning{border-color:#9a6700;background:#fff8c5}
@@ -282,14 +283,14 @@ def _change_line(
     if is_missing(change):
         return "", ""
     arrow, colour = ("▲", colours[0]) if change > 0 else ("▼", colours[1])
-    if change == 0:
-        arrow, colour = "–", FLAT_COLOR
     if kind == "rate":  # a rate's change reads best in percentage points
         shown = _points(abs(change)).removeprefix("+")
     elif not is_missing(pct):
         shown = format_value(abs(pct), "rate")
     else:
         shown = format_value(abs(change), kind, currency=currency)
+    if change == 0 or shown in ("0.0 pp", "0.0%"):  # no change at the precision shown
+        arrow, colour = "–", FLAT_COLOR
     previous = format_value(entry.get("previous"), kind, currency=currency)
     tip = _say(
         lang,
