@@ -540,22 +540,31 @@ class Catalog:
     ) -> tuple[str, dict[str, Any], list[str]]:
         """Count of duplicated key values of ``table``, their rows and three examples.
 
-        With ``store_id`` (tables with a ``store_id``), only keys that involve that store.
+        With ``store_id``, only keys that involve that store: those of its own rows (of its
+        orders' lines for ``order_items``), counted over the whole table. The store's keys
+        are the small side of a semi-join that the whole table streams through, so the
+        memory of the check grows with the store, not with the portfolio.
         Returns the SQL, its parameters and the key columns checked.
         """
         key = [c for c in TABLES[table].key if c in self.file_types(table)]
-        scoped = store_id is not None and "store_id" in TABLES[table].columns
-        source, params = self.select_sql(table, [*key, *(["store_id"] if scoped else [])])
-        having = "count(*) > 1"
-        if scoped:
-            having += " AND bool_or(store_id = $store_id)"
-            params = {**params, "store_id": str(store_id)}
+        source, params = self.select_sql(table, key)
         keys = ", ".join(quote(c) for c in key)
         shown = ", ".join(f"CAST({quote(c)} AS VARCHAR)" for c in key)
+        scoped = store_id is not None and (
+            "store_id" in TABLES[table].columns or table == "order_items"
+        )
+        if scoped:
+            mine, mine_params = self.select_sql(table, key, store_id=store_id)
+            params = {**params, **mine_params}
+            same = " AND ".join(f"s.{quote(c)} IS NOT DISTINCT FROM m.{quote(c)}" for c in key)
+            source = (
+                f"SELECT s.* FROM ({source}) AS s SEMI JOIN "
+                f"(SELECT DISTINCT {keys} FROM ({mine}) AS x) AS m ON {same}"
+            )
         sql = (
             "SELECT count(*), coalesce(sum(n), 0), list(k ORDER BY k)[1:3] FROM ("
             f"SELECT {keys}, concat_ws(' | ', {shown}) AS k, count(*) AS n "
-            f"FROM ({source}) AS s GROUP BY {keys} HAVING {having})"
+            f"FROM ({source}) AS s GROUP BY {keys} HAVING count(*) > 1)"
         )
         return sql, params, key
 

@@ -410,6 +410,45 @@ def test_table_problems_finds_keys_unknown_stores_zones_and_tables(tmp_path):
     assert "'a'" in scoped[1]
 
 
+def test_table_problems_of_one_store_check_its_keys_across_the_table(tmp_path):
+    folder = tmp_path / "keys"
+    write(folder, "stores.csv", STORES_CSV)
+    write(
+        folder,
+        "orders.csv",
+        """\
+        order_id,store_id,customer_id,ordered_at,status,gross_amount,paid_amount
+        a,00001,c1,2025-11-30 10:00,paid,1,1
+        b,00002,c1,2025-11-30 10:00,paid,1,1
+        c,00002,c1,2025-11-30 10:00,paid,1,1
+        c,00002,c1,2025-11-30 10:00,paid,1,1
+        a,00002,c1,2025-11-30 10:00,paid,1,1
+        """,
+    )
+    write(
+        folder,
+        "order_items.csv",
+        """\
+        order_id,line_no,sku,quantity,unit_price
+        a,1,s,1,1
+        b,1,s,1,1
+        b,1,s,1,1
+        """,
+    )
+    dataset = open_dataset(folder)
+    # 'a' is also another store's order id: a clash that involves store 00001
+    assert len(dataset.table_problems(store_id="00001")) == 1
+    assert (
+        "orders: 1 value(s) of the key (order_id) occur more than once (2 rows), e.g. 'a'"
+        in (dataset.table_problems(store_id="00001")[0])
+    )
+    # the other store's duplicate order and order line are its own problems
+    problems = dataset.table_problems(store_id="00002")
+    assert "orders: 2 value(s) of the key (order_id)" in problems[0]
+    assert "order_items: 1 value(s) of the key (order_id, line_no)" in problems[1]
+    assert "'b | 1'" in problems[1]
+
+
 def test_table_problems_reports_a_missing_required_table(tmp_path):
     write(tmp_path / "d", "stores.csv", STORES_CSV)
     problems = open_dataset(tmp_path / "d").table_problems()
