@@ -453,6 +453,8 @@ class Report:
 
     def record_assessment(self, assessment) -> None:
         """Record attainment KPIs and alert for missed or at-risk targets."""
+        from ecanalysis.labels import format_value, kind_of
+
         for _, row in assessment.iterrows():
             if row["status"] == "not_set":
                 continue
@@ -464,11 +466,12 @@ class Report:
                     if row["projected_attainment"] == row["projected_attainment"]
                     else row["attainment"]
                 )
+                target = format_value(row["target"], kind_of(row["kpi"]), currency=self.currency)
                 self.alert(
                     level,
                     self.say(
-                        f"{self.t(row['kpi'])} 目标达成率 {basis:.0%}（目标 {row['target']:,.0f}）",
-                        f"{self.t(row['kpi'])} at {basis:.0%} of target ({row['target']:,.0f})",
+                        f"{self.t(row['kpi'])} 目标达成率 {basis:.0%}（目标 {target}）",
+                        f"{self.t(row['kpi'])} at {basis:.0%} of target ({target})",
                     ),
                 )
 
