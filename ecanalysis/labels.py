@@ -515,6 +515,7 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "service": ("服务态度", "Service"),
         "logistics": ("物流服务", "Logistics"),
     },
+    "reason": {"unspecified": ("未注明", "Unspecified")},
     "model": {
         "ets": ("指数平滑 (ETS)", "Exponential smoothing (ETS)"),
         "seasonal_naive": ("季节性朴素（上周同日）", "Seasonal naive (same weekday last week)"),

@@ -433,7 +433,7 @@ def _format_column(
     if name in METRIC_NAME_COLUMNS and row_kinds is not None:
         return [("eca-text", MISSING if is_missing(v) else label(str(v), lang)) for v in values]
     if base in ROW_VALUE_COLUMNS and row_kinds is not None and kind is None:
-        signed = base == "change"
+        signed = base in ("change", "gap")
         return [
             (
                 "eca-num",
