@@ -49,7 +49,7 @@ format: $(STAMP) ## ruff format and strip notebook outputs
 	$(VENV)/bin/nbstripout --keep-id notebooks/*.ipynb
 
 bench: $(STAMP) ## run the scale benchmarks (minutes; not part of make test)
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/run_all.py --record
 
 lab: $(STAMP) sample ## start JupyterLab with the project kernel on notebooks/
 	$(VENV)/bin/jupyter lab notebooks/

@@ -1,8 +1,11 @@
 """Benchmark 3: one store's monthly_assessment peak memory, 1M- vs 10M-order portfolio.
 
-The same store (shop01, same size) sits in a 10-store and a 100-store portfolio; a report
-reads only its store's rows and columns, so its peak memory should not grow with the
-portfolio.
+The first store of the sample is the same store (same seed stream, size and rows; only its
+id is ``shop01`` among 10 stores and ``shop001`` among 100) in a 10-store portfolio of about
+1M orders and a 100-store portfolio of about 10M. A report reads only its store's rows and
+the columns it needs, so its peak memory should not grow with the portfolio. ``ecanalysis
+run`` executes the notebook in a Jupyter kernel; the peak is that of the largest process
+(the runner or the kernel), and both are reported.
 """
 
 from __future__ import annotations
@@ -10,18 +13,26 @@ from __future__ import annotations
 import shutil
 
 import bench_sample
-from _util import BIN, OUT, measure
+import pyarrow.parquet as pq
+from _util import BIN, load, measure, workdir
+
+REPEATS = 2
 
 
-def report_peak(path: str, out: str) -> tuple[float, float]:
+def first_store(path: str) -> str:
+    return str(pq.read_table(f"{path}/stores.parquet", columns=["store_id"])[0][0])
+
+
+def report(path: str, out: str):
+    """Run one monthly_assessment of the portfolio's first store; its Measure."""
     shutil.rmtree(out, ignore_errors=True)
-    result = measure(
+    return measure(
         [
             str(BIN / "ecanalysis"),
             "run",
             "monthly_assessment",
             "--store-id",
-            "shop01",
+            first_store(path),
             "--period",
             "latest-month",
             "--data",
@@ -31,42 +42,45 @@ def report_peak(path: str, out: str) -> tuple[float, float]:
             "--force",
         ]
     )
-    if result.returncode:
-        raise SystemExit("monthly_assessment failed")
-    return result.seconds, result.peak_mib
 
 
 def run(*, scale: float = 1.0) -> list[dict]:
-    small_stores = max(1, int(10 * scale))
+    small_stores = max(1, int(bench_sample.SMALL_STORES * scale))
     big_stores = max(2, int(bench_sample.STORES * scale))
-    small, _ = bench_sample.portfolio(
-        small_stores, bench_sample.ORDERS_PER_DAY, f"bench-sample-{small_stores}"
-    )
-    big, _ = bench_sample.portfolio(
-        big_stores, bench_sample.ORDERS_PER_DAY, f"bench-sample-{big_stores}"
-    )
+    small = bench_sample.portfolio(small_stores)
+    big = bench_sample.portfolio(big_stores)
     n_small, n_big = bench_sample.order_count(small), bench_sample.order_count(big)
-    t_small, m_small = report_peak(small, str(OUT / "runs-small"))
-    t_big, m_big = report_peak(big, str(OUT / "runs-big"))
+    before = load()
+    runs_small, runs_big = [], []
+    for _ in range(REPEATS):  # alternately, so a busy moment hits both alike
+        runs_small.append(report(small, str(workdir() / "runs-small")))
+        runs_big.append(report(big, str(workdir() / "runs-big")))
+    after = load()
+    m_small, m_big = max(m.peak_mib for m in runs_small), max(m.peak_mib for m in runs_big)
+    t_small, t_big = min(m.seconds for m in runs_small), min(m.seconds for m in runs_big)
     growth = m_big / m_small - 1
     print(
-        f"monthly_assessment shop01: {n_small:,} orders portfolio {m_small:,.0f} MiB ({t_small:.1f} s); "
-        f"{n_big:,} orders {m_big:,.0f} MiB ({t_big:.1f} s); growth {growth:+.1%}"
+        f"monthly_assessment {first_store(small)}/{first_store(big)}: "
+        f"{n_small:,}-order portfolio peak {m_small:,.0f} MiB ({t_small:.1f} s); "
+        f"{n_big:,}-order portfolio peak {m_big:,.0f} MiB ({t_big:.1f} s); "
+        f"growth {growth:+.1%}; {before} → {after}"
     )
+    name = "3. memory flatness"
     return [
         {
-            "benchmark": "3. memory flatness",
-            "figure": f"peak, {n_small:,}-order portfolio",
+            "benchmark": name,
+            "figure": f"monthly_assessment peak, {n_small:,}-order portfolio ({small_stores} stores)",
             "value": f"{m_small:,.0f} MiB ({t_small:.1f} s)",
+            "load": f"{before} → {after}",
         },
         {
-            "benchmark": "3. memory flatness",
-            "figure": f"peak, {n_big:,}-order portfolio",
+            "benchmark": name,
+            "figure": f"same store, {n_big:,}-order portfolio ({big_stores} stores)",
             "value": f"{m_big:,.0f} MiB ({t_big:.1f} s)",
         },
         {
-            "benchmark": "3. memory flatness",
-            "figure": "growth",
+            "benchmark": name,
+            "figure": "peak memory growth",
             "value": f"{growth:+.1%}",
             "target": "< 20 %",
             "met": growth < 0.2,
