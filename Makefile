@@ -36,7 +36,7 @@ test: $(STAMP) sample ## run the test suite (pytest -n 2)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
 
 test-notebooks: $(STAMP) sample ## run the stored notebooks under nbval
-	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/ -q
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup notebooks/ -q
 
 lint: $(STAMP) ## ruff and output-free notebooks
 	$(VENV)/bin/ruff check .
