@@ -1,4 +1,5 @@
-"""Shared fixtures: one small deterministic sample per test session, hygiene checks."""
+"""Shared fixtures: one small deterministic sample per test session, hygiene checks, and the
+batch run that end-to-end tests share. The notebook (nbval) set-up is in the root conftest.py."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
 
 #: Size of the shared test sample: 3 stores, a year and a half, ~25 orders a day a store.
 SAMPLE_KWARGS = {"stores": 3, "orders_per_day": 25, "seed": 0}
@@ -31,6 +33,30 @@ def dataset(sample_dir):
     from ecanalysis.data import open_dataset
 
     return open_dataset(sample_dir)
+
+
+@pytest.fixture(scope="session")
+def batch(sample_dir, tmp_path_factory):
+    """Every notebook for shop01 and the portfolio, run once through `ecanalysis batch`:
+    ``(exit code, runs directory)``. Shared by the end-to-end tests (test_cli_e2e,
+    test_kpi_crosscheck), which are in one xdist group, so the batch runs once."""
+    from ecanalysis.cli import main
+
+    out = tmp_path_factory.mktemp("runs")
+    code = main(
+        [
+            "batch",
+            "--data",
+            str(sample_dir),
+            "--out",
+            str(out),
+            "--stores",
+            "shop01",
+            "--workers",
+            "2",
+        ]
+    )
+    return code, out
 
 
 @pytest.fixture(autouse=True)

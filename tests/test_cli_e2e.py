@@ -1,7 +1,8 @@
 """End to end: the command line on the shared sample, as a user runs it.
 
-One module-scoped batch runs every notebook for one store (and the portfolio); the tests
-read its records. The command line is called in-process (``cli.main``), with one
+One session-scoped batch (the ``batch`` fixture of conftest.py, shared with
+test_kpi_crosscheck) runs every notebook for one store (and the portfolio); the tests read
+its records. The command line is called in-process (``cli.main``), with one
 subprocess smoke test.
 """
 
@@ -38,26 +39,6 @@ RECORD_KEYS = {
     "status",
     "versions",
 }
-
-
-@pytest.fixture(scope="module")
-def batch(sample_dir, tmp_path_factory):
-    """Every notebook for shop01 and the portfolio, run once through `ecanalysis batch`."""
-    out = tmp_path_factory.mktemp("runs")
-    code = main(
-        [
-            "batch",
-            "--data",
-            str(sample_dir),
-            "--out",
-            str(out),
-            "--stores",
-            "shop01",
-            "--workers",
-            "2",
-        ]
-    )
-    return code, out
 
 
 def records(out: Path) -> dict[tuple[str, str], dict]:
