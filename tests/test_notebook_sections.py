@@ -1,0 +1,63 @@
+"""Sections that cannot show their figures say why and the report stays ok.
+
+The notebooks run in this process (``engine="inprocess"``), so a metric can be made to fail
+with monkeypatch: a CLV fit that does not converge gives a note in customer_health, not a
+failed report; a store without a params file gets its assessment table with every target
+"not set".
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ecanalysis.metrics import clv
+from ecanalysis.runner import RunSpec, run_notebook
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+
+PROJECT_PARAMS = Path(__file__).resolve().parent.parent / "params"
+
+
+def run(notebook, sample_dir, out, **kwargs):
+    spec = RunSpec(
+        notebook, "shop01", "2025-11", str(sample_dir), out=str(out), engine="inprocess", **kwargs
+    )
+    result = run_notebook(spec)
+    folder = Path(result.record_dir)
+    error = (folder / "error.txt").read_text() if (folder / "error.txt").exists() else ""
+    assert result.status == "ok", error
+    record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    return record, (folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_clv_that_does_not_converge_is_a_note(sample_dir, tmp_path, monkeypatch):
+    def no_convergence(rfm, **kwargs):
+        raise clv.ConvergenceError("BG/NBD likelihood did not converge (test)")
+
+    monkeypatch.setattr(clv, "fit_bgnbd", no_convergence)
+    record, html = run("customer_health", sample_dir, tmp_path)
+    assert "expected_clv_mean" not in record["kpis"]
+    assert record["kpis"]["repeat_rate"] is not None, "the other sections still report"
+    assert "CLV 模型未能拟合" in html and "did not converge (test)" in html
+    assert any("CLV" in alert["message"] for alert in record["alerts"])
+
+
+def test_store_without_params_file_shows_targets_not_set(sample_dir, tmp_path):
+    params = tmp_path / "params"
+    params.mkdir()
+    shutil.copy(PROJECT_PARAMS / "defaults.yaml", params / "defaults.yaml")
+    record, html = run("monthly_assessment", sample_dir, tmp_path / "runs", params=str(params))
+    assert not any(k.endswith("_attainment") for k in record["kpis"])
+    assert "未设目标" in html and "本店未设置月度目标" in html
+
+
+def test_store_with_targets_shows_attainment(sample_dir, tmp_path):
+    record, html = run("monthly_assessment", sample_dir, tmp_path, params=str(PROJECT_PARAMS))
+    assert "本店未设置月度目标" not in html
+    targets = {"paid_amount": 2_600_000, "orders": 4000}  # params/stores/shop01.yaml, 2025-11
+    for kpi, target in targets.items():
+        assert record["kpis"][f"{kpi}_attainment"] == pytest.approx(record["kpis"][kpi] / target)
