@@ -56,6 +56,8 @@ def _shell():
     """The process's IPython shell, with inline matplotlib, cleared for a new notebook."""
     from IPython.core.interactiveshell import InteractiveShell
 
+    from ecanalysis.report import draw_figures_once
+
     shell = InteractiveShell.instance()
     if not getattr(shell, "_ecanalysis_ready", False):
         from IPython.core.pylabtools import activate_matplotlib
@@ -72,6 +74,7 @@ def _shell():
         shell.displayhook.write_output_prompt = lambda: None
         shell.displayhook.write_format_data = lambda *a, **k: None
         shell._ecanalysis_ready = True
+    draw_figures_once(shell)
     shell.reset(new_session=True)
     shell.execution_count = 1
     return shell

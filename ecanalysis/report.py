@@ -841,3 +841,18 @@ def _activate_inline_figures() -> None:
     shell = get_ipython()
     if shell is not None and getattr(shell, "kernel", None) is not None:
         shell.run_line_magic("matplotlib", "inline")
+        draw_figures_once(shell)
+
+
+def draw_figures_once(shell) -> None:
+    """Render each inline figure once, when it becomes PNG output.
+
+    In interactive mode pyplot redraws every open figure after each cell (for GUI
+    windows); the inline backend then draws them again to make the PNG, so a report drew
+    each chart twice over for nothing. The PNG is the same without that redraw.
+    """
+    import matplotlib.pyplot as plt
+
+    redraw = getattr(plt, "_draw_all_if_interactive", None)
+    if redraw is not None and redraw in shell.events.callbacks.get("post_execute", []):
+        shell.events.unregister("post_execute", redraw)

@@ -99,3 +99,25 @@ def test_the_process_keeps_its_main_module_and_can_still_spawn(tmp_path):
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
         assert pool.apply(abs, (-3,)) == 3
+
+
+def test_a_figure_is_drawn_once(tmp_path):
+    # pyplot's redraw of open figures after each cell (for GUI windows) is skipped: a
+    # figure is drawn only as often as making its PNG output takes
+    source = make_notebook(
+        tmp_path / "nb.ipynb",
+        "import matplotlib.pyplot as plt\n"
+        "draws = []\n"
+        "fig, ax = plt.subplots()\n"
+        "fig.canvas.mpl_connect('draw_event', draws.append)\n"
+        "ax.plot([1, 2, 3])",
+        "from IPython.core.pylabtools import print_figure\n"
+        "shown = len(draws)\n"
+        "print_figure(fig, 'png', bbox_inches='tight')\n"
+        "print(shown, len(draws) - shown)",
+    )
+    nb = execute(source, tmp_path / "out.ipynb")
+    figure, count = nb.cells[2], nb.cells[3]
+    assert any("image/png" in o.get("data", {}) for o in figure["outputs"])
+    shown, one_png = map(int, count["outputs"][0]["text"].split())
+    assert shown == one_png
