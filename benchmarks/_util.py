@@ -20,7 +20,8 @@ BIN = Path(PYTHON).parent
 WORKDIR = Path(os.environ.get("ECANALYSIS_BENCH_DIR") or Path.home() / "bench" / "ecanalysis")
 
 # Runs the command in a fresh wrapper process, so that ru_maxrss of RUSAGE_CHILDREN covers
-# only this command's process tree (the largest member, not the sum).
+# only this command's process tree (the largest member, not the sum), and the CPU time
+# of the tree (user + system, of every process waited for).
 _WRAPPER = """
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
@@ -29,8 +30,9 @@ if sys.argv[1] == "shell":
 else:
     code = subprocess.call(sys.argv[2:])
 seconds = time.perf_counter() - start
-peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps([seconds, peak_kib, code]), file=sys.stderr)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps([seconds, usage.ru_maxrss, code, cpu]), file=sys.stderr)
 """
 
 
@@ -53,11 +55,13 @@ def workdir() -> Path:
 
 @dataclass
 class Measure:
-    """Wall time, peak resident memory of the largest process of the tree, and exit code."""
+    """Wall time, peak resident memory of the largest process of the tree, exit code, and
+    CPU time of the tree (what the command costs, whatever else the machine is doing)."""
 
     seconds: float
     peak_mib: float
     returncode: int
+    cpu_seconds: float
 
 
 def measure(cmd: list[str] | str, *, env: dict | None = None, check: bool = True) -> Measure:
@@ -74,13 +78,13 @@ def measure(cmd: list[str] | str, *, env: dict | None = None, check: bool = True
         env={**os.environ, **(env or {})},
         cwd=ROOT,
     )
-    seconds, peak_kib, code = json.loads(proc.stderr.strip().splitlines()[-1])
+    seconds, peak_kib, code, cpu = json.loads(proc.stderr.strip().splitlines()[-1])
     if code != 0:
         sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
         if check:
             shown = cmd if isinstance(cmd, str) else " ".join(map(str, cmd))
             raise SystemExit(f"benchmark command failed with exit {code}: {shown[:500]}")
-    return Measure(seconds=seconds, peak_mib=peak_kib / 1024, returncode=code)
+    return Measure(seconds, peak_kib / 1024, code, cpu)
 
 
 def median(values) -> float:

@@ -91,10 +91,13 @@ def run(*, scale: float = 1.0) -> list[dict]:
     check_records(runs, loop_dir, ids)
     t_ours, t_loop = median(m.seconds for m in ours), median(m.seconds for m in loop)
     ratio = t_loop / t_ours
+    cpu_ours, cpu_loop = median(m.cpu_seconds for m in ours), median(m.cpu_seconds for m in loop)
+    cpu_ratio = cpu_loop / cpu_ours
     print(
         f"{stores} × {NOTEBOOK}: ecanalysis batch {t_ours:.1f} s "
         f"({', '.join(f'{m.seconds:.1f}' for m in ours)}), shell loop {t_loop:.1f} s "
-        f"({', '.join(f'{m.seconds:.1f}' for m in loop)}), speed-up {ratio:.2f}x; "
+        f"({', '.join(f'{m.seconds:.1f}' for m in loop)}), speed-up {ratio:.2f}x; CPU time "
+        f"{cpu_ours:.1f} s vs {cpu_loop:.1f} s ({cpu_ratio:.2f}x less); "
         f"{before} → {after}"
     )
     name = "1. report batch"
@@ -102,13 +105,13 @@ def run(*, scale: float = 1.0) -> list[dict]:
         {
             "benchmark": name,
             "figure": f"`ecanalysis batch --workers 2`, {stores} × {NOTEBOOK} (notebook + HTML)",
-            "value": f"{t_ours:.1f} s ({t_ours / stores:.2f} s a report)",
+            "value": f"{t_ours:.1f} s ({t_ours / stores:.2f} s a report), CPU {cpu_ours:.1f} s",
             "load": f"{before} → {after}",
         },
         {
             "benchmark": name,
             "figure": "shell loop of `papermill` + `jupyter nbconvert --to html --no-input`",
-            "value": f"{t_loop:.1f} s ({t_loop / stores:.2f} s a report)",
+            "value": f"{t_loop:.1f} s ({t_loop / stores:.2f} s a report), CPU {cpu_loop:.1f} s",
         },
         {
             "benchmark": name,
@@ -116,5 +119,10 @@ def run(*, scale: float = 1.0) -> list[dict]:
             "value": f"{ratio:.2f}x",
             "target": "≥ 3x",
             "met": ratio >= 3,
+        },
+        {
+            "benchmark": name,
+            "figure": "CPU time ratio, loop / batch (the work saved, load aside)",
+            "value": f"{cpu_ratio:.2f}x",
         },
     ]
