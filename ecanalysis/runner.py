@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import shutil
+import sys
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -690,10 +691,17 @@ def _run_on_dask(specs: list[RunSpec], *, workers: int, scheduler: str | None) -
         client = Client(scheduler)
         cluster = None
     else:
+        # ":0" picks a free port: a fixed one (dask's default 8787) collides with any
+        # other cluster on the machine, and the scheduler binds its HTTP routes even
+        # with the dashboard off.
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, dashboard_address=None, processes=True
+            n_workers=workers, threads_per_worker=1, dashboard_address=":0", processes=True
         )
         client = Client(cluster)
+        print(
+            f"dask: local cluster of {workers} workers, dashboard {client.dashboard_link}",
+            file=sys.stderr,
+        )
     try:
         return run_batch(specs, executor=client.get_executor(pure=False))
     finally:

@@ -35,7 +35,7 @@ PERIOD = "latest-day"
 def cluster():
     """Two single-threaded worker processes, as on a small real cluster."""
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as local:
         yield local
 
@@ -118,3 +118,27 @@ def test_cli_batch_on_an_existing_scheduler(cluster, reference, sample_dir, tmp_
     assert "2 ok, 0 skipped" in capsys.readouterr().out
     assert_same_reports(records(tmp_path), reference)
     assert (tmp_path / "index.html").is_file()
+
+
+def test_cli_batch_starts_a_local_cluster(reference, sample_dir, tmp_path, capsys):
+    code = main(
+        [
+            "batch",
+            "--executor",
+            "dask",
+            "--workers",
+            "2",
+            "--notebooks",
+            NOTEBOOK,
+            "--stores",
+            ",".join(STORES),
+            "--period",
+            PERIOD,
+            "--data",
+            str(sample_dir),
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0, capsys.readouterr()
+    assert_same_reports(records(tmp_path), reference)
