@@ -549,7 +549,7 @@ class Catalog:
         key = [c for c in TABLES[table].key if c in self.file_types(table)]
         source, params = self.select_sql(table, key)
         keys = ", ".join(quote(c) for c in key)
-        shown = ", ".join(f"CAST({quote(c)} AS VARCHAR)" for c in key)
+        shown = ", ".join(_shown(quote(c), TABLES[table].columns[c]) for c in key)
         scoped = store_id is not None and (
             "store_id" in TABLES[table].columns or table == "order_items"
         )
@@ -644,7 +644,32 @@ def _convert(column: str, kind: str | None, file_type: str, tz: str, strict: boo
         if kind == "date":
             expr = f"CAST(date_trunc('day', {expr}) AS TIMESTAMP)"
         return expr
+    if kind == "count" and not _is_integer_type(file_type):
+        # CAST(4.5 AS BIGINT) rounds: read as DOUBLE so that validation sees the 4.5
+        # (and refuses or quarantines it) instead of a silently rounded 5.
+        return f"{cast}({column} AS DOUBLE)"
     return f"{cast}({column} AS {SQL_TYPES[kind]})"
+
+
+def _shown(column: str, kind: str) -> str:
+    """SQL of a key value as text; a whole count read as DOUBLE shows as ``1``, not ``1.0``."""
+    text = f"CAST({column} AS VARCHAR)"
+    return f"regexp_replace({text}, '\\.0$', '')" if kind == "count" else text
+
+
+def _is_integer_type(file_type: str) -> bool:
+    return file_type.upper() in {
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "UHUGEINT",
+    }
 
 
 def _local_timestamp(column: str, file_type: str, tz: str, cast: str):

@@ -393,5 +393,7 @@ def _contract_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         elif kind in ("money", "number"):
             casts[column] = "float64"
         elif kind == "count":
-            casts[column] = "float64" if frame[column].isna().any() else "int64"
+            values = frame[column]
+            whole = values.notna().all() and bool((values % 1 == 0).all())
+            casts[column] = "int64" if whole else "float64"
     return frame.astype(casts)

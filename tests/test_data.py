@@ -82,6 +82,40 @@ def test_csv_ids_stay_strings_and_dtypes_follow_the_conventions(csv_dir):
     assert stores["store_id"].tolist() == ["00001", "00002"]
 
 
+def test_counts_are_never_rounded_on_the_way_in(csv_dir, tmp_path):
+    """A fractional count reaches validation as it is (4.5, not a rounded 5); whole
+    counts become int64, from CSV text and from Parquet doubles alike."""
+    write(
+        csv_dir,
+        "reviews.csv",
+        """\
+        review_id,store_id,created_at,rating
+        r1,00001,2025-11-10 09:00,4.5
+        r2,00001,2025-11-10 10:00,2
+        r3,00002,2025-11-10 10:00,5
+        """,
+    )
+    dataset = open_dataset(csv_dir)
+    shanghai = dataset.table("reviews", store_id="00001")
+    assert shanghai["rating"].dtype == "float64"
+    assert shanghai["rating"].tolist() == [4.5, 2.0]
+    new_york = dataset.table("reviews", store_id="00002")
+    assert new_york["rating"].dtype == "int64"
+    assert new_york["rating"].tolist() == [5]
+
+    (csv_dir / "reviews.csv").unlink()
+    write_parquet(
+        csv_dir / "reviews.parquet",
+        {
+            "review_id": ["r1", "r2"],
+            "store_id": ["00001", "00001"],
+            "created_at": [dt.datetime(2025, 11, 10, 9), dt.datetime(2025, 11, 10, 10)],
+            "rating": [4.0, 2.5],
+        },
+    )
+    assert open_dataset(csv_dir).table("reviews")["rating"].tolist() == [4.0, 2.5]
+
+
 def test_parquet_and_hive_folders_are_found(tmp_path):
     folder = tmp_path / "hive"
     write(folder, "stores.csv", STORES_CSV)
