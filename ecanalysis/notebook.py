@@ -453,10 +453,24 @@ class Report:
 
     def record_assessment(self, assessment) -> None:
         """Record attainment KPIs and alert for missed or at-risk targets."""
+        from ecanalysis.errors import closest
         from ecanalysis.labels import format_value, kind_of
 
         for _, row in assessment.iterrows():
             if row["status"] == "not_set":
+                continue
+            if row["kpi"] not in self.kpis:
+                guess = closest(row["kpi"], self.kpis)
+                hint = self.say(f"（是否应为 {guess}？）", f" (did you mean {guess!r}?)")
+                self.alert(
+                    "warning",
+                    self.say(
+                        f"目标 {row['kpi']} 不是本报告的指标{hint if guess else ''}，"
+                        "请检查 params 中的 targets。",
+                        f"the target {row['kpi']!r} names no KPI of this report"
+                        f"{hint if guess else ''}; check targets in params.",
+                    ),
+                )
                 continue
             self.kpi(f"{row['kpi']}_attainment", row["attainment"])
             if row["status"] in ("missed", "at_risk"):

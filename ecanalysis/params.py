@@ -77,27 +77,133 @@ def load_settings(params_dir: str | os.PathLike, store_id: str | None = None) ->
     settings = copy.deepcopy(BUILTIN_DEFAULTS)
     defaults_file = params_dir / "defaults.yaml"
     if defaults_file.is_file():
-        settings = _merge(settings, _load_yaml(defaults_file))
+        settings = _merge(settings, _load_settings_file(defaults_file))
     settings["store_file"] = None
     settings["targets_set"] = False
     if store_id is not None and store_id != "all":
         check_identifier(store_id, "store_id")
         store_file = params_dir / "stores" / f"{store_id}.yaml"
         if store_file.is_file():
-            store_settings = _load_yaml(store_file)
+            store_settings = _load_settings_file(store_file)
             settings = _merge(settings, store_settings)
             settings["store_file"] = str(store_file)
             settings["targets_set"] = bool(store_settings.get("targets"))
-    unknown = set(settings["thresholds"]) - set(BUILTIN_DEFAULTS["thresholds"])
-    if unknown:
-        name = sorted(unknown)[0]
+    return settings
+
+
+def _load_settings_file(path: Path) -> dict[str, Any]:
+    """A settings file, checked on its own so that an error names the file at fault."""
+    loaded = _load_yaml(path)
+    check_settings(_merge(BUILTIN_DEFAULTS, loaded), where=str(path))
+    return loaded
+
+
+#: Thresholds that count days or rows: whole numbers of at least 1.
+_WHOLE_THRESHOLDS = {"no_sales_days", "stock_window_days", "low_cover_days", "top_n"}
+#: Allowed range (inclusive) of the other thresholds.
+_THRESHOLD_RANGES = {
+    "rating_alert": (0.0, 5.0),
+    "anomaly_threshold": (0.0, None),
+    "drop_alert_pct": (-1.0, 0.0),
+    "channel_min_spend_share": (0.0, 1.0),
+    "channel_roas_floor": (0.0, None),
+    "channel_grow_roas": (0.0, None),
+    "clv_horizon_weeks": (0.0, None),
+}
+_MONTH_KEY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def check_settings(settings: dict[str, Any], *, where: str) -> None:
+    """Refuse settings a report cannot use, naming the key, the value and the fix.
+
+    Checks the top-level keys, that every threshold is a number in its range (whole for
+    counts of days and rows), ``lang``, ``portfolio_timezone``, ``reporting_currency``, and
+    that every target is a number or a mapping of ``default`` / ``YYYY-MM`` to numbers.
+    """
+    for key in settings:
+        if key not in BUILTIN_DEFAULTS:
+            guess = closest(key, BUILTIN_DEFAULTS)
+            hint = f" (did you mean {guess!r}?)" if guess else ""
+            raise ParameterError(
+                f"unknown setting {key!r}{hint} in {where}; "
+                f"known settings: {', '.join(sorted(BUILTIN_DEFAULTS))}"
+            )
+    thresholds = settings["thresholds"]
+    if not isinstance(thresholds, dict):
+        raise ParameterError(f"'thresholds' in {where} must be a mapping of name: number")
+    for name, value in thresholds.items():
+        _check_threshold(name, value, where)
+    if settings["lang"] not in ("zh", "en"):
+        raise ParameterError(f"lang: {settings['lang']!r} in {where} must be 'zh' or 'en'")
+    _check_zone(settings["portfolio_timezone"], where)
+    currency = settings["reporting_currency"]
+    if currency is not None and not (
+        isinstance(currency, str) and re.fullmatch("[A-Z]{3}", currency)
+    ):
+        raise ParameterError(
+            f"reporting_currency: {currency!r} in {where} must be an ISO 4217 code such as "
+            "'CNY' or 'USD', or left out"
+        )
+    targets = settings["targets"] or {}
+    if not isinstance(targets, dict):
+        raise ParameterError(f"'targets' in {where} must be a mapping of KPI: target")
+    for kpi, target in targets.items():
+        _check_target(str(kpi), target, where)
+
+
+def _check_threshold(name: str, value: Any, where: str) -> None:
+    if name not in BUILTIN_DEFAULTS["thresholds"]:
         guess = closest(name, BUILTIN_DEFAULTS["thresholds"])
         hint = f" (did you mean {guess!r}?)" if guess else ""
         raise ParameterError(
-            f"unknown threshold {name!r}{hint} in {params_dir}; "
+            f"unknown threshold {name!r}{hint} in {where}; "
             f"known thresholds: {', '.join(sorted(BUILTIN_DEFAULTS['thresholds']))}"
         )
-    return settings
+    fix = f"threshold {name}: {value!r} in {where} must be"
+    if not _is_number(value):
+        raise ParameterError(f"{fix} a number (default {BUILTIN_DEFAULTS['thresholds'][name]})")
+    if name in _WHOLE_THRESHOLDS:
+        if value != int(value) or value < 1:
+            raise ParameterError(f"{fix} a whole number of at least 1")
+        return
+    low, high = _THRESHOLD_RANGES[name]
+    if value < low or (high is not None and value > high):
+        bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+        raise ParameterError(f"{fix} {bound}")
+
+
+def _check_target(kpi: str, target: Any, where: str) -> None:
+    per_month = target if isinstance(target, dict) else {"default": target}
+    for key, value in per_month.items():
+        key = str(key)
+        if key != "default" and not _MONTH_KEY.match(key):
+            raise ParameterError(
+                f"targets: {kpi}: key {key!r} in {where} must be 'default' or a month "
+                'such as "2025-11" (quoted, so YAML keeps it as text)'
+            )
+        if value is not None and not _is_number(value):
+            raise ParameterError(
+                f"targets: {kpi}: {key}: {value!r} in {where} must be a number "
+                "(write 1300000, not '1,300,000' or '130万')"
+            )
+
+
+def _check_zone(zone: Any, where: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ParameterError(
+            f"portfolio_timezone: {zone!r} in {where} is not an IANA time zone "
+            "such as 'Asia/Shanghai'"
+        ) from None
+
+
+def _is_number(value: Any) -> bool:
+    import math
+
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def monthly_target(settings: dict[str, Any], month_label: str, kpi: str) -> float | None:

@@ -98,3 +98,93 @@ def test_unknown_parameter_gets_closest_name():
     assert validate_parameters("campaign_review", declared, {"campaign_id": "c1"}) == {
         "campaign_id": "c1"
     }
+
+
+# -- settings are checked before a report starts ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("thresholds:\n  top_n: ten\n", r"threshold top_n: 'ten' in .*s1\.yaml must be a number"),
+        ("thresholds:\n  top_n: 2.5\n", r"top_n: 2\.5 .* must be a whole number of at least 1"),
+        ("thresholds:\n  no_sales_days: 0\n", r"no_sales_days: 0 .* at least 1"),
+        ("thresholds:\n  rating_alert: 48\n", r"rating_alert: 48 .* between 0 and 5"),
+        ("thresholds:\n  drop_alert_pct: 0.2\n", r"drop_alert_pct: 0\.2 .* between -1 and 0"),
+        ("thresholds:\n  rating_alert: true\n", r"rating_alert: True .* must be a number"),
+        ("thresholds: 4.8\n", r"'thresholds' in .* must be a mapping"),
+        (
+            "threshold:\n  top_n: 3\n",
+            r"unknown setting 'threshold' \(did you mean 'thresholds'\?\)",
+        ),
+        ("lang: fr\n", r"lang: 'fr' in .* must be 'zh' or 'en'"),
+        ("portfolio_timezone: Shanghai\n", r"'Shanghai' .* is not an IANA time zone"),
+        ("reporting_currency: rmb\n", r"reporting_currency: 'rmb' .* ISO 4217"),
+        ("targets:\n  paid_amount: 1,300,000\n", r"paid_amount: default: '1,300,000' .* number"),
+        (
+            "targets:\n  orders: {default: 10, '2025-13': 20}\n",
+            r"key '2025-13' .* 'default' or a mon",
+        ),
+        ("targets: [1, 2]\n", r"'targets' in .* must be a mapping"),
+    ],
+)
+def test_bad_settings_name_file_key_value_and_fix(tmp_path, text, message):
+    write(tmp_path / "stores" / "s1.yaml", text)
+    with pytest.raises(ParameterError, match=message):
+        load_settings(tmp_path, "s1")
+    assert load_settings(tmp_path, "s2")["store_file"] is None, "other stores are unaffected"
+
+
+def test_a_bad_default_names_defaults_yaml(tmp_path):
+    write(tmp_path / "defaults.yaml", "thresholds:\n  low_cover_days: -7\n")
+    with pytest.raises(ParameterError, match=r"low_cover_days: -7 in .*defaults\.yaml"):
+        load_settings(tmp_path, None)
+
+
+def test_good_settings_pass_untouched(tmp_path):
+    write(
+        tmp_path / "stores" / "s1.yaml",
+        "reporting_currency: USD\nlang: en\nthresholds:\n  top_n: 3\n  rating_alert: 4.5\n"
+        "targets:\n  orders: {default: 10, '2025-11': 20, '2025-12': null}\n  aov: 99.5\n",
+    )
+    settings = load_settings(tmp_path, "s1")
+    assert settings["thresholds"]["top_n"] == 3
+    assert monthly_target(settings, "2025-11", "orders") == 20.0
+    assert monthly_target(settings, "2025-12", "orders") is None
+
+
+def test_the_projects_params_are_valid():
+    from pathlib import Path
+
+    params = Path(__file__).resolve().parents[1] / "params"
+    for store_file in sorted((params / "stores").glob("*.yaml")):
+        assert load_settings(params, store_file.stem)["store_file"] == str(store_file)
+
+
+def test_a_target_for_no_kpi_is_an_alert_not_a_miss(sample_dir, tmp_path):
+    """A typo'd KPI name in targets is said, with the closest KPI, instead of being
+    reported as a target missed at nan %."""
+    from ecanalysis.metrics.targets import assessment_table
+    from ecanalysis.notebook import open_report
+
+    rep = open_report(
+        "monthly_assessment",
+        store_id="shop01",
+        period="2025-10",
+        data=sample_dir,
+        lang="en",
+        output_dir=tmp_path / "record",
+    )
+    rep.kpi("paid_amount", 90.0)
+    rep.kpi("orders", 10)
+    table = assessment_table(rep.kpis, {"paid_amout": 100.0, "orders": 10.0})
+    rep.record_assessment(table)
+    assert rep.alerts == [
+        {
+            "level": "warning",
+            "message": "the target 'paid_amout' names no KPI of this report"
+            " (did you mean 'paid_amount'?); check targets in params.",
+        }
+    ]
+    assert "paid_amout_attainment" not in rep.kpis
+    assert rep.kpis["orders_attainment"] == 1.0
