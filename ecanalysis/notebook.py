@@ -561,6 +561,19 @@ class Report:
             self.kpi("net_sales", row["net_sales"])
             self.kpi("gross_profit", row["gross_profit"])
             self.parameters["reporting_currency"] = row["currency"]
+            self.kpi("rate_coverage", row["rate_coverage"])
+            if row["rate_coverage"] < 1:
+                missing = 1 - row["rate_coverage"]
+                self.alert(
+                    "warning",
+                    self.say(
+                        f"{missing:.1%} 的店铺日没有折算为 {row['currency']} 的汇率，"
+                        "其金额未计入合计；请在 fx_rates 中补全汇率。",
+                        f"{missing:.1%} of store-days have no exchange rate to "
+                        f"{row['currency']}; their amounts are left out of the totals. "
+                        "Add the missing rates to fx_rates.",
+                    ),
+                )
 
     def flag_outliers(self, comparison) -> None:
         """Alert for stores whose change stands out from the portfolio."""
