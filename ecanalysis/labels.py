@@ -488,7 +488,12 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "unknown": ("未知", "Unknown"),
     },
     "rank_type": {"best": ("畅销", "Best"), "worst": ("滞销", "Worst")},
-    "action": {"cut": ("削减", "Cut"), "grow": ("加投", "Grow"), "keep": ("维持", "Keep")},
+    "action": {
+        "cut": ("削减", "Cut"),
+        "grow": ("加投", "Grow"),
+        "keep": ("维持", "Keep"),
+        "watch": ("观察", "Watch"),
+    },
     "stock_status": {
         "out_of_stock": ("缺货", "Out of stock"),
         "low": ("库存不足", "Low"),

@@ -404,12 +404,17 @@ class Report:
         """Alert for channels that ``flag_channels`` says to cut."""
         if "action" not in performance.columns:
             return
+        floor = self.thresholds["channel_roas_floor"]
         for _, row in performance[performance["action"] == "cut"].iterrows():
+            roas, share = row["roas"], row["spend_share"]
             self.alert(
                 "warning",
                 self.say(
-                    f"渠道 {row['channel']} 花费高、回报低，建议削减（{row['reason']}）",
-                    f"Channel {row['channel']} costs money and brings little: cut ({row['reason']})",
+                    f"渠道 {row['channel']} 花费高、回报低，建议削减（ROAS {roas:.2f}，"
+                    f"占花费 {share:.0%}，低于回本线 {floor:g}）",
+                    f"Channel {row['channel']} costs money and brings little: cut "
+                    f"(ROAS {roas:.2f}, {share:.0%} of spend: sales do not repay spend, "
+                    f"floor {floor:g})",
                 ),
             )
 

@@ -1,0 +1,50 @@
+"""Alerts that the notebooks' Report helper writes from metric frames: said in the
+report's language, with the figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ecanalysis.metrics.channels import flag_channels
+from ecanalysis.notebook import open_report
+
+
+@pytest.fixture
+def performance():
+    # social: ROAS 0.5 on 40 % of spend → cut; search: ROAS 4 → grow; organic: no spend.
+    perf = pd.DataFrame(
+        {
+            "channel": ["search", "social", "organic"],
+            "spend": [600.0, 400.0, 0.0],
+            "roas": [4.0, 0.5, float("nan")],
+            "spend_share": [0.6, 0.4, 0.0],
+        }
+    )
+    return flag_channels(perf, min_spend_share=0.05, roas_floor=1.0, grow_roas=3.0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("zh", "渠道 social 花费高、回报低，建议削减（ROAS 0.50，占花费 40%，低于回本线 1）"),
+        (
+            "en",
+            "Channel social costs money and brings little: cut (ROAS 0.50, 40% of spend: "
+            "sales do not repay spend, floor 1)",
+        ),
+    ],
+)
+def test_a_channel_to_cut_is_one_alert_in_the_reports_language(
+    sample_dir, tmp_path, performance, lang, message
+):
+    rep = open_report(
+        "channel_efficiency",
+        store_id="shop01",
+        period="2025-11",
+        data=sample_dir,
+        lang=lang,
+        output_dir=tmp_path / "record",
+    )
+    rep.flag_channels(performance)
+    assert rep.alerts == [{"level": "warning", "message": message}]
