@@ -121,13 +121,7 @@ def check_settings(settings: dict[str, Any], *, where: str) -> None:
     that every target is a number or a mapping of ``default`` / ``YYYY-MM`` to numbers.
     """
     for key in settings:
-        if key not in BUILTIN_DEFAULTS:
-            guess = closest(key, BUILTIN_DEFAULTS)
-            hint = f" (did you mean {guess!r}?)" if guess else ""
-            raise ParameterError(
-                f"unknown setting {key!r}{hint} in {where}; "
-                f"known settings: {', '.join(sorted(BUILTIN_DEFAULTS))}"
-            )
+        _refuse_unknown("setting", key, BUILTIN_DEFAULTS, where)
     thresholds = settings["thresholds"]
     if not isinstance(thresholds, dict):
         raise ParameterError(f"'thresholds' in {where} must be a mapping of name: number")
@@ -152,13 +146,7 @@ def check_settings(settings: dict[str, Any], *, where: str) -> None:
 
 
 def _check_threshold(name: str, value: Any, where: str) -> None:
-    if name not in BUILTIN_DEFAULTS["thresholds"]:
-        guess = closest(name, BUILTIN_DEFAULTS["thresholds"])
-        hint = f" (did you mean {guess!r}?)" if guess else ""
-        raise ParameterError(
-            f"unknown threshold {name!r}{hint} in {where}; "
-            f"known thresholds: {', '.join(sorted(BUILTIN_DEFAULTS['thresholds']))}"
-        )
+    _refuse_unknown("threshold", name, BUILTIN_DEFAULTS["thresholds"], where)
     fix = f"threshold {name}: {value!r} in {where} must be"
     if not _is_number(value):
         raise ParameterError(f"{fix} a number (default {BUILTIN_DEFAULTS['thresholds'][name]})")
@@ -170,6 +158,16 @@ def _check_threshold(name: str, value: Any, where: str) -> None:
     if value < low or (high is not None and value > high):
         bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
         raise ParameterError(f"{fix} {bound}")
+
+
+def _refuse_unknown(what: str, name: str, known: dict[str, Any], where: str) -> None:
+    if name in known:
+        return
+    guess = closest(name, known)
+    hint = f" (did you mean {guess!r}?)" if guess else ""
+    raise ParameterError(
+        f"unknown {what} {name!r}{hint} in {where}; known {what}s: {', '.join(sorted(known))}"
+    )
 
 
 def _check_target(kpi: str, target: Any, where: str) -> None:

@@ -553,20 +553,6 @@ def _store_list(stores: str | Iterable[str], known: list[str]) -> list[str]:
 # command line
 
 
-#: The tables of one store's report that the pre-flight validates (fx_rates serves only
-#: the portfolio).
-_STORE_TABLES = (
-    "stores",
-    "orders",
-    "order_items",
-    "traffic",
-    "products",
-    "ad_spend",
-    "campaigns",
-    "reviews",
-)
-
-
 def _preflight(data_dir: Path, store_id: str | None, on_bad_rows: str) -> None:
     """Refuse before any notebook runs: unreadable tables, missing columns, broken keys,
     and (for one store) rows that break the data contract when ``on_bad_rows`` is ``fail``."""
@@ -582,6 +568,7 @@ def _preflight(data_dir: Path, store_id: str | None, on_bad_rows: str) -> None:
         raise DataError("the dataset cannot be used:\n" + "\n".join(problems))
     if store_id is None or on_bad_rows == "quarantine":
         return
+    from ecanalysis._catalog import TABLES
     from ecanalysis.schema import validate_table
 
     stores = dataset.stores()
@@ -589,7 +576,7 @@ def _preflight(data_dir: Path, store_id: str | None, on_bad_rows: str) -> None:
         # The portfolio reads daily facts (checked above) and converts with fx_rates.
         tables = ("stores", "fx_rates")
     elif store_id in set(stores["store_id"].astype(str)):
-        tables = _STORE_TABLES
+        tables = tuple(t for t in TABLES if t != "fx_rates")  # fx_rates: the portfolio's
     else:
         return  # the report fails with error.txt (DESIGN §6)
     lines = []

@@ -94,26 +94,27 @@ def test_run_batch_on_a_dask_executor(cluster, reference, sample_dir, tmp_path):
     assert_same_reports(records(tmp_path), reference)
 
 
-def test_cli_batch_on_an_existing_scheduler(cluster, reference, sample_dir, tmp_path, capsys):
-    code = main(
+def dask_batch(sample_dir, out, *where: str) -> int:
+    """``ecanalysis batch --executor dask`` of the test's reports, on the cluster ``where``
+    says (``--scheduler ADDR`` or ``--workers N``)."""
+    reports = ["--notebooks", NOTEBOOK, "--stores", ",".join(STORES), "--period", PERIOD]
+    return main(
         [
             "batch",
             "--executor",
             "dask",
-            "--scheduler",
-            cluster.scheduler_address,
-            "--notebooks",
-            NOTEBOOK,
-            "--stores",
-            ",".join(STORES),
-            "--period",
-            PERIOD,
+            *where,
+            *reports,
             "--data",
             str(sample_dir),
             "--out",
-            str(tmp_path),
+            str(out),
         ]
     )
+
+
+def test_cli_batch_on_an_existing_scheduler(cluster, reference, sample_dir, tmp_path, capsys):
+    code = dask_batch(sample_dir, tmp_path, "--scheduler", cluster.scheduler_address)
     assert code == 0, capsys.readouterr()
     assert "2 ok, 0 skipped" in capsys.readouterr().out
     assert_same_reports(records(tmp_path), reference)
@@ -121,24 +122,7 @@ def test_cli_batch_on_an_existing_scheduler(cluster, reference, sample_dir, tmp_
 
 
 def test_cli_batch_starts_a_local_cluster(reference, sample_dir, tmp_path, capsys):
-    code = main(
-        [
-            "batch",
-            "--executor",
-            "dask",
-            "--workers",
-            "2",
-            "--notebooks",
-            NOTEBOOK,
-            "--stores",
-            ",".join(STORES),
-            "--period",
-            PERIOD,
-            "--data",
-            str(sample_dir),
-            "--out",
-            str(tmp_path),
-        ]
-    )
+    code = dask_batch(sample_dir, tmp_path, "--workers", "2")
     assert code == 0, capsys.readouterr()
+    assert "dask: local cluster of 2 workers, dashboard http" in capsys.readouterr().err
     assert_same_reports(records(tmp_path), reference)
