@@ -319,10 +319,16 @@ def _execute(
     if engine not in ENGINES:
         raise ParameterError(f"engine {engine!r} is not one of {ENGINES}")
     engine_name = None
+    kernel_options: dict[str, Any] = {
+        # ipykernel warns on stderr, for every report, that a local kernel talks over TCP
+        # without CurveZMQ; its errors still reach stderr.
+        "extra_arguments": ["--IPKernelApp.log_level=ERROR"],
+    }
     if engine == "inprocess":
         from ecanalysis.engine import register
 
         engine_name = register()
+        kernel_options = {}
     try:
         papermill.execute_notebook(
             str(nb_path),
@@ -335,6 +341,7 @@ def _execute(
             execution_timeout=timeout or DEFAULT_CELL_TIMEOUT,
             cwd=None,
             engine_name=engine_name,
+            **kernel_options,
         )
     except Exception as exc:  # any failure of the report is recorded, not raised
         return _error_text(exc)

@@ -229,3 +229,21 @@ def test_python_m_ecanalysis_smoke(tmp_path):
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_run_in_a_fresh_process_says_only_what_it_did(sample_dir, tmp_path):
+    """`ecanalysis run` as a user types it: the record, a summary on stdout, and a quiet
+    stderr (no kernel chatter such as ipykernel's TCP warning)."""
+    report = ["daily_report", "--store-id", "shop02", "--period", "latest-day"]
+    places = ["--data", str(sample_dir), "--out", str(tmp_path)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "ecanalysis", "run", *report, *places],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    record = next((tmp_path / "daily_report" / "shop02").iterdir())
+    assert proc.stdout.splitlines()[0] == f"ok: {record}"
+    assert json.loads((record / "metrics.json").read_text(encoding="utf-8"))["status"] == "ok"
