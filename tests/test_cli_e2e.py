@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ecanalysis.cli import main
@@ -248,3 +249,19 @@ def test_run_in_a_fresh_process_says_only_what_it_did(sample_dir, tmp_path):
     record = next((tmp_path / "daily_report" / "shop02").iterdir())
     assert proc.stdout.splitlines()[0] == f"ok: {record}"
     assert json.loads((record / "metrics.json").read_text(encoding="utf-8"))["status"] == "ok"
+
+
+def test_comparison_tables_compare_figures_that_exist(batch):
+    """Each metric of a comparison table (compare_periods) has a current value for some
+    row: a metric that is NaN by definition (UV over several days) is not compared."""
+    _, out = batch
+    tables = [
+        path
+        for path in sorted(Path(out).glob("*/*/*/tables/*.csv"))
+        if {"metric", "current"} <= set(pd.read_csv(path, nrows=0).columns)
+    ]
+    assert any(path.name == "channel_changes.csv" for path in tables)
+    for path in tables:
+        changes = pd.read_csv(path)
+        empty = sorted(m for m, rows in changes.groupby("metric") if rows["current"].isna().all())
+        assert not empty, f"{path.relative_to(out)}: no current value for {empty}"
