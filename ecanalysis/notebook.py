@@ -366,7 +366,12 @@ class Report:
             )
 
     def flag_drops(self, names, *, zh: str, en: str) -> None:
-        """Alert for each KPI among ``names`` that fell more than the drop threshold."""
+        """Alert for each KPI among ``names`` that fell more than the drop threshold.
+
+        Not for a period the data do not cover completely: a half day is not a 50 % drop
+        (the report says the figures are partial instead)."""
+        if not self.complete:
+            return
         limit = float(self.thresholds["drop_alert_pct"])
         for name in names:
             change = self.comparisons.get(name, {}).get("change_pct")

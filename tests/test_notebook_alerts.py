@@ -48,3 +48,25 @@ def test_a_channel_to_cut_is_one_alert_in_the_reports_language(
     )
     rep.flag_channels(performance)
     assert rep.alerts == [{"level": "warning", "message": message}]
+
+
+@pytest.mark.parametrize(("period", "alerted"), [("2025-11-30", True), ("2025-12-01", False)])
+def test_a_drop_is_an_alert_only_in_a_period_the_data_cover(sample_dir, tmp_path, period, alerted):
+    """The sample ends on 2025-11-30: a fall on 2025-12-01 is missing data, not a drop."""
+    rep = open_report(
+        "daily_report",
+        store_id="shop01",
+        period=period,
+        data=sample_dir,
+        lang="en",
+        output_dir=tmp_path / "record",
+    )
+    rep.compare("orders", 50, 100)
+    rep.flag_drops(["orders"], zh="比上周同日", en="vs the same weekday last week")
+    expected = [
+        {
+            "level": "warning",
+            "message": "Paid orders fell 50% vs the same weekday last week (alert at 20%)",
+        }
+    ]
+    assert rep.alerts == (expected if alerted else [])
