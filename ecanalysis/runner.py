@@ -616,6 +616,21 @@ def _finish(results: list[RunResult], out: str) -> int:
     return 1 if failed else 0
 
 
+def _notebook_defaults(notebook: str) -> dict[str, Any]:
+    """The default value of each parameter of ``notebook``'s parameters cell."""
+    import ast
+
+    from ecanalysis.params import notebook_parameters
+
+    defaults = {}
+    for name, info in notebook_parameters(notebook_path(notebook)).items():
+        try:
+            defaults[name] = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError):  # not a literal: papermill's to resolve
+            continue
+    return defaults
+
+
 def run_command(args) -> int:
     """``ecanalysis run``: one report; exit 0 ok, 1 failed, 2 unusable arguments or data."""
     parameters = {name: value for name, value in args.parameters}
@@ -624,23 +639,32 @@ def run_command(args) -> int:
             raise ParameterError(
                 f"set {name} with its own flag (--{name.replace('_', '-')}), not -p"
             )
-    store_id = args.store_id or ("all" if args.notebook in PORTFOLIO_NOTEBOOKS else None)
+    # What the command line leaves out, the notebook's parameters cell supplies (its
+    # defaults run against the bundled sample), as papermill would.
+    defaults = _notebook_defaults(args.notebook)
+    store_id = args.store_id or defaults.get("store_id")
+    period = args.period or defaults.get("period")
+    if "campaign_id" in defaults and "campaign_id" not in parameters:
+        parameters["campaign_id"] = defaults["campaign_id"]  # it resolves the period
     if store_id is None:
-        raise ParameterError(
-            "--store-id is required (see the stores table; `all` only for portfolio_overview)"
-        )
+        raise ParameterError(f"{args.notebook} has no default store: pass --store-id ID")
     check_identifier(store_id, "store_id")
-    if store_id == "all" and args.notebook not in PORTFOLIO_NOTEBOOKS:
+    portfolio = args.notebook in PORTFOLIO_NOTEBOOKS
+    if (store_id == "all") != portfolio:
         raise ParameterError(
-            f"store id 'all' is reserved for the portfolio notebooks ({', '.join(PORTFOLIO_NOTEBOOKS)}); "
-            f"{args.notebook} reports on one store: pass --store-id ID"
+            f"{args.notebook} reports on the whole portfolio: its store id is 'all' (or leave "
+            "--store-id out)"
+            if portfolio
+            else f"store id 'all' is reserved for the portfolio notebooks "
+            f"({', '.join(PORTFOLIO_NOTEBOOKS)}); {args.notebook} reports on one store: "
+            "pass --store-id ID"
         )
     data_dir = resolve_data_dir(args.data)
     _preflight(data_dir, store_id, args.on_bad_rows)
     spec = RunSpec(
         notebook=args.notebook,
         store_id=store_id,
-        period=args.period,
+        period=period,
         data=args.data,
         params=args.params,
         out=args.out,

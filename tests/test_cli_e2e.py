@@ -265,3 +265,35 @@ def test_comparison_tables_compare_figures_that_exist(batch):
         changes = pd.read_csv(path)
         empty = sorted(m for m, rows in changes.groupby("metric") if rows["current"].isna().all())
         assert not empty, f"{path.relative_to(out)}: no current value for {empty}"
+
+
+def test_run_takes_store_period_and_campaign_from_the_notebook_defaults(
+    sample_dir, tmp_path, capsys
+):
+    """`run` without --store-id / --period runs what the notebook's parameters cell says
+    (shop01, latest-day; campaign_review: the latest campaign, over its own dates)."""
+    out = tmp_path / "runs"
+    assert main(["run", "daily_report", "--data", str(sample_dir), "--out", str(out)]) == 0
+    argv = ["run", "campaign_review", "--store-id", "shop02", "--data", str(sample_dir)]
+    assert main([*argv, "--out", str(out)]) == 0
+    records = sorted(p.relative_to(out).as_posix() for p in out.glob("*/*/*/metrics.json"))
+    assert records == [
+        "campaign_review/shop02/2025-11-01..2025-11-11/metrics.json",
+        "daily_report/shop01/2025-11-30/metrics.json",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("notebook", "store_id", "message"),
+    [
+        ("portfolio_overview", "shop01", "its store id is 'all'"),
+        ("daily_report", "all", "reports on one store: pass --store-id ID"),
+    ],
+)
+def test_the_portfolio_is_all_and_only_all(
+    sample_dir, tmp_path, capsys, notebook, store_id, message
+):
+    argv = ["run", notebook, "--store-id", store_id, "--data", str(sample_dir)]
+    assert main([*argv, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir()), "nothing written"
