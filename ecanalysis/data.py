@@ -230,30 +230,38 @@ class Dataset:
         that involve that store and unknown store ids are not reported (they are other
         stores' rows). Row-level rules are :func:`ecanalysis.schema.validate_dataset`'s.
         """
-        problems = [
-            f"the dataset {self.path} has no {t!r} table ({t}.parquet, {t}.csv or {t}/); "
-            "it is required"
-            for t in REQUIRED_TABLES
-            if not self.has(t)
-        ]
-        usable = []
-        for table in self.tables():
-            try:
-                missing = self._catalog.missing_required(table)
-            except DataError as exc:
-                problems.append(str(exc))
-                continue
-            problems.extend(self._missing_lines(table, missing))
-            if not missing:
-                usable.append(table)
+        problems = self.structure_problems()
         checks = (self._zone_problems, self._key_problems, self._store_problems)
-        for table in usable:
+        for table in self.tables():
+            if self._structure_of(table):
+                continue
             for check in checks:
                 try:
                     problems.extend(check(table, store_id))
                 except DataError as exc:
                     problems.append(str(exc))
         return problems
+
+    def structure_problems(self) -> list[str]:
+        """Problems no report can go on with, one line each: a required table absent, a
+        file that cannot be read, a required column missing (the part of
+        :meth:`table_problems` that does not depend on rows)."""
+        problems = [
+            f"the dataset {self.path} has no {t!r} table ({t}.parquet, {t}.csv or {t}/); "
+            "it is required"
+            for t in REQUIRED_TABLES
+            if not self.has(t)
+        ]
+        for table in self.tables():
+            problems.extend(self._structure_of(table))
+        return problems
+
+    def _structure_of(self, table: str) -> list[str]:
+        try:
+            missing = self._catalog.missing_required(table)
+        except DataError as exc:
+            return [str(exc)]
+        return self._missing_lines(table, missing)
 
     def _missing_lines(self, table: str, missing: list[str]) -> list[str]:
         present = list(self._catalog.file_types(table))

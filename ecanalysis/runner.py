@@ -560,9 +560,13 @@ def _store_list(stores: str | Iterable[str], known: list[str]) -> list[str]:
 # command line
 
 
-def _preflight(data_dir: Path, store_id: str | None, on_bad_rows: str) -> None:
+def _preflight(
+    data_dir: Path, store_id: str | None, on_bad_rows: str, *, structure_only: bool = False
+) -> None:
     """Refuse before any notebook runs: unreadable tables, missing columns, broken keys,
-    and (for one store) rows that break the data contract when ``on_bad_rows`` is ``fail``."""
+    and (for one store) rows that break the data contract when ``on_bad_rows`` is ``fail``.
+    ``structure_only``: only what no report can go on with (a batch fails the reports of
+    stores with broken keys one by one)."""
     from ecanalysis.data import open_dataset
 
     if not data_dir.is_dir():
@@ -570,7 +574,10 @@ def _preflight(data_dir: Path, store_id: str | None, on_bad_rows: str) -> None:
             f"dataset directory {data_dir} does not exist; run `make sample` or pass --data DIR"
         )
     dataset = open_dataset(data_dir)
-    problems = dataset.table_problems(store_id=None if store_id in (None, "all") else store_id)
+    if structure_only:
+        problems = dataset.structure_problems()
+    else:
+        problems = dataset.table_problems(None if store_id in (None, "all") else store_id)
     if problems:
         raise DataError("the dataset cannot be used:\n" + "\n".join(problems))
     if store_id is None or on_bad_rows == "quarantine":
@@ -681,8 +688,10 @@ def run_command(args) -> int:
 
 def batch_command(args) -> int:
     """``ecanalysis batch``: many reports with a progress bar; exit 1 when any failed."""
+    from ecanalysis.data import open_dataset
+
     data_dir = resolve_data_dir(args.data)
-    _preflight(data_dir, None, args.on_bad_rows)
+    _preflight(data_dir, None, args.on_bad_rows, structure_only=True)
     specs = plan_batch(
         data=args.data,
         params=args.params,
@@ -700,12 +709,40 @@ def batch_command(args) -> int:
     )
     if not specs:
         raise ParameterError("nothing to run: the notebooks and stores chosen select no report")
+    refused = _refused_stores(open_dataset(data_dir), {spec.store_id for spec in specs})
     workers = args.workers or 2
-    if args.executor == "dask":
-        results = _run_on_dask(specs, workers=workers, scheduler=args.scheduler)
+    runnable = [spec for spec in specs if spec.store_id not in refused]
+    if not runnable:
+        results = []
+    elif args.executor == "dask":
+        results = _run_on_dask(runnable, workers=workers, scheduler=args.scheduler)
     else:
-        results = run_batch(specs, workers=workers)
+        results = run_batch(runnable, workers=workers)
+    for spec in specs:
+        if spec.store_id in refused:
+            results.append(_refused(spec, refused[spec.store_id]))
     return _finish(results, args.out)
+
+
+def _refused_stores(dataset, store_ids: set[str]) -> dict[str, str]:
+    """Why each store's reports cannot run: duplicate keys or rows of unknown stores that
+    involve it (the portfolio, ``all``: any). Row problems confined to one store fail only
+    that store's reports (DESIGN §6)."""
+    if not dataset.table_problems():
+        return {}  # the usual case: one cheap pass over the tables
+    refused = {}
+    for store_id in sorted(store_ids):
+        problems = dataset.table_problems(None if store_id == "all" else store_id)
+        if problems:
+            refused[store_id] = "DataError: the dataset cannot be used:\n" + "\n".join(problems)
+    return refused
+
+
+def _refused(spec: RunSpec, error: str) -> RunResult:
+    """A failed result, with its record, for a report refused before it started."""
+    result = RunResult(spec.notebook, spec.store_id, spec.period or "", "failed", error=error)
+    record_failure(spec, result)
+    return result
 
 
 def _run_on_dask(specs: list[RunSpec], *, workers: int, scheduler: str | None) -> list[RunResult]:

@@ -175,3 +175,32 @@ def test_bad_rows_in_a_batch_fail_only_their_store(broken, tmp_path, capsys):
     assert records[("daily_report", "shop02")]["status"] == "ok"
     (error,) = tmp_path.glob("daily_report/shop01/*/error.txt")
     assert "paid_amount" in error.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def duplicated(sample_dir, tmp_path_factory):
+    """The sample with one of shop02's orders in the file twice."""
+    data = tmp_path_factory.mktemp("duplicated") / "data"
+    shutil.copytree(sample_dir, data)
+    orders = pd.read_parquet(data / "orders.parquet")
+    twice = orders[orders["store_id"] == "shop02"].head(1)
+    pd.concat([orders, twice], ignore_index=True).to_parquet(data / "orders.parquet", index=False)
+    return data, twice["order_id"].iloc[0]
+
+
+def test_a_duplicate_key_in_a_batch_fails_only_its_store(duplicated, tmp_path, capsys):
+    """Broken keys of one store are that store's problem (DESIGN §6): its reports fail
+    with error.txt, before a notebook runs; the other stores' reports go on."""
+    data, order_id = duplicated
+    argv = ["batch", "--notebooks", "daily_report", "--stores", "shop01,shop02"]
+    argv += ["--period", DAY, "--data", str(data), "--out", str(tmp_path), "--workers", "2"]
+    assert main(argv) == 1
+    assert "1 ok, 0 skipped (already done), 1 failed" in capsys.readouterr().out
+    records = _kpis(tmp_path)
+    assert records[("daily_report", "shop01")]["status"] == "ok"
+    assert records[("daily_report", "shop02")]["status"] == "failed"
+    (error,) = tmp_path.glob("daily_report/shop02/*/error.txt")
+    text = error.read_text(encoding="utf-8")
+    assert "orders: 1 value(s) of the key (order_id) occur more than once" in text
+    assert repr(order_id) in text
+    assert not list(tmp_path.glob("daily_report/shop02/*/report.ipynb")), "never executed"
