@@ -207,6 +207,76 @@ def test_rfm_summary_by_hand_in_days():
     assert out.drop(columns="customer_id").values.tolist() == [[2.0, 10.0, 20.0, 9.0]]
 
 
+#: observation_end is Wednesday 19 Nov 2025, in the week Mon 17 – Sun 23 Nov.
+MID_WEEK_ROWS = [
+    ("a", "2025-11-03 10:00", "paid", 10.0),
+    ("a", "2025-11-11 10:00", "paid", 20.0),
+    ("a", "2025-11-20 10:00", "paid", 5.0),  # after observation_end, in its week
+    ("a", "2025-11-23 23:30", "paid", 7.0),  # last minutes of that week
+    ("a", "2025-11-24 00:00", "paid", 100.0),  # the next week
+    ("b", "2025-11-21 10:00", "paid", 8.0),  # first and only purchase after observation_end
+    ("b", "2025-11-22 10:00", "cancelled", 50.0),
+    ("c", "2025-11-05 10:00", "paid", 40.0),
+    ("c", "2025-11-19 23:59", "paid", 12.0),  # on observation_end's date
+    ("c", "2025-11-25 10:00", "paid", 50.0),  # the next week
+    ("d", "2025-11-24 00:00", "paid", 9.0),  # only in the next week
+    ("e", "2025-11-16 23:59", "paid", 30.0),  # Sunday: the week before observation_end's
+]
+
+
+def test_rfm_summary_mid_week_observation_end_keeps_the_rest_of_its_week():
+    # By hand from lifetimes 0.11.3's summary_data_from_transaction_data: every timestamp,
+    # observation_end included, becomes the start of its period (to_period(freq)
+    # .to_timestamp(): the day, or the Monday of the W-SUN week), so E = Mon 17 Nov.  Rows
+    # whose period start is <= E are kept (all of the week of 17 Nov, even after Wed 19),
+    # one customer's rows in one period are summed, and with periods P1 < ... < Pn:
+    # frequency n - 1, recency (Pn - P1) / 7 days, T (E - P1) / 7 days, monetary mean of
+    # the sums of P2..Pn (0 when n = 1).
+    # a: weeks 3 Nov (10), 10 Nov (20), 17 Nov (5 + 7 = 12); 24 Nov dropped
+    #    → frequency 2, recency 2, T 2, monetary mean(20, 12) = 16.
+    # b: week 17 Nov only (8; the cancelled order is not paid) → 0, 0, T (E - 17 Nov) = 0, 0.
+    # c: weeks 3 Nov (40), 17 Nov (12); 25 Nov dropped → 1, 2, 2, 12.
+    # d: nothing up to the week of 17 Nov → absent.   e: week 10 Nov only → 0, 0, 1, 0.
+    # (The old cut at observation_end's date gave a 1, 1, 2, 20 and left b out.)
+    orders = _orders(MID_WEEK_ROWS)
+    expected = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "e"],
+            "frequency": [2.0, 0.0, 1.0, 0.0],
+            "recency": [2.0, 0.0, 2.0, 0.0],
+            "T": [2.0, 0.0, 2.0, 1.0],
+            "monetary_value": [16.0, 0.0, 12.0, 0.0],
+        }
+    )
+    out = customers.rfm_summary(orders, observation_end="2025-11-19", freq="W")
+    pd.testing.assert_frame_equal(out, expected)
+    # A time of day is dropped as lifetimes' to_period does; a Timestamp gives the same.
+    for end in ("2025-11-19 08:00", pd.Timestamp("2025-11-19")):
+        pd.testing.assert_frame_equal(
+            customers.rfm_summary(orders, observation_end=end, freq="W"), expected
+        )
+
+
+def test_rfm_summary_mid_week_observation_end_in_days():
+    # freq "D": the period of observation_end is its day, so the cut is its date (23:59 on
+    # Wed 19 Nov counts, Thu 20 Nov does not).  E = 19 Nov.
+    # a: days 3 Nov (10), 11 Nov (20) → frequency 1, recency 8, T 16, monetary 20.
+    # b, d: nothing up to 19 Nov → absent.
+    # c: days 5 Nov (40), 19 Nov (12) → 1, 14, 14, 12.   e: day 16 Nov → 0, 0, 3, 0.
+    orders = _orders(MID_WEEK_ROWS)
+    expected = pd.DataFrame(
+        {
+            "customer_id": ["a", "c", "e"],
+            "frequency": [1.0, 1.0, 0.0],
+            "recency": [8.0, 14.0, 0.0],
+            "T": [16.0, 14.0, 3.0],
+            "monetary_value": [20.0, 12.0, 0.0],
+        }
+    )
+    out = customers.rfm_summary(orders, observation_end="2025-11-19", freq="D")
+    pd.testing.assert_frame_equal(out, expected)
+
+
 #: Provenance: lifetimes 0.11.3 (pandas 2.2.3) in a throwaway venv, not a project dependency:
 #: ``summary_data_from_transaction_data(df, "customer_id", "ordered_at",
 #: monetary_value_col="paid_amount", observation_period_end="2025-12-07", freq=...)`` on the

@@ -302,8 +302,9 @@ def rfm_summary(
         The ``orders`` table (``customer_id``, ``ordered_at``, ``status``, ``paid_amount``;
         ``paid_at`` optional), the store's history.
     observation_end : str, datetime.date or pandas.Timestamp
-        Last day observed (an ISO date such as ``"2025-11-30"``); paid orders on a later
-        local date are excluded.
+        Last day observed (an ISO date such as ``"2025-11-30"``; a time of day is ignored).
+        Paid orders of a later period are excluded; as in lifetimes, with ``freq="W"`` the
+        whole week of ``observation_end`` counts, also its days after ``observation_end``.
     freq : {"W", "D"}, default "W"
         Purchase period: orders of one customer in one period are one purchase.
     value_col : str, default "paid_amount"
@@ -312,28 +313,36 @@ def rfm_summary(
     Returns
     -------
     pandas.DataFrame
-        One row per customer with a paid order up to ``observation_end``, sorted by id:
+        One row per customer with a paid order up to the end of ``observation_end``'s
+        period, sorted by id:
 
         - ``customer_id`` (str).
         - ``frequency`` (float64): purchase periods − 1 (repeat purchases).
         - ``recency`` (float64): periods from the first to the last purchase period.
         - ``T`` (float64): periods from the first purchase period to the period of
-          ``observation_end``.
+          ``observation_end`` (0 when the first purchase is in that period).
         - ``monetary_value`` (float64): mean value of the repeat purchases (0 when none).
 
     Notes
     -----
     中文名: 客户 RFM 汇总 (CLV 模型输入)
 
-    Reproduces ``lifetimes.utils.summary_data_from_transaction_data`` (DESIGN §5,
-    research/metrics.md §8.6): timestamps are floored to their period (the local day, or
-    the Monday of the week) and ``observation_end`` to its period; paid orders of one
-    customer in one period merge into one purchase whose value is their sum; the first
-    purchase's value is left out of ``monetary_value``. ``recency`` is *not* the time
-    since the last purchase. One deliberate difference: lifetimes keeps transactions later
-    in ``observation_end``'s week; here nothing after ``observation_end``'s date counts.
-    口径: paid orders (DESIGN §5) dated by ``paid_at``; refunds are not deducted unless
-    ``value_col`` says so. All four numbers are floats, as lifetimes returns them.
+    Reproduces ``lifetimes.utils.summary_data_from_transaction_data`` (0.11.3; DESIGN §5,
+    research/metrics.md §8.6) exactly, for ``"D"`` and ``"W"`` and any ``observation_end``.
+    Each paid order is dated by the start of its period, p(t) (the local day, or the
+    Monday of the week: pandas' ``W-SUN`` periods), and so is ``observation_end``, E =
+    p(observation_end). Orders with p(t) ≤ E are kept — with ``"W"`` that includes orders
+    later in ``observation_end``'s week, which lifetimes keeps (it compares period starts);
+    with ``"D"`` it is every order up to ``observation_end``'s date. A customer's kept
+    orders in one period merge into one purchase whose value is their sum; with purchase
+    periods P₁ < … < Pₙ: frequency = n − 1, recency = (Pₙ − P₁) / period, T = (E − P₁) /
+    period (whole periods; recency may equal T, and a customer who first bought in E,
+    even after ``observation_end``'s date, has T = 0) and monetary_value = mean of the sums
+    of P₂ … Pₙ (0 when n = 1). ``recency`` is *not* the time since the last purchase.
+    口径: paid orders (DESIGN §5) dated by ``paid_at`` on the store's local calendar;
+    refunds are not deducted unless ``value_col`` says so. All four numbers are floats,
+    as lifetimes returns them. To count nothing after a mid-week date, pass ``orders``
+    cut at that date (the notebooks load orders up to the period's last day).
 
     Examples
     --------
@@ -354,14 +363,16 @@ def rfm_summary(
             "the periods of the CLV models"
         )
     end_day = as_day(observation_end, "observation_end")
+    end_period = period_floor(pd.Series([end_day]), freq).iloc[0]
     purchases = _purchases(orders, value_col)
-    purchases = purchases[purchases["paid_time"] < end_day + pd.Timedelta(days=1)]
     purchases["period"] = period_floor(purchases["paid_time"], freq)
+    # lifetimes keeps every transaction whose period starts no later than the period of
+    # observation_end: the whole of observation_end's week, also after its date.
+    purchases = purchases[purchases["period"] <= end_period]
     periods = purchases.groupby(["customer_id", "period"], as_index=False)["value"].sum()
     by_customer = periods.groupby("customer_id")["period"]
     summary = by_customer.agg(first="min", last="max", purchases="count")
     unit = pd.Timedelta(days=1 if freq == "D" else 7)
-    end_period = period_floor(pd.Series([end_day]), freq).iloc[0]
     repeat_values = periods["value"].where(periods["period"] != by_customer.transform("min"))
     summary["frequency"] = summary["purchases"] - 1
     summary["recency"] = (summary["last"] - summary["first"]) / unit
@@ -563,7 +574,9 @@ def rfm_table(orders: pd.DataFrame, *, observation_end) -> pd.DataFrame:
     The marketing RFM of research/metrics.md §8.6 (Shopify-like), not the lifetimes
     summary of :func:`rfm_summary` (same words, other meanings). 口径: paid orders
     (DESIGN §5) dated by ``paid_at``; refunds recorded on those orders are deducted
-    (a missing ``refund_amount`` counts as no refund), whenever they happened.
+    (a missing ``refund_amount`` counts as no refund), whenever they happened. The cut is
+    ``observation_end``'s date, not its week as in :func:`rfm_summary` at ``freq="W"``:
+    ``recency_days`` counts days back from that date, so no later order can count.
 
     Examples
     --------
