@@ -98,7 +98,8 @@ class Period:
         if self.last_day < self.first_day:
             raise ParameterError(
                 f"period ends ({self.last_day}) before it starts ({self.first_day}); "
-                "write ranges as FIRST..LAST with FIRST on or before LAST"
+                "write ranges as FIRST..LAST with FIRST on or before LAST; "
+                f"accepted forms: {ACCEPTED_FORMS}"
             )
         object.__setattr__(self, "label", _label(self.first_day, self.last_day, self.kind))
 

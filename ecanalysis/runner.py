@@ -753,7 +753,13 @@ def _run_on_dask(specs: list[RunSpec], *, workers: int, scheduler: str | None) -
             "--executor dask needs the dask extra: pip install 'ecanalysis[dask]'"
         ) from exc
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as exc:
+            raise ParameterError(
+                f"cannot reach the dask scheduler at {scheduler!r} ({exc}); check the address "
+                "(e.g. tcp://10.0.0.5:8786) and that `dask scheduler` is running there"
+            ) from None
         cluster = None
     else:
         # ":0" picks a free port: a fixed one (dask's default 8787) collides with any

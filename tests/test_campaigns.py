@@ -179,9 +179,9 @@ def test_pull_forward_finds_a_planted_dip():
 
 def test_incremental_roas():
     lift = pd.DataFrame({"lift": [300.0], "lift_low": [-30.0], "lift_high": [600.0]})
-    out = cm.incremental_roas(lift, 150.0).iloc[0]
+    out = cm.incremental_roas(lift, spend=150.0).iloc[0]
     assert (out["incremental_roas"], out["incremental_roas_low"]) == (2.0, -0.2)
-    assert np.isnan(cm.incremental_roas(lift, 0.0)["incremental_roas"].iloc[0])
+    assert np.isnan(cm.incremental_roas(lift, spend=0.0)["incremental_roas"].iloc[0])
 
 
 def test_new_buyer_repeat_windows_and_censoring():

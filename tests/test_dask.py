@@ -126,3 +126,16 @@ def test_cli_batch_starts_a_local_cluster(reference, sample_dir, tmp_path, capsy
     assert code == 0, capsys.readouterr()
     assert "dask: local cluster of 2 workers, dashboard http" in capsys.readouterr().err
     assert_same_reports(records(tmp_path), reference)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(sample_dir, tmp_path, monkeypatch, capsys):
+    def unreachable(address, **_):
+        raise OSError(f"Timed out trying to connect to {address} after 20 s")
+
+    monkeypatch.setattr(distributed, "Client", unreachable)
+    code = dask_batch(sample_dir, tmp_path, "--scheduler", "tcp://127.0.0.1:1")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "cannot reach the dask scheduler at 'tcp://127.0.0.1:1'" in err
+    assert "Traceback" not in err
+    assert not list(tmp_path.glob("daily_report/*/*/metrics.json")), "no report ran"

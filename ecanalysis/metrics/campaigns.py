@@ -508,7 +508,7 @@ def pull_forward(
     return conform(pd.DataFrame([row]), PULL_FORWARD_COLUMNS)
 
 
-def incremental_roas(lift: pd.DataFrame, spend: float) -> pd.DataFrame:
+def incremental_roas(lift: pd.DataFrame, *, spend: float) -> pd.DataFrame:
     """Incremental ROAS: the campaign's lift per unit of spend, with the lift's interval.
 
     Parameters
@@ -536,7 +536,7 @@ def incremental_roas(lift: pd.DataFrame, spend: float) -> pd.DataFrame:
     --------
     >>> import pandas as pd
     >>> lift = pd.DataFrame({"lift": [300.0], "lift_low": [150.0], "lift_high": [450.0]})
-    >>> incremental_roas(lift, 100.0)
+    >>> incremental_roas(lift, spend=100.0)
        spend  incremental_roas  incremental_roas_low  incremental_roas_high
     0  100.0               3.0                   1.5                    4.5
     """
