@@ -42,7 +42,9 @@ FACTS_READS = (
     "cost_amount",
 )
 
-_UNPAID = "('cancelled', 'placed')"
+#: Statuses never paid (DESIGN §5); without a ``paid_at`` column ``placed`` is unpaid too.
+_UNPAID = "('cancelled')"
+_UNPAID_WITHOUT_PAID_AT = "('cancelled', 'placed')"
 
 
 def daily_facts_sql(
@@ -69,8 +71,9 @@ def daily_facts_sql(
     store's local date.
 
     - ``orders`` (支付订单数): paid orders, dated by ``paid_at``. Paid = a ``paid_at`` and a
-      status other than ``cancelled`` or ``placed``; refunded orders stay paid. Without a
-      ``paid_at`` column, the status alone decides and ``ordered_at`` dates them.
+      status other than ``cancelled`` (a ``placed`` order with a ``paid_at`` is paid);
+      refunded orders stay paid. Without a ``paid_at`` column, the status alone decides
+      (neither ``placed`` nor ``cancelled``) and ``ordered_at`` dates them.
     - ``buyers`` (支付买家数): distinct ``customer_id`` with a paid order that day.
     - ``paid_amount`` (支付金额): sum of ``paid_amount`` of the paid orders.
     - ``refund_amount`` (退款金额): refunds of paid orders, dated by ``refunded_at``, else
@@ -87,9 +90,10 @@ def daily_facts_sql(
     catalog.check_columns("orders", FACTS_READS[:5])
     orders = catalog.typed_sql("orders", list(FACTS_READS))
     has_paid_at = "paid_at" in present
-    paid_rule = f"coalesce(lower(status), '') NOT IN {_UNPAID}"
     if has_paid_at:
-        paid_rule += " AND paid_at IS NOT NULL"
+        paid_rule = f"coalesce(lower(status), '') NOT IN {_UNPAID} AND paid_at IS NOT NULL"
+    else:
+        paid_rule = f"coalesce(lower(status), '') NOT IN {_UNPAID_WITHOUT_PAID_AT}"
     refund = "coalesce(r.refund_amount, 0.0)" if "refund_amount" in present else "NULL"
     cost = (
         "CASE WHEN coalesce(p.orders, 0) = 0 THEN 0.0 ELSE p.cost_amount END"

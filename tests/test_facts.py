@@ -84,6 +84,32 @@ def test_file_and_dataset_facts_are_one_definition(data_dir, tmp_path):
     )
 
 
+# p is `placed` but has a paid_at (paid: DESIGN §5 looks at paid_at and `cancelled` only);
+# x is cancelled after payment (not paid); u is placed and unpaid.
+STATUS_ORDERS = """\
+order_id,store_id,customer_id,ordered_at,paid_at,status,gross_amount,paid_amount
+k,s1,c1,2025-11-30 09:00,2025-11-30 09:05,completed,100,100
+p,s1,c2,2025-11-30 10:00,2025-11-30 10:05,placed,40,40
+x,s1,c3,2025-11-30 11:00,2025-11-30 11:05,cancelled,70,70
+u,s1,c4,2025-11-30 12:00,,placed,5,5
+"""
+
+
+def test_paid_is_a_paid_at_and_not_cancelled(data_dir, tmp_path):
+    (data_dir / "orders.csv").write_text(STATUS_ORDERS, encoding="utf-8")
+    out = tmp_path / "facts.parquet"
+    assert write_daily_facts(data_dir, out) == 1
+    facts = read_facts(out)
+    assert facts[["store_id", "date", "orders", "buyers", "paid_amount"]].to_dict("records") == [
+        {"store_id": "s1", "date": NOV_30, "orders": 2, "buyers": 2, "paid_amount": 140.0}
+    ]
+    orders_module = pytest.importorskip("ecanalysis.metrics.orders")
+    dataset = open_dataset(data_dir)
+    summary = orders_module.sales_summary(dataset.table("orders"), freq="D").iloc[0]
+    assert (summary["orders"], summary["buyers"], summary["paid_amount"]) == (2, 2, 140.0)
+    assert dataset.daily_facts()["orders"].tolist() == [2]
+
+
 @pytest.mark.parametrize(
     ("period", "rows"),
     # latest-day: the last ordered_at is b's, Dec 1 00:00 in Shanghai

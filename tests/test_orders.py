@@ -231,6 +231,43 @@ def test_without_paid_at_status_decides_and_ordered_at_dates():
     assert out["orders"] == 4  # A, D, E, F: statuses past placed, not cancelled
 
 
+def four_paid_at_orders(statuses: list[str]) -> pd.DataFrame:
+    """One order per status, all with a ``paid_at`` on 2025-11-10, 10.0 paid each."""
+    n = len(statuses)
+    return pd.DataFrame(
+        {
+            "order_id": [f"O{i}" for i in range(n)],
+            "customer_id": [f"c{i}" for i in range(n)],
+            "ordered_at": pd.to_datetime(["2025-11-10 09:00"] * n),
+            "paid_at": pd.to_datetime(["2025-11-10 09:05"] * n),
+            "status": statuses,
+            "gross_amount": [10.0] * n,
+            "paid_amount": [10.0] * n,
+        }
+    )
+
+
+def test_paid_is_a_paid_at_and_not_cancelled_whatever_else_the_status_says():
+    # DESIGN §5: paid = a paid_at and status not cancelled. A `placed` order with a
+    # paid_at is paid (the status lags the payment); a cancelled one with a paid_at is not.
+    orders = four_paid_at_orders(["placed", "completed", "refunded", "paid", "cancelled"])
+    out = om.sales_summary(orders).iloc[0]
+    assert out["placed_orders"] == 5
+    assert out["orders"] == 4  # placed, completed, refunded, paid
+    assert out["valid_orders"] == 3  # not the fully refunded one
+    assert out["buyers"] == 4
+    assert out["paid_amount"] == 40.0
+    assert om.paid_orders(orders)["order_id"].tolist() == ["O0", "O1", "O2", "O3"]
+    assert om.valid_orders(orders)["order_id"].tolist() == ["O0", "O1", "O3"]
+
+
+def test_placed_without_paid_at_is_not_paid():
+    orders = four_paid_at_orders(["placed", "paid"])
+    orders.loc[0, "paid_at"] = pd.NaT
+    out = om.sales_summary(orders).iloc[0]
+    assert (out["placed_orders"], out["orders"], out["paid_amount"]) == (2, 1, 10.0)
+
+
 def test_missing_required_column_names_it():
     with pytest.raises(MissingColumnsError, match="paid_amount"):
         om.sales_summary(five_orders().drop(columns=["paid_amount"]))

@@ -31,8 +31,13 @@ _FREQ_ALIASES = {
 #: Canonical output dtype of period columns (``period_start``, ``cohort``, ``date``).
 PERIOD_DTYPE = "datetime64[ns]"
 
-#: Order statuses that never count as paid, whatever ``paid_at`` says.
-UNPAID_STATUSES = frozenset({"cancelled", "placed"})
+#: Order statuses that never count as paid, whatever ``paid_at`` says (DESIGN §5).
+UNPAID_STATUSES = frozenset({"cancelled"})
+
+#: Statuses not counted as paid when the orders have no ``paid_at`` column at all: the
+#: status alone then decides, and ``placed`` means not yet paid. With a ``paid_at``
+#: column, a ``placed`` order that has one is paid (DESIGN §5).
+UNPAID_STATUSES_WITHOUT_PAID_AT = frozenset({"cancelled", "placed"})
 
 
 def check_freq(freq: str) -> str:
@@ -93,15 +98,17 @@ def ratio(numerator, denominator):
 
 
 def is_paid(orders: pd.DataFrame) -> pd.Series:
-    """True for paid orders: a ``paid_at`` and a status other than ``cancelled``/``placed``.
+    """True for paid orders: a ``paid_at`` and a status other than ``cancelled`` (DESIGN §5).
 
-    Refunded and partially refunded orders stay paid (DESIGN §5). Without a ``paid_at``
-    column, the status alone decides (any status past ``placed`` other than cancelled).
+    Any other status counts, ``placed`` included: the ``paid_at`` says it was paid.
+    Refunded and partially refunded orders stay paid. Without a ``paid_at`` column, the
+    status alone decides (any status past ``placed`` other than cancelled).
     """
     status = orders["status"].astype("string").str.lower()
-    paid = ~status.isin(UNPAID_STATUSES)
     if "paid_at" in orders.columns:
-        paid &= orders["paid_at"].notna()
+        paid = ~status.isin(UNPAID_STATUSES) & orders["paid_at"].notna()
+    else:
+        paid = ~status.isin(UNPAID_STATUSES_WITHOUT_PAID_AT)
     return paid.fillna(False).astype(bool)
 
 

@@ -63,7 +63,7 @@ Assign = Callable[[pd.Series], pd.Series]
 
 
 def paid_orders(orders: pd.DataFrame) -> pd.DataFrame:
-    """The paid orders: a ``paid_at`` and a status other than ``placed`` or ``cancelled``.
+    """The paid orders: a ``paid_at`` and a status other than ``cancelled``.
 
     Parameters
     ----------
@@ -81,9 +81,11 @@ def paid_orders(orders: pd.DataFrame) -> pd.DataFrame:
     中文名: 支付订单
 
     口径 (DESIGN §5, research/metrics.md §1.1, §4.1): an order is paid when it has a
-    ``paid_at`` and its status is not ``cancelled`` (nor ``placed``, i.e. not yet paid).
-    Refunded and partially refunded orders stay paid orders, as in 生意参谋's 支付笔数
-    ("支付后退款不剔除"); refunds are subtracted in ``net_sales`` on their own date.
+    ``paid_at`` and its status is not ``cancelled``; any other status counts, ``placed``
+    included (the ``paid_at`` says it was paid). Refunded and partially refunded orders
+    stay paid orders, as in 生意参谋's 支付笔数 ("支付后退款不剔除"); refunds are
+    subtracted in ``net_sales`` on their own date. Without a ``paid_at`` column, the
+    status alone decides: neither ``placed`` nor ``cancelled``.
 
     Examples
     --------
