@@ -218,6 +218,7 @@ def render_html(notebook_file: Path, html_file: Path, title: str) -> None:
 def _failed_record(
     spec: RunSpec, label: str, error: str, fingerprint: str, started: str
 ) -> dict[str, Any]:
+    from ecanalysis.index import KEY_KPIS
     from ecanalysis.notebook import _now, versions
 
     return {
@@ -225,7 +226,7 @@ def _failed_record(
         "store_id": spec.store_id,
         "period": {"label": label, "start": None, "end": None},
         "parameters": {"store_id": spec.store_id, "period": label, **spec.parameters},
-        "kpis": {},
+        "kpis": dict.fromkeys(KEY_KPIS),  # never empty (DESIGN §6): the headline KPIs, unknown
         "comparisons": {},
         "alerts": [
             {

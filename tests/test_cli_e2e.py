@@ -135,6 +135,9 @@ def test_absent_store_fails_with_error_txt(sample_dir, tmp_path):
     errors = list(tmp_path.glob("daily_report/nosuch/*/error.txt"))
     assert len(errors) == 1
     assert "nosuch" in errors[0].read_text(encoding="utf-8")
+    record = json.loads((errors[0].parent / "metrics.json").read_text(encoding="utf-8"))
+    assert record["status"] == "failed"
+    assert record["kpis"] == dict.fromkeys(REQUIRED_KPIS), "never empty: headline KPIs unknown"
     assert list(tmp_path.glob("daily_report/shop01/*/report.html"))
     assert "failed" in (tmp_path / "index.html").read_text(encoding="utf-8")
 

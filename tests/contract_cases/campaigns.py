@@ -33,9 +33,8 @@ CASES = {
             pd.DataFrame({"lift": [10.0], "lift_low": [1.0], "lift_high": [20.0]}).iloc[
                 : 0 if empty else 1
             ],
-            5.0,
         ),
-        {},
+        {"spend": 5.0},
     ),
     "new_buyer_repeat": lambda empty: ((orders_frame(empty),), dict(_WINDOW)),
 }
