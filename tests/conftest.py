@@ -27,6 +27,25 @@ def sample_dir(tmp_path_factory):
     return path
 
 
+@pytest.fixture
+def sample_report(sample_dir, tmp_path):
+    """``sample_report(notebook, store_id, period)``: the Report a notebook opens on the
+    sample (in English unless ``lang`` says), writing into a temporary record (for tests of its alerts)."""
+    from ecanalysis.notebook import open_report
+
+    def open_one(notebook: str, store_id: str, period: str, *, lang: str = "en"):
+        return open_report(
+            notebook,
+            store_id=store_id,
+            period=period,
+            data=sample_dir,
+            lang=lang,
+            output_dir=tmp_path / "record",
+        )
+
+    return open_one
+
+
 @pytest.fixture(scope="session")
 def dataset(sample_dir):
     """``open_dataset`` on the shared sample."""

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from ecanalysis.metrics.channels import flag_channels
-from ecanalysis.notebook import open_report
 
 
 @pytest.fixture
@@ -36,31 +35,17 @@ def performance():
     ],
 )
 def test_a_channel_to_cut_is_one_alert_in_the_reports_language(
-    sample_dir, tmp_path, performance, lang, message
+    sample_report, performance, lang, message
 ):
-    rep = open_report(
-        "channel_efficiency",
-        store_id="shop01",
-        period="2025-11",
-        data=sample_dir,
-        lang=lang,
-        output_dir=tmp_path / "record",
-    )
+    rep = sample_report("channel_efficiency", "shop01", "2025-11", lang=lang)
     rep.flag_channels(performance)
     assert rep.alerts == [{"level": "warning", "message": message}]
 
 
 @pytest.mark.parametrize(("period", "alerted"), [("2025-11-30", True), ("2025-12-01", False)])
-def test_a_drop_is_an_alert_only_in_a_period_the_data_cover(sample_dir, tmp_path, period, alerted):
+def test_a_drop_is_an_alert_only_in_a_period_the_data_cover(sample_report, period, alerted):
     """The sample ends on 2025-11-30: a fall on 2025-12-01 is missing data, not a drop."""
-    rep = open_report(
-        "daily_report",
-        store_id="shop01",
-        period=period,
-        data=sample_dir,
-        lang="en",
-        output_dir=tmp_path / "record",
-    )
+    rep = sample_report("daily_report", "shop01", period)
     rep.compare("orders", 50, 100)
     rep.flag_drops(["orders"], zh="比上周同日", en="vs the same weekday last week")
     expected = [

@@ -161,20 +161,12 @@ def test_the_projects_params_are_valid():
         assert load_settings(params, store_file.stem)["store_file"] == str(store_file)
 
 
-def test_a_target_for_no_kpi_is_an_alert_not_a_miss(sample_dir, tmp_path):
+def test_a_target_for_no_kpi_is_an_alert_not_a_miss(sample_report):
     """A typo'd KPI name in targets is said, with the closest KPI, instead of being
     reported as a target missed at nan %."""
     from ecanalysis.metrics.targets import assessment_table
-    from ecanalysis.notebook import open_report
 
-    rep = open_report(
-        "monthly_assessment",
-        store_id="shop01",
-        period="2025-10",
-        data=sample_dir,
-        lang="en",
-        output_dir=tmp_path / "record",
-    )
+    rep = sample_report("monthly_assessment", "shop01", "2025-10")
     rep.kpi("paid_amount", 90.0)
     rep.kpi("orders", 10)
     table = assessment_table(rep.kpis, {"paid_amout": 100.0, "orders": 10.0})

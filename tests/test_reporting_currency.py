@@ -138,17 +138,8 @@ def test_portfolio_overview_totals_in_one_currency_only_with_rates(tmp_path, cap
 
 
 @pytest.mark.parametrize(("coverage", "alerted"), [(2 / 3, True), (1.0, False)])
-def test_totals_missing_rates_are_an_alert(sample_dir, tmp_path, coverage, alerted):
-    from ecanalysis.notebook import open_report
-
-    rep = open_report(
-        "portfolio_overview",
-        store_id="all",
-        period="2025-11",
-        data=sample_dir,
-        lang="en",
-        output_dir=tmp_path / "record",
-    )
+def test_totals_missing_rates_are_an_alert(sample_report, coverage, alerted):
+    rep = sample_report("portfolio_overview", "all", "2025-11")
     totals = pd.DataFrame(
         {
             "currency": ["CNY"],
