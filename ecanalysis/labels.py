@@ -158,7 +158,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "baseline": ("基线（无活动）", "Baseline (no campaign)"),
     "lift": ("增量", "Lift"),
     "lift_pct": ("增量占比", "Lift %"),
-    "uplift_pct": ("提升率", "Uplift"),
+    "uplift_pct": ("日均销售提升率（较活动前）", "Daily sales uplift (vs before)"),
     "incremental_roas": ("增量 ROAS", "Incremental ROAS"),
     "dip": ("活动后回落", "Post-campaign dip"),
     "campaign_id": ("活动ID", "Campaign ID"),
@@ -509,6 +509,8 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "issue": {
         "cost_at_or_above_price": ("成本不低于售价", "Cost at or above price"),
         "sold_below_cost": ("低于成本售出", "Sold below cost"),
+        "price_deviates": ("成交价偏离标价", "Selling price deviates from list price"),
+        "missing_cost": ("缺少成本", "No unit cost"),
     },
     "phase": {
         "pre": ("活动前", "Before"),

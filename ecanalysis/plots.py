@@ -135,13 +135,15 @@ def _short(text: Any) -> str:
 
 def _value_axis(ax, name: str, *, axis: str = "y") -> None:
     """Format an axis's ticks by the kind of ``name``: percent for rates, else 1,234."""
-    from matplotlib.ticker import FuncFormatter, PercentFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
     kind = kind_of(name)
     target = ax.yaxis if axis == "y" else ax.xaxis
     if kind == "rate":
         target.set_major_formatter(PercentFormatter(1.0))
     else:
+        if kind == "count":  # ticks at whole numbers: 0, 1, 2, never 0, 0.2, 0.4 shown as 0 0 0
+            target.set_major_locator(MaxNLocator(integer=True))
         target.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
 
 
@@ -149,6 +151,12 @@ def _date_col(frame, date_col: str | None) -> str:
     if date_col:
         return date_col
     return next((c for c in ("date", "period_start", "cohort") if c in frame.columns), "date")
+
+
+def _lower(text: str) -> str:
+    """A label inside an English sentence: ``Traffic source`` → ``traffic source``; an
+    acronym (``SKU``, ``GMV``) stays as it is."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _title(title: str | None, default: str) -> str:
@@ -193,7 +201,9 @@ def plot_daily_trend(
     matplotlib.axes.Axes
     """
     ax = _axes(ax, (9, 3.6))
-    title = _title(title, _say(lang, "每日", "Daily ") + label(value_col, lang))
+    title = _title(
+        title, _say(lang, f"每日{label(value_col, lang)}", f"{label(value_col, lang)} per day")
+    )
     if daily.empty:
         return _no_data(ax, title, lang)
     dates = daily[_date_col(daily, date_col)]
@@ -347,7 +357,12 @@ def plot_contribution(
     ax = _axes(ax, (8, max(2.5, 0.38 * len(shown) + 1)))
     what = label(metric, lang) if metric else ""
     title = _title(
-        title, _say(lang, f"{what}变化的{label(by, lang)}贡献", f"{what} change by {by}")
+        title,
+        _say(
+            lang,
+            f"{what}变化的{label(by, lang)}贡献",
+            f"{what} change by {_lower(label(by, lang))}",
+        ),
     )
     if shown.empty:
         return _no_data(ax, title, lang)

@@ -453,8 +453,8 @@ def _format_column(
         return [("eca-date", MISSING if is_missing(v) else v.strftime(pattern)) for v in stamps]
     if pd.api.types.is_numeric_dtype(dtype):
         kind = kind or kind_of(name)
-        if kind == "number" and pd.api.types.is_integer_dtype(dtype):
-            kind = "count"
+        if kind in ("number", "ratio") and pd.api.types.is_integer_dtype(dtype):
+            kind = "count"  # whole numbers (a review's 1–5 rating) get no decimals
         signed = "change" in name
         return [
             ("eca-num", format_value(v, kind, currency=currency, signed=signed)) for v in values
@@ -463,10 +463,16 @@ def _format_column(
 
 
 def _points(change: Any) -> str:
-    """A change of a rate in percentage points: 0.02 → ``+2.0 pp``."""
+    """A change of a rate in percentage points, rounded to one decimal: 0.02 → ``+2.0 pp``,
+    0.0349 → ``+3.5 pp``, -0.0008 → ``-0.1 pp``; a change too small for one decimal gets
+    two (-0.0004 → ``-0.04 pp``), never a signed ``-0.0 pp``."""
     if is_missing(change):
         return MISSING
-    return f"{format_value(float(change) * 100, 'ratio', signed=True)[:-1]} pp"
+    points = float(change) * 100
+    decimals = 2 if round(points, 1) == 0 else 1
+    if round(points, decimals) == 0:
+        return f"{0:.1f} pp"
+    return f"{points:+.{decimals}f} pp"
 
 
 def _text(value: Any) -> str:

@@ -364,3 +364,35 @@ def test_importing_the_package_changes_no_rcparams():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+def test_count_axes_tick_at_whole_numbers():
+    """Two reasons with one bad review each: the axis read 0 0 0 1 1 1 (ticks at 0.2 steps
+    shown without decimals)."""
+    reasons = pd.DataFrame({"reason": ["damaged package", "poor quality"], "bad_reviews": [1, 1]})
+    fig, ax = plt.subplots()
+    try:
+        plots.plot_bar_ranking(reasons, label_col="reason", value_col="bad_reviews", ax=ax)
+        fig.canvas.draw()
+        ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+        assert ticks and all(float(t).is_integer() for t in ticks), ticks
+        texts = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        assert len(texts) == len(set(texts)), texts
+    finally:
+        plt.close(fig)
+
+
+def test_english_titles_name_the_group_and_read_as_sentences():
+    """English titles: "Daily Paid amount" and "… change by <raw column>"."""
+    daily = pd.DataFrame(
+        {"period_start": pd.date_range("2025-11-01", periods=3), "paid_amount": [1.0, 2.0, 3.0]}
+    )
+    change = pd.DataFrame({"source": ["paid_search"], "change": [5.0]})
+    fig, (first, second) = plt.subplots(2)
+    try:
+        plots.plot_daily_trend(daily, value_col="paid_amount", ax=first, lang="en")
+        plots.plot_contribution(change, by="source", metric="paid_amount", ax=second, lang="en")
+        assert first.get_title() == "Paid amount per day"
+        assert second.get_title() == "Paid amount change by traffic source"
+    finally:
+        plt.close(fig)

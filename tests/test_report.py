@@ -317,3 +317,53 @@ def test_blocks_are_self_contained():
     assert "<style>" in html
     assert not re.search(r"(src|href)=|@import|url\(", html)
     assert "<script" not in html
+
+
+# -- review of the rendered reports (shop02, 2025-11) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [
+        (-0.00078, "-0.1 pp"),  # a conversion gap of 0.078 pp read "-0.0 pp" (truncated)
+        (0.0349, "+3.5 pp"),  # rounded, not truncated to +3.4
+        (-0.0004, "-0.04 pp"),  # too small for one decimal: two, not a signed zero
+        (0.0, "0.0 pp"),
+        (1e-7, "0.0 pp"),
+    ],
+)
+def test_rate_changes_in_points_are_rounded_and_never_a_signed_zero(change, text):
+    frame = pd.DataFrame(
+        {"kpi": ["payment_conversion_rate"], "actual": [0.0232], "target": [0.024], "gap": [change]}
+    )
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", report.format_table(frame)._repr_html_())
+    assert cells[-1] == text
+
+
+def test_whole_number_ratings_have_no_decimals():
+    """A review's rating (1–5, integers) read "1.00"; an average rating keeps two decimals."""
+    bad = pd.DataFrame({"rating": [1, 2], "avg_rating": [4.2, 4.25]})
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", report.format_table(bad)._repr_html_())
+    assert cells == ["1", "4.20", "2", "4.25"]
+
+
+def test_every_price_cost_issue_has_a_label():
+    """price_cost_anomalies' issues price_deviates and missing_cost showed as raw codes."""
+    from ecanalysis.labels import VALUE_LABELS
+    from ecanalysis.metrics.pricing import ISSUES
+
+    assert set(ISSUES) <= set(VALUE_LABELS["issue"])
+    frame = pd.DataFrame({"issue": list(ISSUES)})
+    for lang in ("zh", "en"):
+        cells = re.findall(
+            r"<td[^>]*>(.*?)</td>", report.format_table(frame, lang=lang)._repr_html_()
+        )
+        assert not set(cells) & set(ISSUES), cells
+
+
+def test_uplift_and_lift_are_told_apart():
+    """campaign_review shows uplift_pct (daily sales vs before) beside lift_pct (vs the
+    baseline): labelled "Uplift" and "Lift %", two different numbers read as one."""
+    for lang in ("zh", "en"):
+        assert label("uplift_pct", lang) != label("lift_pct", lang)
+    assert "before" in label("uplift_pct", "en") and "活动前" in label("uplift_pct")
