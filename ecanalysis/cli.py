@@ -53,15 +53,23 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if args.list:
         print(importers.describe_platforms())
         return 0
-    if (
-        not args.platform
-        or not args.files
-        or not args.store_id
-        or not args.timezone
-        or not args.out
-    ):
+    missing = [
+        name
+        for name, value in (
+            ("PLATFORM", args.platform),
+            ("FILE…", args.files),
+            ("--store-id ID", args.store_id),
+            ("--timezone TZ", args.timezone),
+            ("--out DIR", args.out),
+        )
+        if not value
+    ]
+    if missing:
         raise _usage(
-            "import needs PLATFORM FILE… --store-id ID --timezone TZ --out DIR (or --list)"
+            f"import is missing {', '.join(missing)}; it needs PLATFORM FILE… --store-id ID "
+            "--timezone TZ --out DIR, e.g. `ecanalysis import shopify orders_export.csv "
+            "--store-id shop01 --timezone America/New_York --out data/mine` "
+            "(`ecanalysis import --list` names the platforms)"
         )
     result = importers.import_files(
         args.platform,

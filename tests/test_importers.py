@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from ecanalysis.cli import main
+from ecanalysis.errors import DataError
 from ecanalysis.importers import PLATFORMS, import_files
 from ecanalysis.importers._parse import fractions, numbers
 
@@ -477,13 +478,10 @@ def test_taobao_later_reports_update_add_and_skip_duplicates(tmp_path):
 
 def test_taobao_item_report_alone_quarantines_lines_of_unknown_orders(tmp_path):
     items = DATA / "taobao_items.csv"
-    result = import_files("taobao", [items], store_id="tb1", timezone=SHANGHAI, out=tmp_path)
-    # no order is known: every line is set aside, and the dataset still lacks orders
-    assert result.quarantined == 5
-    assert result.tables["order_items"].written == 0
-    assert not (tmp_path / "order_items.parquet").exists()
-    assert not result.ok
-    assert "no orders table" in result.render()
+    # no order is known: every line would be set aside, so nothing is written
+    with pytest.raises(DataError, match=r"none of the 5 data row\(s\) .* could be imported"):
+        import_files("taobao", [items], store_id="tb1", timezone=SHANGHAI, out=tmp_path)
+    assert not list(tmp_path.iterdir())
     # once the 订单报表 is imported, the same 宝贝报表 finds its orders (507's stays out)
     import_files(
         "taobao", [DATA / "taobao_orders.csv"], store_id="tb1", timezone=SHANGHAI, out=tmp_path
@@ -594,8 +592,15 @@ def test_import_command_reports_what_it_did(tmp_path, capsys):
         ({"--store-id": "a/b"}, "store_id 'a/b' is not allowed"),
         ({"--store-id": "all"}, "reserved"),
         ({"--currency": "dollars"}, "is not an ISO 4217 code"),
-        ({"--store-id": None}, "import needs PLATFORM FILE"),
-        ({"platform": "taobao"}, "does not look like a taobao export"),
+        ({"--store-id": None}, "import is missing --store-id ID"),
+        ({"--timezone": None}, "import is missing --timezone TZ"),
+        ({"--timezone": "Asia/Beijing"}, "(did you mean 'Asia/Shanghai'?)"),
+        ({"platform": "taobao"}, "is a shopify export (orders file), not a taobao one"),
+        ({"platform": "sycm"}, "`ecanalysis import shopify "),
+        ({"file": str(DATA / "taobao_orders.csv")}, "is a taobao export (orders file)"),
+        ({"file": str(DATA)}, "is a directory; name the export files in it"),
+        ({"--currency": "EUR"}, "the files are in USD but --currency is EUR"),
+        ({"file": "header-only.csv"}, "no data rows under the header of"),
     ],
 )
 def test_bad_import_arguments_exit_2_with_a_message(tmp_path, capsys, change, message):
@@ -609,6 +614,11 @@ def test_bad_import_arguments_exit_2_with_a_message(tmp_path, capsys, change, me
     args.update(change)
     if args["file"] == "missing.csv":
         args["file"] = str(tmp_path / "missing.csv")
+    if args["file"] == "header-only.csv":
+        args["file"] = str(tmp_path / "header-only.csv")
+        header = (DATA / "shopify_orders.csv").read_bytes().split(b"\r\n")[0]
+        Path(args["file"]).write_bytes(header + b"\r\n")
+        args["--currency"] = "USD"
     out = tmp_path / "out"
     argv = ["import", args["platform"], args["file"], "--out", str(out)]
     for flag in ("--store-id", "--timezone", "--currency"):
@@ -619,8 +629,56 @@ def test_bad_import_arguments_exit_2_with_a_message(tmp_path, capsys, change, me
     assert message in captured.err
     assert captured.err.startswith("ecanalysis import: error: ")
     assert "Traceback" not in captured.err + captured.out
-    assert not list(out.glob("*.parquet"))
+    assert len(captured.err.strip().splitlines()) == 1
+    assert not out.exists()
     assert not (tmp_path / "x").exists()
+
+
+def test_import_refuses_files_in_another_currency_than_the_stored_store(tmp_path, capsys):
+    woo = ["import", "woocommerce", str(DATA / "woocommerce_orders.csv"), "--store-id", "s1"]
+    assert main([*woo, "--timezone", "Europe/Berlin", "--out", str(tmp_path)]) == 0
+    stored = _bytes(tmp_path)
+    quarantine = sorted((tmp_path / "quarantine").iterdir())
+    capsys.readouterr()
+    shop = ["import", "shopify", str(DATA / "shopify_orders.csv"), "--store-id", "s1"]
+    assert main([*shop, "--timezone", "Europe/Berlin", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "the files are in USD but store 's1' is stored in EUR" in err
+    assert _bytes(tmp_path) == stored
+    assert sorted((tmp_path / "quarantine").iterdir()) == quarantine
+
+
+def test_import_of_only_unmappable_rows_writes_nothing(tmp_path, capsys):
+    source = tmp_path / "export.csv"
+    lines = (DATA / "shopify_orders.csv").read_bytes().split(b"\r\n")
+    # the header and #1006, whose Created at does not parse
+    source.write_bytes(b"\r\n".join([lines[0], *(x for x in lines if b"#1006" in x)]) + b"\r\n")
+    out = tmp_path / "out"
+    argv = ["import", "shopify", str(source), "--store-id", "s1", "--timezone", NEW_YORK]
+    assert main([*argv, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "none of the 1 data row(s) of" in err
+    assert "export.csv line 2:" in err
+    assert not out.exists()
+
+
+def test_empty_reimport_into_a_stored_store_changes_nothing(tmp_path, capsys):
+    base = ["--store-id", "s1", "--timezone", NEW_YORK, "--out", str(tmp_path)]
+    assert main(["import", "shopify", str(DATA / "shopify_orders.csv"), *base]) == 0
+    stored = _bytes(tmp_path)
+    header = tmp_path / "header.csv"
+    header.write_bytes((DATA / "shopify_orders.csv").read_bytes().split(b"\r\n")[0])
+    assert main(["import", "shopify", str(header), *base]) == 0
+    assert _bytes(tmp_path) == stored
+
+
+def test_reimport_leaves_the_quarantine_file_untouched(tmp_path):
+    kwargs = {"store_id": "s1", "timezone": NEW_YORK, "out": tmp_path}
+    first = import_files("shopify", [DATA / "shopify_orders.csv"], **kwargs)
+    before = first.quarantine_file.stat().st_mtime_ns
+    again = import_files("shopify", [DATA / "shopify_orders.csv"], **kwargs)
+    assert again.quarantine_file == first.quarantine_file
+    assert again.quarantine_file.stat().st_mtime_ns == before
 
 
 def test_import_refuses_another_time_zone_for_a_stored_store(tmp_path, capsys):

@@ -254,11 +254,15 @@ def _to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
 
 
 def write_csv_atomic(path: Path, frame: pd.DataFrame) -> None:
-    """Write ``frame`` as UTF-8 CSV with a byte-order mark (Excel opens it), atomically."""
+    """Write ``frame`` as UTF-8 CSV with a byte-order mark (Excel opens it), atomically.
+
+    A file that already holds these bytes is left as it is (a re-import touches nothing).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         frame.to_csv(temp, index=False, encoding="utf-8-sig")
-        os.replace(temp, path)
+        if not (path.is_file() and path.read_bytes() == temp.read_bytes()):
+            os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)

@@ -38,6 +38,10 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
+class NotAnExportError(DataError):
+    """A file without the header of any layout of the platform it was given to."""
+
+
 @dataclass(frozen=True)
 class Export:
     """One export file, read as text.
@@ -77,16 +81,16 @@ def read_export(path: str | Path, layouts: Mapping[str, Sequence[str]], *, platf
     Raises
     ------
     ecanalysis.errors.DataError
-        When the file is unreadable, in an unknown encoding, an old ``.xls`` workbook, or
-        has no row holding the columns of any layout (the message names the columns found
-        and the closest matches of the missing ones).
+        When the file is unreadable, in an unknown encoding or an old ``.xls`` workbook;
+        :class:`NotAnExportError` when it has no row holding the columns of any layout
+        (the message names the columns found and the closest matches of the missing ones).
     """
     path = Path(path)
     data = path.read_bytes()
     rows, encoding = _rows(path, data)
     found = _find_header(rows, layouts)
     if found is None:
-        raise DataError(_no_header_message(path, rows, layouts, platform))
+        raise NotAnExportError(_no_header_message(path, rows, layouts, platform))
     kind, index = found
     header = [_clean(cell) for cell in rows[index]]
     width = len(header)
@@ -103,6 +107,16 @@ def read_export(path: str | Path, layouts: Mapping[str, Sequence[str]], *, platf
         header_line=index + 1,
         digest=hashlib.sha256(data).hexdigest(),
     )
+
+
+def header_kind(path: str | Path, layouts: Mapping[str, Sequence[str]]) -> str | None:
+    """The layout kind whose header ``path`` holds, None when none (or unreadable)."""
+    try:
+        rows, _ = _rows(Path(path), Path(path).read_bytes())
+    except (OSError, DataError):
+        return None
+    found = _find_header(rows, layouts)
+    return None if found is None else found[0]
 
 
 def _rows(path: Path, data: bytes) -> tuple[list[list[str]], str]:
@@ -182,7 +196,8 @@ def _no_header_message(
         for column in missing:
             guess = closest(column, present)
             hints.append(f"{column!r}" + (f" (closest: {guess!r})" if guess else ""))
-        parts.append(f"a {kind} export needs {', '.join(hints)}")
+        article = "an" if kind[:1] in "aeiou" else "a"
+        parts.append(f"{article} {kind} file needs {', '.join(hints)}")
     return (
         f"{path} does not look like a {platform} export: {'; '.join(parts)}. "
         f"Columns found: {present[:30]}. Check the platform name, or export the file "

@@ -18,8 +18,8 @@ from ecanalysis.errors import DataError, ParameterError, closest
 from ecanalysis.importers import _dataset
 from ecanalysis.importers._dataset import TableCounts
 from ecanalysis.importers._platform import Context, Mapped, Platform, quarantine_frame
-from ecanalysis.importers._read import Export, read_export
-from ecanalysis.importers._registry import get_platform
+from ecanalysis.importers._read import Export, NotAnExportError, header_kind, read_export
+from ecanalysis.importers._registry import PLATFORMS, get_platform
 from ecanalysis.paths import check_identifier
 
 #: Key columns of the tables an import writes.
@@ -31,6 +31,34 @@ KEYS = {
 #: Stored rows of these tables are replaced as a group (an order's lines come as a whole).
 GROUPS = {"order_items": "order_id"}
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+#: Places people write as a time zone that IANA names after another city.
+ZONE_ALIASES = {
+    "beijing": "Asia/Shanghai",
+    "peking": "Asia/Shanghai",
+    "hangzhou": "Asia/Shanghai",
+    "guangzhou": "Asia/Shanghai",
+    "shenzhen": "Asia/Shanghai",
+    "chengdu": "Asia/Shanghai",
+    "china": "Asia/Shanghai",
+    "taipei": "Asia/Taipei",
+    "hongkong": "Asia/Hong_Kong",
+    "mumbai": "Asia/Kolkata",
+    "delhi": "Asia/Kolkata",
+    "newdelhi": "Asia/Kolkata",
+    "hanoi": "Asia/Ho_Chi_Minh",
+    "washington": "America/New_York",
+    "boston": "America/New_York",
+    "miami": "America/New_York",
+    "sanfrancisco": "America/Los_Angeles",
+    "seattle": "America/Los_Angeles",
+    "dallas": "America/Chicago",
+    "houston": "America/Chicago",
+    "munich": "Europe/Berlin",
+    "frankfurt": "Europe/Berlin",
+    "hamburg": "Europe/Berlin",
+    "milan": "Europe/Rome",
+    "barcelona": "Europe/Madrid",
+}
 
 
 @dataclass
@@ -157,13 +185,14 @@ def import_files(
     currency = _check_currency(currency) if currency else None
     paths = _check_files(files)
     out = _check_out(out)
-    exports = [read_export(path, spec.header_markers, platform=spec.name) for path in paths]
+    exports = [_read_export(path, spec) for path in paths]
     stored = _stored_store(out, store_id)
     store_currency = _store_currency(spec, exports, stored, currency, store_id)
     _check_same_timezone(stored, timezone, store_id)
     ctx = Context(store_id=store_id, timezone=timezone, currency=store_currency)
     mapped = [spec.mapper(export, ctx) for export in exports]
     _quarantine_orphan_lines(mapped, exports, _known_orders(out, mapped))
+    _check_something_mapped(exports, mapped, stored, store_id)
 
     result = ImportResult(
         platform=spec.name,
@@ -202,7 +231,8 @@ def _check_store_id(store_id: str) -> str:
 def _check_timezone(timezone: str) -> str:
     zones = available_timezones()
     if timezone not in zones:
-        guess = closest(str(timezone), zones)
+        place = re.sub(r"[^a-z]", "", str(timezone).rsplit("/", 1)[-1].lower())
+        guess = ZONE_ALIASES.get(place) or closest(str(timezone), zones)
         hint = f" (did you mean {guess!r}?)" if guess else ""
         raise ParameterError(
             f"--timezone {timezone!r} is not an IANA time zone{hint}; "
@@ -227,9 +257,33 @@ def _check_files(files: Sequence[str | os.PathLike]) -> list[Path]:
     if not paths:
         raise ParameterError("no export file given: name one or more files to import")
     for path in paths:
+        if path.is_dir():
+            raise DataError(
+                f"export file {path} is a directory; name the export files in it, "
+                f"e.g. {path / '*.csv'}"
+            )
         if not path.is_file():
-            raise DataError(f"export file {path} does not exist or is not a file")
+            raise DataError(
+                f"export file {path} does not exist or is not a file; check the path "
+                "(relative paths start at the current directory)"
+            )
     return paths
+
+
+def _read_export(path: Path, spec: Platform) -> Export:
+    """Read ``path`` as an export of ``spec``; name the platform it is an export of."""
+    try:
+        return read_export(path, spec.header_markers, platform=spec.name)
+    except NotAnExportError as exc:
+        for name in PLATFORMS:
+            other = get_platform(name)
+            kind = None if name == spec.name else header_kind(path, other.header_markers)
+            if kind is not None:
+                raise DataError(
+                    f"{path} is a {name} export ({kind} file), not a {spec.name} one; "
+                    f"import it with `ecanalysis import {name} {path} …`"
+                ) from exc
+        raise
 
 
 def _check_out(out: str | os.PathLike) -> Path:
@@ -266,8 +320,10 @@ def _store_currency(
                 f"{given}; money is kept in the store's currency. Drop --currency, or "
                 "import into another store id"
             )
+        _check_files_currency(found, str(stored["currency"]), store_id=store_id)
         return str(stored["currency"])
     if given:
+        _check_files_currency(found, given)
         return given
     if len(found) == 1:
         return found[0]
@@ -282,6 +338,51 @@ def _store_currency(
         f"the {spec.name} files name no currency; pass --currency with the store's "
         "ISO 4217 code, e.g. --currency USD"
     )
+
+
+def _check_files_currency(found: list[str], currency: str, *, store_id: str | None = None) -> None:
+    """Refuse files none of whose rows are in the store's currency (all would be set aside).
+
+    ``store_id`` names the stored store whose currency it is; None: ``--currency``.
+    """
+    if not found or currency in found:
+        return
+    if store_id is None:
+        source, fix = f"--currency is {currency}", f"pass --currency {found[0]}"
+    else:
+        source = f"store {store_id!r} is stored in {currency}"
+        fix = f"import them into another store id with --currency {found[0]}"
+    raise ParameterError(
+        f"the files are in {', '.join(found)} but {source}, so every order would be set "
+        f"aside and nothing imported; {fix}"
+    )
+
+
+def _check_something_mapped(
+    exports: list[Export], mapped: list[Mapped], stored: dict | None, store_id: str
+) -> None:
+    """Refuse an import that would file no row: nothing is written then.
+
+    A store is not created from header-only files, and files whose every row is set
+    aside point at a wrong export or settings (the first reason is shown).
+    """
+    if any(len(frame) for m in mapped for frame in m.tables.values()):
+        return
+    names = ", ".join(str(e.path) for e in exports)
+    bad = [m.quarantine for m in mapped if len(m.quarantine)]
+    if bad:
+        first = bad[0].iloc[0]
+        count = sum(len(q) for q in bad)
+        raise DataError(
+            f"none of the {count} data row(s) of {names} could be imported (e.g. "
+            f"{first['file']} line {first['line']}: {first['reason']}); nothing was "
+            "written. Check the platform, --timezone and --currency, or export again"
+        )
+    if stored is None:
+        raise DataError(
+            f"no data rows under the header of {names}; nothing was written and store "
+            f"{store_id!r} was not created. Export again with a date range that has orders"
+        )
 
 
 def _file_currencies(spec: Platform, exports: list[Export]) -> list[str]:
