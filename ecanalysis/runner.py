@@ -177,7 +177,16 @@ def resolve_label(spec: RunSpec, data_dir: Path, params_dir: Path) -> str:
     elif spec.store_id != "all":
         store_id = "all"  # an absent store: its report fails, filed under the portfolio period
     campaign_id = spec.parameters.get("campaign_id")
-    return resolve_period(dataset, store_id, spec.period, tz, campaign_id=campaign_id).label
+    period = resolve_period(dataset, store_id, spec.period, tz, campaign_id=campaign_id)
+    if store_id != "all":
+        first, last = dataset.coverage(store_id)
+        if first is not None and (period.last_day < first or period.first_day > last):
+            raise ParameterError(
+                f"period {period.label} lies outside store {store_id}'s data ({first} to "
+                f"{last}): its report would be all zeros; pick a period inside the data "
+                "(e.g. latest-day, latest-month) or import the missing days"
+            )
+    return period.label
 
 
 def _error_text(exc: BaseException) -> str:

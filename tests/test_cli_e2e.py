@@ -300,3 +300,62 @@ def test_the_portfolio_is_all_and_only_all(
     assert main([*argv, "--out", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
     assert not list(tmp_path.iterdir()), "nothing written"
+
+
+def _record(out: Path, notebook: str) -> tuple[dict, Path]:
+    record = next(r for (n, _), r in records(out).items() if n == notebook)
+    return record, Path(record["_dir"])
+
+
+@pytest.mark.parametrize("notebook", ["channel_efficiency", "weekly_review"])
+def test_channel_tables_add_up_to_the_store(batch, notebook):
+    """The channel table took only the period's orders, so every buyer was new there
+    (new_buyers == buyers in each channel, summing far above the store's new buyers), and
+    dated orders by ordering while the KPIs date them by payment (totals one order off)."""
+    _, out = batch
+    record, folder = _record(out, notebook)
+    table = pd.read_csv(folder / "tables" / "channels.csv")
+    assert table["orders"].sum() == record["kpis"]["orders"]
+    assert table["paid_amount"].sum() == pytest.approx(record["kpis"]["paid_amount"])
+    assert (table["new_buyers"] < table["buyers"]).any(), "returning buyers are not new"
+    assert table["new_buyers"].sum() < table["buyers"].sum()
+
+
+def test_weekly_contribution_tables_show_money(batch):
+    """The channel and category contributions (current, previous, change of an amount)
+    were plain numbers beside money everywhere else."""
+    _, out = batch
+    record, folder = _record(out, "weekly_review")
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    symbol = {"CNY": "¥", "USD": "$", "EUR": "€"}[record["currency"]]
+    for table in ("channel_contribution", "category_contribution"):
+        first = pd.read_csv(folder / "tables" / f"{table}.csv").iloc[0]
+        assert f"{symbol}{first['current']:,.2f}" in html, table
+
+
+def test_campaign_review_reads_the_dip_the_right_way_round(batch):
+    """dip = baseline − actual: positive is pull-forward; the prose said negative."""
+    _, out = batch
+    _, folder = _record(out, "campaign_review")
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "positive dip means the campaign pulled demand forward" in html
+    assert "negative dip means the campaign" not in html and "负值说明活动提前透支" not in html
+
+
+def test_portfolio_does_not_draw_currencies_on_one_axis(batch):
+    _, out = batch
+    _, folder = _record(out, "portfolio_overview")
+    stores = pd.read_csv(folder / "tables" / "stores.csv")
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert stores["currency"].nunique() > 1, "the sample has stores in several currencies"
+    assert "各店铺币种不同，支付金额不画在同一坐标轴上" in html
+
+
+def test_a_period_outside_the_stores_data_is_refused(sample_dir, tmp_path, capsys):
+    """The sample runs from 2023-12-01 to 2025-11-30: a day after it would be an all-zero
+    report that says "ok", so it is refused before anything runs."""
+    argv = ["run", "daily_report", "--store-id", "shop03", "--period", "2025-12-01"]
+    assert main([*argv, "--data", str(sample_dir), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "period 2025-12-01 lies outside store shop03's data (2023-12-01 to 2025-11-30)" in err
+    assert not list(tmp_path.glob("daily_report/**/metrics.json")), "nothing written"

@@ -61,3 +61,21 @@ def test_store_with_targets_shows_attainment(sample_dir, tmp_path):
     targets = {"paid_amount": 2_600_000, "orders": 4000}  # params/stores/shop01.yaml, 2025-11
     for kpi, target in targets.items():
         assert record["kpis"][f"{kpi}_attainment"] == pytest.approx(record["kpis"][kpi] / target)
+
+
+def test_store_inspection_states_the_store_alert_line(sample_dir, tmp_path):
+    """The prose gave the default line (4.8) while a store with its own line (shop02: 4.6)
+    was judged by that one: the report states the line it used."""
+    params = tmp_path / "params"
+    (params / "stores").mkdir(parents=True)
+    shutil.copy(PROJECT_PARAMS / "defaults.yaml", params / "defaults.yaml")
+    (params / "stores" / "shop01.yaml").write_text("thresholds:\n  rating_alert: 4.3\n")
+    spec = RunSpec(
+        "store_inspection", "shop01", "2025-11-30", str(sample_dir), params=str(params),
+        out=str(tmp_path / "runs"), engine="inprocess",
+    )  # fmt: skip
+    result = run_notebook(spec)
+    assert result.status == "ok"
+    html = (Path(result.record_dir) / "report.html").read_text(encoding="utf-8")
+    assert "本店预警线：4.3 分" in html
+    assert "（默认 4.8）的" not in html
