@@ -178,13 +178,16 @@ def resolve_label(spec: RunSpec, data_dir: Path, params_dir: Path) -> str:
         store_id = "all"  # an absent store: its report fails, filed under the portfolio period
     campaign_id = spec.parameters.get("campaign_id")
     period = resolve_period(dataset, store_id, spec.period, tz, campaign_id=campaign_id)
+    # A period that ends before the store's data begin is a mistake (a wrong year), not
+    # news: its report would be all zeros. One after the data end is reported, marked
+    # incomplete: that is how a scheduler learns that an export did not arrive.
     if store_id != "all":
         first, last = dataset.coverage(store_id)
-        if first is not None and (period.last_day < first or period.first_day > last):
+        if first is not None and period.last_day < first:
             raise ParameterError(
-                f"period {period.label} lies outside store {store_id}'s data ({first} to "
-                f"{last}): its report would be all zeros; pick a period inside the data "
-                "(e.g. latest-day, latest-month) or import the missing days"
+                f"period {period.label} ends before store {store_id}'s data begin ({first} "
+                f"to {last}): its report would be all zeros; pick a period inside the data "
+                "(e.g. latest-day, latest-month) or import the earlier days"
             )
     return period.label
 

@@ -351,11 +351,15 @@ def test_portfolio_does_not_draw_currencies_on_one_axis(batch):
     assert "各店铺币种不同，支付金额不画在同一坐标轴上" in html
 
 
-def test_a_period_outside_the_stores_data_is_refused(sample_dir, tmp_path, capsys):
-    """The sample runs from 2023-12-01 to 2025-11-30: a day after it would be an all-zero
-    report that says "ok", so it is refused before anything runs."""
-    argv = ["run", "daily_report", "--store-id", "shop03", "--period", "2025-12-01"]
+def test_a_period_before_the_stores_data_is_refused(sample_dir, tmp_path, capsys):
+    """The sample runs from 2023-12-01 to 2025-11-30: a day before it (a wrong year, say)
+    would be an all-zero report that says "ok", so it is refused before anything runs. A
+    day after the data end is reported, marked incomplete (test_schedules: how a scheduler
+    learns that an export did not arrive)."""
+    argv = ["run", "daily_report", "--store-id", "shop03", "--period", "2023-11-30"]
     assert main([*argv, "--data", str(sample_dir), "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "period 2025-12-01 lies outside store shop03's data (2023-12-01 to 2025-11-30)" in err
+    assert (
+        "period 2023-11-30 ends before store shop03's data begin (2023-12-01 to 2025-11-30)" in err
+    )
     assert not list(tmp_path.glob("daily_report/**/metrics.json")), "nothing written"
