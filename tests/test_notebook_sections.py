@@ -79,3 +79,13 @@ def test_store_inspection_states_the_store_alert_line(sample_dir, tmp_path):
     html = (Path(result.record_dir) / "report.html").read_text(encoding="utf-8")
     assert "本店预警线：4.3 分" in html
     assert "（默认 4.8）的" not in html
+
+
+def test_daily_report_over_a_month_shows_no_one_day_traffic(sample_dir, tmp_path):
+    """daily_report is made for a day. Given a month (`batch --period 2025-11` gives every
+    notebook the month), its traffic KPIs would be the month's first day only: the section
+    says traffic is per day instead, and the sales figures cover the month."""
+    record, html = run("daily_report", sample_dir, tmp_path)
+    assert not [k for k in record["kpis"] if "visitor" in k or "conversion" in k]
+    assert "流量与转化按日统计，本报告期 2025-11 不是一天" in html
+    assert record["kpis"]["orders"] > 1000, "the month's paid orders"
