@@ -348,12 +348,24 @@ class Report:
         """
         cur = current.iloc[0] if len(current) else {}
         prev = previous.iloc[0] if len(previous) else {}
+        if len(previous) and self._before_the_data(prev.get("period_start")):
+            previous = previous.iloc[:0]  # no data then: unknown, not zero
         for name in names:
             self.compare(
                 f"{name}{suffix}",
                 cur.get(name) if len(current) else None,
                 prev.get(name) if len(previous) else None,
             )
+
+    def _before_the_data(self, start) -> bool:
+        """True when a comparison period starting at ``start`` begins before the store's
+        data do: its figures would read as zeros (a 100 % rise from nothing)."""
+        import pandas as pd
+
+        first = self.coverage["first"]
+        if first is None or start is None or pd.isna(start):
+            return False
+        return pd.Timestamp(start).date() < first
 
     def record_trailing(self, day_row, names, *, days: int) -> None:
         """Record ``<name>_vs_trailing_<days>d`` comparisons from a ``vs_trailing_mean`` row."""

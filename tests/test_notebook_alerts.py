@@ -55,3 +55,16 @@ def test_a_drop_is_an_alert_only_in_a_period_the_data_cover(sample_report, perio
         }
     ]
     assert rep.alerts == (expected if alerted else [])
+
+
+def test_a_comparison_with_a_period_before_the_data_is_unknown(sample_report):
+    """The sample begins on 2023-12-01: November 2023 had no data, not zero sales, so the
+    first month's change against it is unknown (not "▲ 100 %")."""
+    rep = sample_report("monthly_assessment", "shop01", "2024-01")
+    month = pd.DataFrame({"period_start": pd.to_datetime(["2023-12-01"]), "orders": [10]})
+    before = pd.DataFrame({"period_start": pd.to_datetime(["2023-11-01"]), "orders": [0]})
+    rep.record_comparisons(month, before, ["orders"])
+    assert rep.comparisons["orders"] == {"previous": None, "change": None, "change_pct": None}
+    january = pd.DataFrame({"period_start": pd.to_datetime(["2024-01-01"]), "orders": [15]})
+    rep.record_comparisons(january, month, ["orders"], suffix="_mom")
+    assert rep.comparisons["orders_mom"] == {"previous": 10, "change": 5, "change_pct": 0.5}
