@@ -576,7 +576,9 @@ class Report:
             self.kpi(f"net_sales_{currency}", group["net_sales"].sum())
 
     def record_totals(self, totals) -> None:
-        """Record the reporting-currency totals (when there is one)."""
+        """Record the reporting-currency totals (when there is one); the record's currency
+        is the totals' one, or none when they stay per currency."""
+        self.store["currency"] = totals["currency"].iloc[0] if len(totals) == 1 else None
         if len(totals) == 1:
             row = totals.iloc[0]
             self.kpi("paid_amount", row["paid_amount"])

@@ -121,6 +121,7 @@ def test_portfolio_overview_totals_in_one_currency_only_with_rates(tmp_path, cap
     ]
     assert "paid_amount" not in metrics["kpis"]
     assert metrics["kpis"]["paid_amount_USD"] == 267.0
+    assert metrics["currency"] is None, "totals per currency: the record has no one currency"
 
     rates = {"date": [dt.date(2025, 10, 31)], "currency": ["USD"], "rate": [7.1]}
     schema = pa.schema([("date", pa.date32()), ("currency", pa.string()), ("rate", pa.float64())])
@@ -135,6 +136,7 @@ def test_portfolio_overview_totals_in_one_currency_only_with_rates(tmp_path, cap
     assert totals["rate_coverage"].tolist() == [1.0]
     assert metrics["kpis"]["paid_amount"] == pytest.approx(4582.7)
     assert metrics["parameters"]["reporting_currency"] == "CNY"
+    assert metrics["currency"] == "CNY"
 
 
 @pytest.mark.parametrize(("coverage", "alerted"), [(2 / 3, True), (1.0, False)])
