@@ -75,6 +75,9 @@ def _source_of(entry: Path) -> TableFile | None:
 def _ignored_note(entry: Path) -> str:
     name = entry.name + ("/" if entry.is_dir() else "")
     stem = entry.name if entry.is_dir() else entry.stem
+    if entry.is_dir() and entry.name == "quarantine":
+        files = len(list(entry.glob("*.csv")))
+        return f"quarantine/ holds {files} file(s) of rows `ecanalysis import` set aside; not read"
     if stem in TABLES and entry.is_dir():
         return f"ignored {name}: the folder holds no .parquet files"
     if stem in TABLES:

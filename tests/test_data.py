@@ -578,3 +578,17 @@ def test_daily_facts_on_the_sample_equal_a_pandas_computation(request):
     assert len(facts) > 0
     assert (merged["orders"] == merged["orders_pd"]).all()
     assert (merged["buyers"] == merged["buyers_pd"]).all()
+
+
+def test_validate_notes_what_it_does_not_read(csv_dir, capsys):
+    """Entries that are not tables are named, with a hint for a typo; the importer's own
+    quarantine/ folder is said to be that, not a mistake."""
+    from ecanalysis.cli import main
+
+    write(csv_dir, "order.csv", "order_id\n1\n")
+    write(csv_dir / "quarantine", "import-shopify-ab12.csv", "order_id,reason\n1,x\n")
+    assert main(["validate", str(csv_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "ignored order.csv: not a table of the data contract (did you mean orders.csv?)" in out
+    assert "quarantine/ holds 1 file(s) of rows `ecanalysis import` set aside; not read" in out
+    assert "ignored quarantine/" not in out
