@@ -746,3 +746,16 @@ def test_round_trip_shopify_import_validate_daily_report(tmp_path, capsys):
     assert kpis["new_buyers"] == 3
     assert metrics["period"]["start"] == "2025-11-02T00:00:00-04:00"
     assert metrics["period"]["end"] == "2025-11-03T00:00:00-05:00"
+
+
+def test_files_may_come_after_the_options(tmp_path, capsys):
+    """`import shopify --store-id s1 … orders.csv --out d` reads as the files first would."""
+    first, after = tmp_path / "first", tmp_path / "after"
+    options = ["--store-id", "s1", "--timezone", NEW_YORK]
+    source = str(DATA / "shopify_orders.csv")
+    assert main(["import", "shopify", source, *options, "--out", str(first)]) == 0
+    assert main(["import", "shopify", *options, source, "--out", str(after)]) == 0
+    assert _bytes(after) == _bytes(first)
+    capsys.readouterr()
+    assert main(["import", "shopify", *options, source, "--bogus", "--out", str(after)]) == 2
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
