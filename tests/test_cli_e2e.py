@@ -363,3 +363,22 @@ def test_a_period_before_the_stores_data_is_refused(sample_dir, tmp_path, capsys
         "period 2023-11-30 ends before store shop03's data begin (2023-12-01 to 2025-11-30)" in err
     )
     assert not list(tmp_path.glob("daily_report/**/metrics.json")), "nothing written"
+
+
+def test_monthly_repeat_customers_are_the_month_buyers(sample_dir, tmp_path):
+    """The repeat-rate cards counted customers of orders placed in the month (shop02,
+    2025-11: 1,983) beside buyers paid in the month (1,984) on one page."""
+    argv = ["run", "monthly_assessment", "--store-id", "shop01", "--period", "2025-10"]
+    assert main([*argv, "--data", str(sample_dir), "--out", str(tmp_path)]) == 0
+    (path,) = tmp_path.glob("*/*/*/metrics.json")
+    kpis = json.loads(path.read_text(encoding="utf-8"))["kpis"]
+    assert kpis["customers"] == kpis["buyers"]  # 1,303 and 1,304 on the test sample
+
+
+def test_channel_changes_have_no_rows_of_dashes(batch):
+    """Channels without spend in either period showed Ad spend and ROAS rows of dashes only."""
+    _, out = batch
+    _, folder = _record(out, "channel_efficiency")
+    changes = pd.read_csv(folder / "tables" / "channel_changes.csv")
+    assert not (changes["current"].isna() & changes["previous"].isna()).any()
+    assert {"spend", "roas"} <= set(changes["metric"]), "paid channels keep their rows"
