@@ -398,17 +398,23 @@ class Report:
 
     def flag_anomaly(self, flags, metric: str) -> None:
         """Alert when the period's days are flagged in a ``detect_anomalies`` result."""
+        from ecanalysis.labels import format_value, kind_of
+
         in_period = self.in_period(flags, "date")
         for _, row in in_period[in_period["is_anomaly"].fillna(False).astype(bool)].iterrows():
             direction = "高于" if row["value"] > row["expected"] else "低于"
             direction_en = "above" if row["value"] > row["expected"] else "below"
+            actual, expected = (
+                format_value(row[c], kind_of(metric), currency=self.currency)
+                for c in ("value", "expected")
+            )
             self.alert(
                 "warning",
                 self.say(
-                    f"{row['date']:%Y-%m-%d} {self.t(metric)} {direction}预期（实际 {row['value']:,.0f}，预期 "
-                    f"{row['expected']:,.0f}）",
-                    f"{row['date']:%Y-%m-%d} {self.t(metric)} is {direction_en} expectation (actual "
-                    f"{row['value']:,.0f}, expected {row['expected']:,.0f})",
+                    f"{row['date']:%Y-%m-%d} {self.t(metric)} {direction}预期（实际 {actual}，预期 "
+                    f"{expected}）",
+                    f"{row['date']:%Y-%m-%d} {self.t(metric)} is {direction_en} expectation "
+                    f"(actual {actual}, expected {expected})",
                 ),
             )
 
@@ -421,15 +427,18 @@ class Report:
         """Alert for channels that ``flag_channels`` says to cut."""
         if "action" not in performance.columns:
             return
+        from ecanalysis.labels import value_label
+
         floor = self.thresholds["channel_roas_floor"]
         for _, row in performance[performance["action"] == "cut"].iterrows():
             roas, share = row["roas"], row["spend_share"]
+            channel = value_label("channel", row["channel"], self.lang)
             self.alert(
                 "warning",
                 self.say(
-                    f"渠道 {row['channel']} 花费高、回报低，建议削减（ROAS {roas:.2f}，"
+                    f"渠道 {channel} 花费高、回报低，建议削减（ROAS {roas:.2f}，"
                     f"占花费 {share:.0%}，低于回本线 {floor:g}）",
-                    f"Channel {row['channel']} costs money and brings little: cut "
+                    f"Channel {channel} costs money and brings little: cut "
                     f"(ROAS {roas:.2f}, {share:.0%} of spend: sales do not repay spend, "
                     f"floor {floor:g})",
                 ),
@@ -477,6 +486,7 @@ class Report:
         """Record attainment KPIs and alert for missed or at-risk targets."""
         from ecanalysis.errors import closest
         from ecanalysis.labels import format_value, kind_of
+        from ecanalysis.metrics.targets import LOWER_IS_BETTER
 
         for _, row in assessment.iterrows():
             if row["status"] == "not_set":
@@ -502,14 +512,21 @@ class Report:
                     if row["projected_attainment"] == row["projected_attainment"]
                     else row["attainment"]
                 )
-                target = format_value(row["target"], kind_of(row["kpi"]), currency=self.currency)
-                self.alert(
-                    level,
-                    self.say(
+                kind = kind_of(row["kpi"])
+                target = format_value(row["target"], kind, currency=self.currency)
+                if row["kpi"] in LOWER_IS_BETTER:  # a ceiling: say how far over it
+                    actual = format_value(row["actual"], kind, currency=self.currency)
+                    over = row["actual"] / row["target"] - 1 if row["target"] else float("nan")
+                    message = self.say(
+                        f"{self.t(row['kpi'])} {actual}，超出上限 {target}（{over:+.0%}）",
+                        f"{self.t(row['kpi'])} {actual}, above the ceiling {target} ({over:+.0%})",
+                    )
+                else:
+                    message = self.say(
                         f"{self.t(row['kpi'])} 目标达成率 {basis:.0%}（目标 {target}）",
                         f"{self.t(row['kpi'])} at {basis:.0%} of target ({target})",
-                    ),
-                )
+                    )
+                self.alert(level, message)
 
     def with_targets(self, monthly, kpi: str):
         """``period_start, actual, target`` of ``kpi`` for a monthly frame (for trend plots)."""

@@ -26,10 +26,10 @@ def performance():
 @pytest.mark.parametrize(
     ("lang", "message"),
     [
-        ("zh", "渠道 social 花费高、回报低，建议削减（ROAS 0.50，占花费 40%，低于回本线 1）"),
+        ("zh", "渠道 社交媒体 花费高、回报低，建议削减（ROAS 0.50，占花费 40%，低于回本线 1）"),
         (
             "en",
-            "Channel social costs money and brings little: cut (ROAS 0.50, 40% of spend: "
+            "Channel Social costs money and brings little: cut (ROAS 0.50, 40% of spend: "
             "sales do not repay spend, floor 1)",
         ),
     ],
@@ -68,3 +68,35 @@ def test_a_comparison_with_a_period_before_the_data_is_unknown(sample_report):
     january = pd.DataFrame({"period_start": pd.to_datetime(["2024-01-01"]), "orders": [15]})
     rep.record_comparisons(january, month, ["orders"], suffix="_mom")
     assert rep.comparisons["orders_mom"] == {"previous": 10, "change": 5, "change_pct": 0.5}
+
+
+def test_a_ceiling_exceeded_says_the_actual_and_how_far_over(sample_report):
+    """Refunds are a ceiling (less is better): not "at 84 % of target" but the actual
+    figure and how far it is over."""
+    from ecanalysis.metrics.targets import assessment_table
+
+    rep = sample_report("monthly_assessment", "shop02", "2025-10")
+    rep.kpi("refund_amount", 8338.16)
+    rep.kpi("orders", 80)
+    table = assessment_table(rep.kpis, {"refund_amount": 7000.0, "orders": 100.0})
+    rep.record_assessment(table)
+    assert [a["message"] for a in rep.alerts] == [
+        "Refunds $8,338.16, above the ceiling $7,000.00 (+19%)",
+        "Paid orders at 80% of target (100)",
+    ]
+
+
+def test_an_anomaly_alert_shows_money_as_money(sample_report):
+    rep = sample_report("daily_report", "shop02", "2025-11-30")
+    flags = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-11-29", "2025-11-30"]),
+            "value": [7000.0, 25223.4],
+            "expected": [7100.0, 7657.2],
+            "is_anomaly": [True, True],
+        }
+    )
+    rep.flag_anomaly(flags, "paid_amount")
+    assert [a["message"] for a in rep.alerts] == [
+        "2025-11-30 Paid amount is above expectation (actual $25,223.40, expected $7,657.20)"
+    ]
