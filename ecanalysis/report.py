@@ -95,7 +95,7 @@ ALERT_BADGES: dict[str, tuple[str, str, str]] = {
 _CSS = """
 .eca{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",
 "Microsoft YaHei",sans-serif;color:#1f2328;line-height:1.45;margin:.5rem 0}
-.eca-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.75rem}
+.eca-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.75rem}
 .eca-card{border:1px solid #d0d7de;border-radius:8px;padding:.7rem .9rem;background:#fff}
 .eca-label{font-size:.85rem;color:#57606a}
 .eca-value{font-size:1.45rem;font-weight:600;margin:.15rem 0;font-variant-numeric:tabular-nums}
