@@ -208,3 +208,23 @@ def test_mix_rate_decomposition_sums_to_the_ratio_change():
     assert new["mix_effect"] == pytest.approx(0.2 * (20 - 50))
     gone = out.iloc[2]
     assert gone["current_weight"] == 0.0 and gone["mix_effect"] == pytest.approx(0.0)
+
+
+def test_a_new_buyer_is_new_in_the_channel_of_their_first_order_only():
+    """c1 first buys through social, then through search: new in social only, so the
+    channels' new buyers (1 + 1) add up to the store's two new buyers."""
+    two_channels = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c1", "c2"],
+            "channel": ["social", "search", "search"],
+            "ordered_at": pd.to_datetime(
+                ["2025-11-11 09:00", "2025-11-11 11:00", "2025-11-11 12:00"]
+            ),
+            "paid_at": pd.to_datetime(["2025-11-11 09:01", "2025-11-11 11:01", "2025-11-11 12:01"]),
+            "status": ["paid"] * 3,
+            "paid_amount": [10.0, 20.0, 30.0],
+        }
+    )
+    out = cm.channel_performance(two_channels, start="2025-11-11").set_index("channel")
+    assert out["buyers"].to_dict() == {"search": 2, "social": 1}
+    assert out["new_buyers"].to_dict() == {"search": 1, "social": 1}

@@ -80,7 +80,8 @@ def channel_performance(
         - ``ctr`` (float64): clicks / impressions. ``cpc`` (float64): spend / clicks.
         - ``orders`` (int64): paid orders. ``buyers`` (int64): distinct paying customers.
         - ``new_buyers`` (int64): buyers whose first paid order in ``orders`` is in the
-          window.
+          window and came through this channel (a buyer is new in one channel only, so
+          the channels' new buyers add up to the store's).
         - ``paid_amount`` (float64): paid amount of the paid orders.
         - ``conversion_rate`` (float64): orders / visitor_days.
         - ``cpa`` (float64): spend / orders. ``roas`` (float64): paid_amount / spend
@@ -155,14 +156,17 @@ def _order_part(orders: pd.DataFrame, by: str, start) -> pd.DataFrame:
     stamps = paid_time(orders)[paid]
     customers = orders.loc[paid, "customer_id"]
     first = stamps.groupby(customers).transform("min")
+    # A new buyer belongs to the channel of their first paid order only, so that the
+    # channels' new buyers add up to the store's.
+    first_order = stamps.eq(first) & ~pd.DataFrame({"c": customers, "t": stamps}).duplicated()
     inside = pd.Series(True, index=stamps.index)
     if start is not None:
         origin = pd.Timestamp(start)
         origin = origin.tz_localize(None) if origin.tzinfo is not None else origin
         inside = local_naive(stamps) >= origin
-        new = customers.where(first >= origin)
+        new = customers.where(first_order & (first >= origin))
     else:
-        new = customers
+        new = customers.where(first_order)
     frame = pd.DataFrame(
         {
             "channel": orders.loc[paid, by].astype("str").fillna("(none)").astype("str"),
