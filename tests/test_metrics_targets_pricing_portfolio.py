@@ -192,3 +192,25 @@ def test_unknown_costs_stay_unknown_in_currency_totals(reporting_currency):
     out = to_reporting_currency(facts, stores, rates, reporting_currency=reporting_currency)
     assert out["paid_amount"].tolist() == [30.0]
     assert out["gross_profit"].isna().all()
+
+
+def test_store_comparison_ranks_by_orders_across_currencies():
+    """¥50 and $80 do not compare: with several currencies the rank goes by paid orders;
+    with one currency by paid amount."""
+    facts = pd.DataFrame(
+        {
+            "store_id": ["a", "b"],
+            "date": pd.to_datetime(["2025-11-01", "2025-11-01"]),
+            "orders": [5, 1],
+            "paid_amount": [50.0, 80.0],
+            "refund_amount": [0.0, 0.0],
+            "net_sales": [50.0, 80.0],
+            "cost_amount": [10.0, 40.0],
+            "gross_profit": [40.0, 40.0],
+        }
+    )
+    stores = pd.DataFrame({"store_id": ["a", "b"], "name": ["A", "B"], "currency": ["CNY", "USD"]})
+    mixed = store_comparison(facts, stores)
+    assert mixed[["store_id", "rank"]].values.tolist() == [["a", 1], ["b", 2]]
+    one = store_comparison(facts, stores.assign(currency="CNY"))
+    assert one[["store_id", "rank"]].values.tolist() == [["b", 1], ["a", 2]]

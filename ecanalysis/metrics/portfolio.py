@@ -61,8 +61,8 @@ def store_comparison(
     Returns
     -------
     pandas.DataFrame
-        One row per store, ranked by paid amount (in its own currency; compare across
-        currencies only after conversion):
+        One row per store, ranked by paid amount when the stores share one currency,
+        else by paid orders (amounts in different currencies do not compare):
 
         - ``store_id``, ``name``, ``currency`` (str).
         - ``days`` (int64): days with facts.
@@ -73,7 +73,8 @@ def store_comparison(
         - ``previous_orders``, ``previous_paid_amount`` (float64): the same sums for
           the comparison period (NaN without one).
         - ``paid_amount_change_pct`` (float64): paid_amount / previous − 1.
-        - ``rank`` (int64): 1 = the largest paid amount.
+        - ``rank`` (int64): 1 = the largest paid amount (one currency) or the most paid
+          orders (several currencies).
         - ``robust_z`` (float64), ``outlier`` (bool): how unusual the store's change is.
 
     Notes
@@ -94,8 +95,8 @@ def store_comparison(
     ...     "net_sales": [20.0, 25.0, 80.0], "cost_amount": [10.0, 10.0, 40.0], "gross_profit": [10.0, 15.0, 40.0]})
     >>> store_comparison(facts, stores)[["store_id", "orders", "paid_amount", "gross_margin", "aov", "rank"]]
       store_id  orders  paid_amount  gross_margin   aov  rank
-    0        b       1         80.0      0.500000  80.0     1
-    1        a       5         50.0      0.555556  10.0     2
+    0        a       5         50.0      0.555556  10.0     1
+    1        b       1         80.0      0.500000  80.0     2
     """
     require(stores, ["store_id", "name"], "stores")
     current = _totals(facts)
@@ -121,7 +122,9 @@ def store_comparison(
         table["previous_orders"] = np.nan
         table["previous_paid_amount"] = np.nan
     table["paid_amount_change_pct"] = ratio(table["paid_amount"], table["previous_paid_amount"]) - 1
-    table = table.sort_values(["paid_amount", "store_id"], ascending=[False, True], kind="stable")
+    # amounts in different currencies do not compare: then rank by paid orders
+    rank_by = "paid_amount" if table["currency"].nunique() <= 1 else "orders"
+    table = table.sort_values([rank_by, "store_id"], ascending=[False, True], kind="stable")
     table["rank"] = np.arange(1, len(table) + 1)
     change = table["paid_amount_change_pct"]
     mad = (change - change.median()).abs().median() * 1.4826
