@@ -574,15 +574,16 @@ class Report:
                 ),
             )
 
-    def record_channel_totals(self, performance) -> None:
-        """Record spend, ROAS and CPA over all channels (ratios of sums)."""
-        from ecanalysis.metrics._common import ratio
-
-        spend = performance["spend"].sum(min_count=1)
-        paid_spend = performance.loc[performance["spend"] > 0]
-        self.kpi("spend", spend)
-        self.kpi("roas", ratio(paid_spend["paid_amount"].sum(), spend) if spend == spend else None)
-        self.kpi("cpa", ratio(spend, paid_spend["orders"].sum()) if spend == spend else None)
+    def record_channel_totals(self, performance, *, previous=None) -> None:
+        """Record spend, ROAS and CPA over all channels (ratios of sums), compared with
+        the ``previous`` period's channel table when given."""
+        totals = _channel_totals(performance)
+        for name, value in totals.items():
+            self.kpi(name, value)
+        if previous is not None:
+            before = _channel_totals(previous)
+            for name, value in totals.items():
+                self.compare(name, value, before[name])
 
     def record_portfolio(self, comparison) -> None:
         """Record portfolio KPIs: stores, orders and each currency's paid amount."""
@@ -716,6 +717,21 @@ class Report:
             text = json.dumps(record, ensure_ascii=False, indent=2, allow_nan=False)
             write_text_atomic(self.output_dir / "metrics.json", text + "\n")
         return record
+
+
+def _channel_totals(performance) -> dict[str, Any]:
+    """Spend, ROAS and CPA of a ``channel_performance`` table: ratios of the sums over
+    the channels with spend (None without any spend)."""
+    from ecanalysis.metrics._common import ratio
+
+    spend = performance["spend"].sum(min_count=1)
+    paid = performance.loc[performance["spend"] > 0]
+    known = spend == spend
+    return {
+        "spend": spend,
+        "roas": ratio(paid["paid_amount"].sum(), spend) if known else None,
+        "cpa": ratio(spend, paid["orders"].sum()) if known else None,
+    }
 
 
 def versions() -> dict[str, str]:

@@ -100,3 +100,22 @@ def test_an_anomaly_alert_shows_money_as_money(sample_report):
     assert [a["message"] for a in rep.alerts] == [
         "2025-11-30 Paid amount is above expectation (actual $25,223.40, expected $7,657.20)"
     ]
+
+
+def test_channel_totals_are_ratios_of_sums_compared_with_the_period_before(sample_report):
+    rep = sample_report("channel_efficiency", "shop01", "2025-11")
+    # ROAS over channels with spend: (300 + 100) / (100 + 100) = 2; CPA 200 / (6 + 4) = 20;
+    # organic (no spend) stays out of both.
+    now = pd.DataFrame(
+        {
+            "spend": [100.0, 100.0, 0.0],
+            "paid_amount": [300.0, 100.0, 999.0],
+            "orders": [6, 4, 50],
+        }
+    )
+    before = pd.DataFrame({"spend": [50.0, 0.0], "paid_amount": [200.0, 10.0], "orders": [5, 1]})
+    rep.record_channel_totals(now, previous=before)
+    assert (rep.kpis["spend"], rep.kpis["roas"], rep.kpis["cpa"]) == (200.0, 2.0, 20.0)
+    assert rep.comparisons["spend"] == {"previous": 50.0, "change": 150.0, "change_pct": 3.0}
+    assert rep.comparisons["roas"] == {"previous": 4.0, "change": -2.0, "change_pct": -0.5}
+    assert rep.comparisons["cpa"] == {"previous": 10.0, "change": 10.0, "change_pct": 1.0}
