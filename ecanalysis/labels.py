@@ -149,6 +149,9 @@ LABELS: dict[str, tuple[str, str]] = {
     # anomalies, forecasts, campaigns
     "date": ("日期", "Date"),
     "value": ("数值", "Value"),
+    "list_margin": ("标价毛利率", "Margin at list price"),
+    "lines_below_cost": ("低于成本售出行数", "Lines sold below cost"),
+    "price_deviation_pct": ("成交价偏离标价", "Selling price vs list price"),
     "expected": ("预期值", "Expected"),
     "lower": ("下限", "Lower bound"),
     "upper": ("上限", "Upper bound"),

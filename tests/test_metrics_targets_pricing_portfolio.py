@@ -61,16 +61,25 @@ def test_price_cost_anomalies_every_issue():
         }
     )
     out = price_cost_anomalies(products, items)
-    got = list(zip(out["sku"], out["issue"], out["value"].round(4), strict=True))
+    figures = ["list_margin", "lines_below_cost", "price_deviation_pct"]
     # a: cost = price → margin 0; b: two lines sold at 7 < cost 8, median 7 vs list 20 → −0.65;
-    # c: no cost; e is delisted and not inspected.
-    assert got[:3] == [
-        ("a", "cost_at_or_above_price", 0.0),
-        ("b", "sold_below_cost", 2.0),
-        ("b", "price_deviates", -0.65),
-    ]
-    assert got[3][:2] == ("c", "missing_cost") and np.isnan(got[3][2])
-    assert len(got) == 4
+    # c: no cost; e is delisted and not inspected. Each issue fills its own column.
+    expected = pd.DataFrame(
+        {
+            "sku": ["a", "b", "b", "c"],
+            "issue": [
+                "cost_at_or_above_price",
+                "sold_below_cost",
+                "price_deviates",
+                "missing_cost",
+            ],
+            "list_margin": [0.0, np.nan, np.nan, np.nan],
+            "lines_below_cost": [np.nan, 2.0, np.nan, np.nan],
+            "price_deviation_pct": [np.nan, np.nan, -0.65, np.nan],
+        }
+    ).astype({"sku": "str", "issue": "str"})
+    got = out[["sku", "issue", *figures]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got.round(4), expected)
 
 
 def test_price_cost_anomalies_sells_at_list_price_less_the_line_discount():
@@ -88,7 +97,9 @@ def test_price_cost_anomalies_sells_at_list_price_less_the_line_discount():
     )
     out = price_cost_anomalies(products, items)
     # selling prices 8 and 20: median 14, 14 / 20 − 1 = −0.3 is within the 0.5 deviation
-    assert list(zip(out["issue"], out["value"], strict=True)) == [("sold_below_cost", 1.0)]
+    assert list(zip(out["issue"], out["lines_below_cost"], strict=True)) == [
+        ("sold_below_cost", 1.0)
+    ]
 
 
 def test_price_cost_anomalies_without_cost_column_lists_missing_cost_only():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ecanalysis.metrics._common import conform, numeric, require
@@ -14,7 +13,9 @@ PRICE_ANOMALY_COLUMNS = {
     "price": "float64",
     "unit_cost": "float64",
     "issue": "str",
-    "value": "float64",
+    "list_margin": "float64",
+    "lines_below_cost": "float64",
+    "price_deviation_pct": "float64",
 }
 
 #: Issues in the order they are listed (most costly first).
@@ -49,12 +50,18 @@ def price_cost_anomalies(
 
         - ``sku``, ``title``, ``category`` (str).
         - ``price``, ``unit_cost`` (float64): list price and unit cost.
-        - ``issue`` (str): ``cost_at_or_above_price`` (unit cost ≥ list price; value =
-          margin (price − cost) / price), ``sold_below_cost`` (order lines sold at a
-          unit price below unit cost; value = number of such lines),
-          ``price_deviates`` (value = median selling price / list price − 1) or
-          ``missing_cost`` (no unit cost, so margins are unknown; value NaN).
-        - ``value`` (float64): see ``issue``.
+        - ``issue`` (str): ``cost_at_or_above_price`` (unit cost ≥ list price),
+          ``sold_below_cost`` (order lines sold at a unit price below unit cost),
+          ``price_deviates`` (median selling price far from the list price) or
+          ``missing_cost`` (no unit cost, so margins are unknown).
+        - ``list_margin`` (float64): (price − unit_cost) / price, for
+          ``cost_at_or_above_price``; NaN otherwise.
+        - ``lines_below_cost`` (float64): order lines sold below cost, for
+          ``sold_below_cost``; NaN otherwise.
+        - ``price_deviation_pct`` (float64): median selling price / list price − 1, for
+          ``price_deviates``; NaN otherwise.
+
+        Each issue fills its own figure, so a column holds one kind of number.
 
     Notes
     -----
@@ -70,9 +77,9 @@ def price_cost_anomalies(
     >>> from ecanalysis.metrics.pricing import price_cost_anomalies
     >>> products = pd.DataFrame({"sku": ["a", "b"], "title": ["A", "B"], "status": ["listed", "listed"],
     ...                          "price": [10.0, 20.0], "unit_cost": [12.0, 8.0]})
-    >>> price_cost_anomalies(products)[["sku", "issue", "value"]]
-      sku                   issue  value
-    0   a  cost_at_or_above_price   -0.2
+    >>> price_cost_anomalies(products)[["sku", "issue", "list_margin"]]
+      sku                   issue  list_margin
+    0   a  cost_at_or_above_price         -0.2
     """
     require(products, ["sku", "title", "status"], "products")
     listed = products[products["status"].astype("string").str.lower() == "listed"].copy()
@@ -87,12 +94,14 @@ def price_cost_anomalies(
     if has_cost:
         loss = base[(base["unit_cost"] >= base["price"]) & base["price"].gt(0)]
         found.append(
-            loss.assign(issue=ISSUES[0], value=(loss["price"] - loss["unit_cost"]) / loss["price"])
+            loss.assign(
+                issue=ISSUES[0], list_margin=(loss["price"] - loss["unit_cost"]) / loss["price"]
+            )
         )
         missing = base[base["unit_cost"].isna()]
     else:
         missing = base
-    found.append(missing.assign(issue=ISSUES[3], value=np.nan))
+    found.append(missing.assign(issue=ISSUES[3]))
 
     if order_items is not None and len(order_items) and "unit_price" in order_items.columns:
         discount = numeric(order_items, "discount_amount").fillna(0.0)
@@ -103,7 +112,10 @@ def price_cost_anomalies(
             line_cost=numeric(order_items, "unit_cost"),
         )
         below = (
-            lines[lines["unit_price"] < lines["line_cost"]].groupby("sku").size().rename("value")
+            lines[lines["unit_price"] < lines["line_cost"]]
+            .groupby("sku")
+            .size()
+            .rename("lines_below_cost")
         )
         below_rows = base.merge(below, left_on="sku", right_index=True)
         found.append(below_rows.assign(issue=ISSUES[1]))
@@ -113,7 +125,7 @@ def price_cost_anomalies(
         deviating = priced[ratio.abs() > deviation]
         found.append(
             deviating.drop(columns="median_price").assign(
-                issue=ISSUES[2], value=ratio[ratio.abs() > deviation]
+                issue=ISSUES[2], price_deviation_pct=ratio[ratio.abs() > deviation]
             )
         )
 
