@@ -493,14 +493,17 @@ class Report:
                 continue
             if row["kpi"] not in self.kpis:
                 guess = closest(row["kpi"], self.kpis)
-                hint = self.say(f"（是否应为 {guess}？）", f" (did you mean {guess!r}?)")
+                hint = (
+                    self.say(f"（是否应为 {guess}？）", f" (did you mean {guess!r}?)")
+                    if guess
+                    else ""
+                )
                 self.alert(
                     "warning",
                     self.say(
-                        f"目标 {row['kpi']} 不是本报告的指标{hint if guess else ''}，"
-                        "请检查 params 中的 targets。",
-                        f"the target {row['kpi']!r} names no KPI of this report"
-                        f"{hint if guess else ''}; check targets in params.",
+                        f"目标 {row['kpi']} 不是本报告的指标{hint}，请检查 params 中的 targets。",
+                        f"the target {row['kpi']!r} names no KPI of this report{hint}; "
+                        "check targets in params.",
                     ),
                 )
                 continue

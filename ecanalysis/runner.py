@@ -575,11 +575,11 @@ def _store_list(stores: str | Iterable[str], known: list[str]) -> list[str]:
 
 def _preflight(
     data_dir: Path, store_id: str | None, on_bad_rows: str, *, structure_only: bool = False
-) -> None:
+):
     """Refuse before any notebook runs: unreadable tables, missing columns, broken keys,
     and (for one store) rows that break the data contract when ``on_bad_rows`` is ``fail``.
     ``structure_only``: only what no report can go on with (a batch fails the reports of
-    stores with broken keys one by one)."""
+    stores with broken keys one by one). Returns the dataset it opened."""
     from ecanalysis.data import open_dataset
 
     if not data_dir.is_dir():
@@ -594,7 +594,7 @@ def _preflight(
     if problems:
         raise DataError("the dataset cannot be used:\n" + "\n".join(problems))
     if store_id is None or on_bad_rows == "quarantine":
-        return
+        return dataset
     from ecanalysis._catalog import TABLES
     from ecanalysis.schema import validate_table
 
@@ -605,7 +605,7 @@ def _preflight(
     elif store_id in set(stores["store_id"].astype(str)):
         tables = tuple(t for t in TABLES if t != "fx_rates")  # fx_rates: the portfolio's
     else:
-        return  # the report fails with error.txt (DESIGN §6)
+        return dataset  # the report fails with error.txt (DESIGN §6)
     lines = []
     for table in tables:
         if not dataset.has(table):
@@ -621,6 +621,7 @@ def _preflight(
             + "\n".join(lines)
             + "\nFix the export, or run with --on-bad-rows quarantine to set bad rows aside."
         )
+    return dataset
 
 
 def _finish(results: list[RunResult], out: str) -> int:
@@ -701,10 +702,8 @@ def run_command(args) -> int:
 
 def batch_command(args) -> int:
     """``ecanalysis batch``: many reports with a progress bar; exit 1 when any failed."""
-    from ecanalysis.data import open_dataset
-
     data_dir = resolve_data_dir(args.data)
-    _preflight(data_dir, None, args.on_bad_rows, structure_only=True)
+    dataset = _preflight(data_dir, None, args.on_bad_rows, structure_only=True)
     specs = plan_batch(
         data=args.data,
         params=args.params,
@@ -722,7 +721,7 @@ def batch_command(args) -> int:
     )
     if not specs:
         raise ParameterError("nothing to run: the notebooks and stores chosen select no report")
-    refused = _refused_stores(open_dataset(data_dir), {spec.store_id for spec in specs})
+    refused = _refused_stores(dataset, {spec.store_id for spec in specs})
     workers = args.workers or 2
     runnable = [spec for spec in specs if spec.store_id not in refused]
     if not runnable:

@@ -44,17 +44,23 @@ def cluster():
 def reference(sample_dir, tmp_path_factory):
     """The same reports run with the default local process pool."""
     out = tmp_path_factory.mktemp("runs-process")
-    specs = plan_batch(
+    specs = plan(sample_dir, out)
+    results = run_batch(specs, workers=2, progress=False)
+    assert [r.status for r in results] == ["ok"] * len(STORES), results
+    return records(out)
+
+
+def plan(sample_dir, out, **options) -> list:
+    """The test's reports (NOTEBOOK for STORES on PERIOD), written under ``out``."""
+    return plan_batch(
         data=str(sample_dir),
         params=None,
         out=str(out),
         notebooks=[NOTEBOOK],
         stores=",".join(STORES),
         period=PERIOD,
+        **options,
     )
-    results = run_batch(specs, workers=2, progress=False)
-    assert [r.status for r in results] == ["ok"] * len(STORES), results
-    return records(out)
 
 
 def records(out: Path) -> dict[str, dict]:
@@ -76,15 +82,7 @@ def assert_same_reports(found: dict[str, dict], reference: dict[str, dict]) -> N
 
 
 def test_run_batch_on_a_dask_executor(cluster, reference, sample_dir, tmp_path):
-    specs = plan_batch(
-        data=str(sample_dir),
-        params=None,
-        out=str(tmp_path),
-        notebooks=[NOTEBOOK],
-        stores=",".join(STORES),
-        period=PERIOD,
-        engine="kernel",  # what `batch --executor dask` uses
-    )
+    specs = plan(sample_dir, tmp_path, engine="kernel")  # what `batch --executor dask` uses
     with distributed.Client(cluster) as client:
         results = run_batch(specs, executor=client.get_executor(pure=False), progress=False)
     assert [(r.store_id, r.status) for r in results] == [(s, "ok") for s in STORES], results
