@@ -192,6 +192,34 @@ def resolve_label(spec: RunSpec, data_dir: Path, params_dir: Path) -> str:
     return period.label
 
 
+def _refuse_other_campaign(spec: RunSpec, final: Path, data_dir: Path) -> None:
+    """Refuse to replace the review of another campaign: a record is filed by store and
+    period, so two campaigns with the same dates (a 双11 sale and a 双11 live-stream, say)
+    share one path, and the second review would silently overwrite the first."""
+    if spec.notebook != "campaign_review":
+        return
+    try:
+        record = json.loads((final / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # no record there yet (or a broken one, which a rerun replaces)
+    held = (record.get("parameters") or {}).get("campaign_id")
+    wanted = spec.parameters.get("campaign_id")
+    if held is None or wanted is None or held == wanted:
+        return
+    if wanted == "latest":
+        from ecanalysis.data import open_dataset
+        from ecanalysis.notebook import find_campaign
+
+        wanted = find_campaign(open_dataset(data_dir), spec.store_id, "latest")["campaign_id"]
+        if held == wanted:
+            return
+    raise ParameterError(
+        f"{final} already holds the review of campaign {held!r}, which has the same dates "
+        f"as {wanted!r} (records are filed by store and period); to keep both, run this one "
+        "with another --out; to replace it, add --force"
+    )
+
+
 def _error_text(exc: BaseException) -> str:
     """A readable error for ``error.txt``: first line ``ename: evalue (cell N)`` (shown in
     the batch summary and the record's alert), then the failing cell and the traceback,
@@ -278,6 +306,8 @@ def run_notebook(spec: RunSpec) -> RunResult:
     final = record_dir(spec.out, spec.notebook, spec.store_id, label)
     fingerprint = _fingerprint(spec, nb_path, data_dir, params_dir, label)
     result = RunResult(spec.notebook, spec.store_id, label, "ok", str(final))
+    if not spec.force:
+        _refuse_other_campaign(spec, final, data_dir)
     if not spec.force and _is_done(final, fingerprint):
         result.status = "skipped"
         return result

@@ -286,6 +286,44 @@ def test_run_takes_store_period_and_campaign_from_the_notebook_defaults(
     ]
 
 
+def test_a_campaign_review_never_overwrites_another_campaign_of_the_same_dates(
+    sample_dir, tmp_path, capsys
+):
+    """Two campaigns of one store with the same dates share a record path: the second
+    review is refused (exit 2, the first record intact) unless --force."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in sample_dir.iterdir():
+        if path.name != "campaigns.parquet":
+            (data / path.name).symlink_to(path)
+    campaigns = pd.read_parquet(sample_dir / "campaigns.parquet")
+    twin = campaigns[campaigns["campaign_id"] == "shop02-1111-2025"].assign(
+        campaign_id="shop02-live-2025", name="双11 直播专场"
+    )
+    pd.concat([campaigns, twin]).to_parquet(data / "campaigns.parquet", index=False)
+    out = tmp_path / "runs"
+    argv = ["run", "campaign_review", "--store-id", "shop02", "--data", str(data)]
+    argv += ["--out", str(out)]
+    record = out / "campaign_review/shop02/2025-11-01..2025-11-11/metrics.json"
+
+    def held() -> str:
+        return json.loads(record.read_text(encoding="utf-8"))["parameters"]["campaign_id"]
+
+    assert main([*argv, "-p", "campaign_id", "shop02-1111-2025"]) == 0
+    capsys.readouterr()
+    assert main([*argv, "-p", "campaign_id", "shop02-live-2025"]) == 2
+    err = capsys.readouterr().err
+    assert "already holds the review of campaign 'shop02-1111-2025'" in err
+    assert "another --out" in err and "--force" in err
+    assert held() == "shop02-1111-2025"
+    assert main([*argv, "-p", "campaign_id", "latest"]) == 2  # the twin, by id order
+    assert main([*argv, "-p", "campaign_id", "shop02-live-2025", "--force"]) == 0
+    assert held() == "shop02-live-2025"
+    # `latest` is resolved before it is compared: now it names the campaign held
+    assert main([*argv, "-p", "campaign_id", "latest"]) == 0
+    assert held() == "shop02-live-2025"
+
+
 @pytest.mark.parametrize(
     ("notebook", "store_id", "message"),
     [
