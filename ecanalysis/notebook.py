@@ -40,6 +40,32 @@ COMMON_PARAMETERS = ("store_id", "period", "data", "params", "lang", "output_dir
 LANGS = ("zh", "en")
 #: Alert levels, most severe first.
 ALERT_LEVELS = ("critical", "warning", "info")
+#: The period kinds each notebook is made for (DESIGN §1). Others run, with a note saying
+#: what "previous" then means; campaign_review and portfolio_overview take any period.
+PERIOD_KINDS = {
+    "daily_report": ("day",),
+    "weekly_review": ("week",),
+    "monthly_assessment": ("month",),
+    "store_inspection": ("day",),
+    "customer_health": ("month",),
+    "channel_efficiency": ("week", "month"),
+}
+_KIND_WORDS = {  # (zh, en)
+    "day": ("一天", "a day"),
+    "week": ("一个 ISO 周", "an ISO week"),
+    "month": ("一个自然月", "a calendar month"),
+    "quarter": ("一个季度", "a quarter"),
+    "year": ("一年", "a year"),
+    "range": ("一段日期", "a date range"),
+}
+_PREVIOUS_WORDS = {  # (zh, en): "against the period just before", by the period's kind
+    "day": ("环比前一天", "vs the day before"),
+    "week": ("环比上周", "vs last week"),
+    "month": ("环比上月", "vs last month"),
+    "quarter": ("环比上季度", "vs last quarter"),
+    "year": ("比上一年", "vs the year before"),
+    "range": ("环比上期", "vs the period before"),
+}
 #: Set by tests/conftest.py: nbval runs the notebooks with their defaults on data/sample, and
 #: their checked cells assert KPI values of that sample (see :meth:`Report.sample_check`).
 SAMPLE_CHECK_ENV = "ECANALYSIS_SAMPLE_CHECK"
@@ -267,8 +293,12 @@ class Report:
             )
         self.alert(
             "warning",
-            f"{len(bad)} {table} row(s) broke the data contract and were quarantined "
-            f"(quarantine/{table}.csv); the figures exclude them.",
+            self.say(
+                f"{table} 表有 {len(bad)} 行不符合数据约定，已隔离到 quarantine/{table}.csv，"
+                "本报告的数字不含这些行。",
+                f"{len(bad)} {table} row(s) broke the data contract and were quarantined "
+                f"(quarantine/{table}.csv); the figures exclude them.",
+            ),
         )
         return good.reset_index(drop=True)
 
@@ -309,6 +339,10 @@ class Report:
         title = zh if self.lang == "zh" else en
         display(report.title_block(title, self.store, self.period, lang=self.lang))
         display(report.coverage_note(self.coverage, self.period, lang=self.lang))
+        kind_note = self._period_kind_note()
+        if kind_note:
+            display(report.note(kind_note))
+            self.alert("info", kind_note)
         if not self.complete:
             self.alert(
                 "warning",
@@ -319,6 +353,23 @@ class Report:
                     f"{self.coverage['first']} to {self.coverage['last']}); figures are partial.",
                 ),
             )
+
+    def _period_kind_note(self) -> str | None:
+        """What a period of another kind than the notebook is made for means, or None."""
+        kinds = PERIOD_KINDS.get(self.notebook)
+        if kinds is None or self.period.kind in kinds:
+            return None
+        made_for = [_KIND_WORDS[k] for k in kinds]
+        zh_for = "或".join(zh for zh, _ in made_for)
+        en_for = " or ".join(en for _, en in made_for)
+        zh_is, en_is = _KIND_WORDS[self.period.kind]
+        return self.say(
+            f"本报告按{zh_for}设计；{self.period.label} 是{zh_is}：“上期”指紧邻其前的同样长度，"
+            "按周或按月的说法请按本期理解。",
+            f"This report is made for {en_for}; {self.period.label} is {en_is}: its "
+            "comparisons are with the period of the same kind just before, and headings "
+            "that name a day, week or month mean this period.",
+        )
 
     # -- record ---------------------------------------------------------------
 
@@ -377,13 +428,22 @@ class Report:
                 f"{name}_vs_trailing_{days}d", row.get(name), row.get(f"{name}_trailing_mean")
             )
 
-    def flag_drops(self, names, *, zh: str, en: str) -> None:
-        """Alert for each KPI among ``names`` that fell more than the drop threshold.
+    def vs_previous(self) -> str:
+        """What the comparison with ``period.previous()`` is called, in the report language
+        and for the period's kind: 环比上月 / vs last month for a month, and so on."""
+        return self.say(*_PREVIOUS_WORDS[self.period.kind])
+
+    def flag_drops(self, names, *, zh: str | None = None, en: str | None = None) -> None:
+        """Alert for each KPI among ``names`` that fell more than the drop threshold against
+        the comparison ``zh`` / ``en`` names (by default the period just before, named by
+        :meth:`vs_previous`).
 
         Not for a period the data do not cover completely: a half day is not a 50 % drop
         (the report says the figures are partial instead)."""
         if not self.complete:
             return
+        if zh is None or en is None:
+            zh, en = _PREVIOUS_WORDS[self.period.kind]
         limit = float(self.thresholds["drop_alert_pct"])
         for name in names:
             change = self.comparisons.get(name, {}).get("change_pct")
@@ -460,12 +520,34 @@ class Report:
                 )
 
     def targets(self) -> dict[str, float | None]:
-        """This month's target of each KPI from the params (``None`` where not set)."""
+        """This month's target of each KPI from the params (``None`` where not set).
+
+        Targets are monthly: for a period that is not a calendar month (a week judged
+        against a month's target would read as a 25 % attainment) every target is None.
+        """
         from ecanalysis.params import monthly_target
 
         month = f"{self.period.first_day:%Y-%m}"
         names = list((self.settings.get("targets") or {}).keys())
+        if self.period.kind != "month":
+            return dict.fromkeys(names)
         return {name: monthly_target(self.settings, month, name) for name in names}
+
+    def targets_note(self) -> str | None:
+        """Why the assessment table shows no targets, or None when it shows them."""
+        if self.period.kind != "month" and self.settings["targets_set"]:
+            return self.say(
+                f"目标按自然月设定，{self.period.label} 不是一个自然月：本期不与目标对比。",
+                f"Targets are monthly and {self.period.label} is not a calendar month: "
+                "this period is not compared with them.",
+            )
+        if not self.settings["targets_set"]:
+            return self.say(
+                "本店未设置月度目标（params/stores/<store_id>.yaml 的 targets）。",
+                "No monthly targets are set for this store "
+                "(targets in params/stores/<store_id>.yaml).",
+            )
+        return None
 
     def target_kpis(self, kpis) -> list[str]:
         """KPIs for the assessment table: those with targets first, then the headline ones."""

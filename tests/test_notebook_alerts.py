@@ -119,3 +119,72 @@ def test_channel_totals_are_ratios_of_sums_compared_with_the_period_before(sampl
     assert rep.comparisons["spend"] == {"previous": 50.0, "change": 150.0, "change_pct": 3.0}
     assert rep.comparisons["roas"] == {"previous": 4.0, "change": -2.0, "change_pct": -0.5}
     assert rep.comparisons["cpa"] == {"previous": 10.0, "change": 10.0, "change_pct": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("notebook", "period", "note"),
+    [
+        (
+            "monthly_assessment",
+            "2025-W46",
+            "This report is made for a calendar month; 2025-W46 is an ISO week: its comparisons "
+            "are with the period of the same kind just before, and headings that name a day, "
+            "week or month mean this period.",
+        ),
+        (
+            "channel_efficiency",
+            "2025-11-30",
+            "This report is made for an ISO week or a calendar month; 2025-11-30 is a day: its "
+            "comparisons are with the period of the same kind just before, and headings that "
+            "name a day, week or month mean this period.",
+        ),
+        ("channel_efficiency", "2025-W46", None),
+        ("channel_efficiency", "2025-11", None),
+        ("daily_report", "2025-11-30", None),
+        ("campaign_review", "2025-11-01..2025-11-11", None),
+    ],
+)
+def test_a_period_of_another_kind_than_the_notebook_is_made_for_is_noted(
+    sample_report, notebook, period, note
+):
+    rep = sample_report(notebook, "shop01", period)
+    rep.header("title", "title")
+    infos = [a["message"] for a in rep.alerts if a["level"] == "info"]
+    assert infos == ([note] if note else [])
+
+
+def test_monthly_targets_judge_only_a_calendar_month(sample_report):
+    """shop01 has monthly targets: a week is not judged against a month's target."""
+    month = sample_report("monthly_assessment", "shop01", "2025-11")
+    assert month.targets()["paid_amount"] == 2_600_000
+    assert month.targets_note() is None
+    week = sample_report("monthly_assessment", "shop01", "2025-W46")
+    assert set(week.targets()) == set(month.targets())
+    assert all(target is None for target in week.targets().values())
+    assert week.targets_note() == (
+        "Targets are monthly and 2025-W46 is not a calendar month: "
+        "this period is not compared with them."
+    )
+
+
+@pytest.mark.parametrize(
+    ("notebook", "period", "lang", "message"),
+    [
+        (
+            "monthly_assessment",
+            "2025-10",
+            "en",
+            "Paid orders fell 50% vs last month (alert at 20%)",
+        ),
+        ("weekly_review", "2025-W46", "zh", "支付订单数 环比上周下降 50%（预警线 20%）"),
+        ("weekly_review", "2025-11", "en", "Paid orders fell 50% vs last month (alert at 20%)"),
+    ],
+)
+def test_a_drop_against_the_period_before_is_named_by_the_periods_kind(
+    sample_report, notebook, period, lang, message
+):
+    """A weekly review run on a month compares with the month before, and says so."""
+    rep = sample_report(notebook, "shop01", period, lang=lang)
+    rep.compare("orders", 50, 100)
+    rep.flag_drops(["orders"])
+    assert rep.alerts == [{"level": "warning", "message": message}]
