@@ -839,21 +839,22 @@ def open_report(
     period: str | None,
     data: str | os.PathLike | None = None,
     params: str | os.PathLike | None = None,
-    lang: str = "zh",
+    lang: str | None = None,
     output_dir: str | os.PathLike | None = None,
     on_bad_rows: str = "fail",
     **extra: Any,
 ) -> Report:
     """Resolve a report's store, period, settings and dataset; the first call of a notebook.
 
-    Parameters are validated here as well as by the runner, so that JupyterLab users
-    get the same clear errors as the command line.
+    ``lang=None`` takes the report language from the params (``lang`` of the store's file,
+    else of ``defaults.yaml``). Parameters are validated here as well as by the runner, so
+    that JupyterLab users get the same clear errors as the command line.
     """
     from ecanalysis.data import open_dataset
 
     check_identifier(notebook, "notebook")
     check_identifier(store_id, "store_id")
-    if lang not in LANGS:
+    if lang is not None and lang not in LANGS:
         raise ParameterError(f"lang={lang!r} is not supported; use one of {LANGS}")
     if on_bad_rows not in ("fail", "quarantine"):
         raise ParameterError("on_bad_rows must be 'fail' or 'quarantine'")
@@ -864,6 +865,7 @@ def open_report(
         )
     dataset = open_dataset(data_dir)
     settings = load_settings_for(params, store_id)
+    lang = lang or settings["lang"]
     stores = dataset.stores()
     if store_id == "all":
         store = {

@@ -15,6 +15,7 @@ rise is coloured red. Both colours are options of :func:`kpi_cards`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
@@ -42,6 +43,7 @@ __all__ = [
     "kind_of",
     "kpi_cards",
     "label",
+    "markdown_in",
     "missing_section",
     "note",
     "params_table",
@@ -639,6 +641,47 @@ def note(text: str, *, level: str = "info") -> Html:
     return _block(
         "eca-notebox", f'<div class="eca-note eca-{css}">{escape(str(text))}</div>', str(text)
     )
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _is_chinese(paragraph: str) -> bool | None:
+    """True for a Chinese paragraph, False for an English one (a Chinese term or two in
+    English prose, an English name or two in Chinese prose), None for neither."""
+    cjk, latin = len(_CJK.findall(paragraph)), len(_LATIN.findall(paragraph))
+    if not cjk and not latin:
+        return None
+    return 2 * cjk >= latin
+
+
+def markdown_in(text: str, lang: str) -> str:
+    """The ``lang`` half of a notebook's bilingual markdown cell, for the HTML report.
+
+    The notebooks write each heading as ``## 中文 · English`` and each paragraph twice,
+    the Chinese one first, separated by a blank line (JupyterLab shows both). A heading
+    keeps the side of ``lang``; a paragraph is kept when its script is that of ``lang``
+    (mostly CJK characters: Chinese); a paragraph of neither (numbers, a rule) stays.
+
+    Examples
+    --------
+    >>> markdown_in("## 库存 · Stock\n缺货的商品（SKU）。\n\nOut-of-stock products (缺货).", "en")
+    '## Stock\n\nOut-of-stock products (缺货).'
+    """
+    want_zh = _check_lang(lang) == "zh"
+    kept = []
+    for block in re.split(r"\n[ \t]*\n", text.strip()):
+        lines = block.split("\n")
+        if lines[0].startswith("#") and " · " in lines[0]:
+            marks, title = lines[0].split(" ", 1)
+            zh, en = title.split(" · ", 1)
+            kept.append(f"{marks} {zh if want_zh else en}")
+            lines = lines[1:]
+        paragraph = "\n".join(lines)
+        if paragraph.strip() and _is_chinese(paragraph) in (want_zh, None):
+            kept.append(paragraph)
+    return "\n\n".join(kept)
 
 
 def missing_section(table: str, what_it_would_show: str | None = None, *, lang: str = "zh") -> Html:

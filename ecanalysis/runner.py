@@ -236,12 +236,18 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}\n\n" + "".join(traceback.format_exception(exc))
 
 
-def render_html(notebook_file: Path, html_file: Path, title: str) -> None:
-    """Export an executed notebook as self-contained HTML without input cells."""
+def render_html(notebook_file: Path, html_file: Path, title: str, *, lang: str = "zh") -> None:
+    """Export an executed notebook as self-contained HTML without input cells, its
+    bilingual headings and prose in the report language ``lang`` only."""
     import nbformat
     from nbconvert import HTMLExporter
 
+    from ecanalysis.report import markdown_in
+
     nb = nbformat.read(notebook_file, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = markdown_in(cell.source, lang)
     exporter = HTMLExporter(
         template_name="lab",
         exclude_input=True,
@@ -336,7 +342,8 @@ def run_notebook(spec: RunSpec) -> RunResult:
                 json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
             title = f"{spec.notebook} · {spec.store_id} · {label}"
-            render_html(temp / "report.ipynb", temp / "report.html", title)
+            lang = record.get("parameters", {}).get("lang") or "zh"
+            render_html(temp / "report.ipynb", temp / "report.html", title, lang=lang)
         else:
             (temp / "error.txt").write_text(error, encoding="utf-8")
             record = _failed_record(spec, label, error, fingerprint, started)

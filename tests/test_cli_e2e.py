@@ -286,6 +286,34 @@ def test_run_takes_store_period_and_campaign_from_the_notebook_defaults(
     ]
 
 
+def test_the_html_report_speaks_the_language_the_params_set(sample_dir, tmp_path):
+    """`lang: en` in a store's params file makes its reports English, headings and prose
+    of the HTML included (the notebooks write both; the HTML keeps one); others stay zh."""
+    import shutil
+
+    from ecanalysis.config import default_params_dir
+
+    params = tmp_path / "params"
+    shutil.copytree(default_params_dir(), params)
+    store_file = params / "stores" / "shop02.yaml"
+    store_file.write_text(store_file.read_text(encoding="utf-8") + "lang: en\n", encoding="utf-8")
+    out = tmp_path / "runs"
+    for store in ("shop01", "shop02"):
+        argv = ["run", "daily_report", "--store-id", store, "--period", "2025-11-30"]
+        assert (
+            main([*argv, "--data", str(sample_dir), "--params", str(params), "--out", str(out)])
+            == 0
+        )
+    zh = (out / "daily_report/shop01/2025-11-30/report.html").read_text(encoding="utf-8")
+    en = (out / "daily_report/shop02/2025-11-30/report.html").read_text(encoding="utf-8")
+    assert ">核心指标<" in zh
+    assert "Headline KPIs" not in zh and "Traffic, orders, sales" not in zh
+    assert "Headline KPIs" in en and "Traffic, orders, sales, conversion" in en
+    assert "核心指标" not in en and "当日的流量" not in en
+    record = json.loads((out / "daily_report/shop02/2025-11-30/metrics.json").read_text())
+    assert record["parameters"]["lang"] == "en"
+
+
 def test_a_campaign_review_never_overwrites_another_campaign_of_the_same_dates(
     sample_dir, tmp_path, capsys
 ):

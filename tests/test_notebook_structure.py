@@ -40,3 +40,27 @@ def test_notebook_contract(name):
         assert spec["help"], f"{pname} has no help comment"
     final = "".join(code_cells[-1]["source"])
     assert "rep.finish()" in final, "the notebook ends by writing metrics.json"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_heading_and_paragraph_is_written_in_both_languages(name):
+    """The HTML report keeps the report language's half of each markdown cell
+    (report.markdown_in): each heading must be `中文 · English`, and each Chinese paragraph
+    have its English one, so neither language loses a word of the prose."""
+    from ecanalysis.report import _is_chinese, markdown_in
+
+    nb = json.loads((NOTEBOOK_DIR / f"{name}.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = "".join(cell["source"])
+        if text.startswith("#"):
+            assert " · " in text.splitlines()[0], f"{name}: heading without ' · ': {text[:60]}"
+        zh, en = markdown_in(text, "zh"), markdown_in(text, "en")
+        zh_parts, en_parts = zh.split("\n\n"), en.split("\n\n")
+        assert len(zh_parts) == len(en_parts), f"{name}: unpaired prose:\n{zh}\n---\n{en}"
+        for part in zh_parts:
+            assert part.startswith("#") or _is_chinese(part), f"{name}: {part!r}"
+        for part in en_parts:
+            assert part.startswith("#") or _is_chinese(part) is False, f"{name}: {part!r}"
+        assert zh != en

@@ -367,3 +367,31 @@ def test_uplift_and_lift_are_told_apart():
     for lang in ("zh", "en"):
         assert label("uplift_pct", lang) != label("lift_pct", lang)
     assert "before" in label("uplift_pct", "en") and "活动前" in label("uplift_pct")
+
+
+CELL = """## 月度考核表 · Assessment table
+达成率 = 实际 / 目标；目标在
+params/stores/<store_id>.yaml 中设置。
+
+Attainment = actual / target (the 月度考核表); targets are in params.
+
+---"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "zh",
+            "## 月度考核表\n\n达成率 = 实际 / 目标；目标在\nparams/stores/<store_id>.yaml 中设置。\n\n---",
+        ),
+        (
+            "en",
+            "## Assessment table\n\nAttainment = actual / target (the 月度考核表); targets are in params.\n\n---",
+        ),
+    ],
+)
+def test_markdown_in_keeps_the_report_languages_half(lang, expected):
+    """A Chinese paragraph with a path in it stays Chinese, an English one with a Chinese
+    term stays English; a rule (no words) stays in both."""
+    assert report.markdown_in(CELL, lang) == expected
