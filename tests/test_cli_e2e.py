@@ -403,9 +403,12 @@ def test_campaign_review_reads_the_dip_the_right_way_round(batch):
     """dip = baseline − actual: positive is pull-forward; the prose said negative."""
     _, out = batch
     _, folder = _record(out, "campaign_review")
-    html = (folder / "report.html").read_text(encoding="utf-8")
-    assert "positive dip means the campaign pulled demand forward" in html
-    assert "negative dip means the campaign" not in html and "负值说明活动提前透支" not in html
+    html = (folder / "report.html").read_text(encoding="utf-8")  # zh: the HTML keeps one language
+    assert "为正说明活动提前透支了需求" in html and "负值说明活动提前透支" not in html
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "campaign_review.ipynb"
+    source = notebook.read_text(encoding="utf-8")
+    assert "positive dip means the campaign pulled demand forward" in source
+    assert "negative dip means the campaign" not in source
 
 
 def test_portfolio_does_not_draw_currencies_on_one_axis(batch):

@@ -162,7 +162,11 @@ def test_quarantine_sets_bad_rows_aside_and_counts_them(broken, tmp_path, refere
     assert set_aside["quarantine_reason"].str.contains("paid_amount").all()
     clean = reference[("daily_report", "shop01")]["kpis"]
     assert record["kpis"]["orders"] == clean["orders"] - 3
-    assert "quarantined" in (folder / "report.html").read_text(encoding="utf-8")
+    said = (
+        "orders 表有 3 行不符合数据约定，已隔离到 quarantine/orders.csv，本报告的数字不含这些行。"
+    )
+    assert {"level": "warning", "message": said} in record["alerts"]  # a zh report
+    assert said in (folder / "report.html").read_text(encoding="utf-8")
 
 
 def test_bad_rows_in_a_batch_fail_only_their_store(broken, tmp_path, capsys):
