@@ -302,6 +302,14 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, dict[str, Any]]:
     }
 
 
+#: Parameters whose values are a closed set, checked before a report starts (inside the
+#: kernel would be too late: the failed run would replace the store's good record).
+PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {
+    "lang": ("zh", "en"),
+    "on_bad_rows": ("fail", "quarantine"),
+}
+
+
 def validate_parameters(
     notebook: str, declared: dict[str, dict[str, Any]], given: dict[str, Any]
 ) -> dict[str, Any]:
@@ -320,4 +328,11 @@ def validate_parameters(
                 f"Its parameters: {', '.join(declared)} (see `ecanalysis notebooks`)."
             )
         out[name] = coerce_parameter(name, value, declared[name]["type"])
+        choices = PARAMETER_CHOICES.get(name)
+        if choices and out[name] is not None and out[name] not in choices:
+            guess = closest(str(out[name]), choices)
+            hint = f" (did you mean {guess!r}?)" if guess else ""
+            raise ParameterError(
+                f"{name}={out[name]!r} is not one of {', '.join(map(repr, choices))}{hint}"
+            )
     return out

@@ -100,6 +100,32 @@ def test_unknown_parameter_gets_closest_name():
     }
 
 
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"lang": "fr"}, "lang='fr' is not one of 'zh', 'en'"),
+        ({"lang": "EN"}, "lang='EN' is not one of 'zh', 'en' (did you mean 'en'?)"),
+        ({"on_bad_rows": "skip"}, "on_bad_rows='skip' is not one of 'fail', 'quarantine'"),
+    ],
+)
+def test_a_parameter_of_a_closed_set_is_checked_before_the_report(given, message):
+    declared = {"lang": {"type": "Optional[str]"}, "on_bad_rows": {"type": "str"}}
+    with pytest.raises(ParameterError) as caught:
+        validate_parameters("daily_report", declared, given)
+    assert str(caught.value) == message
+    assert validate_parameters("daily_report", declared, {"lang": "en"}) == {"lang": "en"}
+
+
+def test_run_refuses_a_bad_language_before_any_notebook_runs(sample_dir, tmp_path, capsys):
+    """Inside the kernel would be too late: the failed run would replace a good record."""
+    from ecanalysis.cli import main
+
+    argv = ["run", "daily_report", "--store-id", "shop01", "--period", "2025-11-30"]
+    assert main([*argv, "-p", "lang", "fr", "--data", str(sample_dir), "--out", str(tmp_path)]) == 2
+    assert "lang='fr' is not one of 'zh', 'en'" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
 # -- settings are checked before a report starts ------------------------------------------
 
 
