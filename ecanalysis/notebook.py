@@ -35,6 +35,8 @@ OPTIONAL_TABLES = (
     "reviews",
     "fx_rates",
 )
+#: Optional tables with a store_id column: a store may have no rows in them.
+_PER_STORE_TABLES = ("traffic", "products", "ad_spend", "campaigns", "reviews")
 #: Notebook parameters every report shares (DESIGN §1).
 COMMON_PARAMETERS = ("store_id", "period", "data", "params", "lang", "output_dir", "on_bad_rows")
 LANGS = ("zh", "en")
@@ -255,6 +257,9 @@ class Report:
                 return None
             raise DataError(f"the dataset has no {table!r} table, which is required")
         store = None if self.store_id == "all" else self.store_id
+        if store is not None and self._store_has_no_rows(table):
+            self._cache[key] = None  # as if absent: a section of "—" cards would say nothing
+            return None
         if table in ("stores", "fx_rates"):
             frame = self.dataset.table(table, columns=columns)
         elif until_data_end:
@@ -267,6 +272,30 @@ class Report:
         self.data_rows[table] = max(self.data_rows.get(table, 0), len(frame))
         self._cache[key] = frame
         return frame
+
+    def _store_has_no_rows(self, table: str) -> bool:
+        """True when an optional per-store table exists but holds no row of this store (a
+        portfolio whose traffic export covers some stores only)."""
+        if table not in _PER_STORE_TABLES:
+            return False
+        key = ("no rows", table)
+        if key not in self._cache:
+            rows = self.dataset.table(table, store_id=self.store_id, columns=["store_id"])
+            self._cache[key] = rows.empty
+        return self._cache[key]
+
+    def missing_section(self, table: str, what_it_would_show: str | None = None):
+        """The note that replaces a section whose optional table (or ``table.column``) is
+        absent, or has no row of this store (:func:`ecanalysis.report.missing_section`)."""
+        from ecanalysis import report
+
+        store_has_none = self.dataset.has(table) and self._store_has_no_rows(table)
+        return report.missing_section(
+            table,
+            what_it_would_show,
+            lang=self.lang,
+            store_id=self.store_id if store_has_none else None,
+        )
 
     def _screen(self, table: str, frame):
         """Validate rows at the boundary; fail or quarantine the bad ones."""

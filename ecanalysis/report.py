@@ -684,8 +684,15 @@ def markdown_in(text: str, lang: str) -> str:
     return "\n\n".join(kept)
 
 
-def missing_section(table: str, what_it_would_show: str | None = None, *, lang: str = "zh") -> Html:
-    """The note that replaces a section whose optional table (or column) is absent.
+def missing_section(
+    table: str,
+    what_it_would_show: str | None = None,
+    *,
+    lang: str = "zh",
+    store_id: str | None = None,
+) -> Html:
+    """The note that replaces a section whose optional table (or column) is absent, or
+    (``store_id`` given) has no row of that store.
 
     Parameters
     ----------
@@ -694,6 +701,8 @@ def missing_section(table: str, what_it_would_show: str | None = None, *, lang: 
     what_it_would_show : str, optional
         What the section shows with the data (default: a description of the table).
     lang : {"zh", "en"}, default "zh"
+    store_id : str, optional
+        The store whose rows the table lacks, when the table itself is there.
 
     Returns
     -------
@@ -705,6 +714,8 @@ def missing_section(table: str, what_it_would_show: str | None = None, *, lang: 
     本节需要 traffic 表（未提供）：可展示访客数、浏览量、跳失率与转化漏斗。
     >>> missing_section("orders.channel", lang="en")
     This section needs the channel column of the orders table (not provided): it would show orders and new buyers by channel.
+    >>> missing_section("traffic", lang="en", store_id="shop09")
+    This section needs rows of store shop09 in the traffic table (it has none): it would show visitors, pageviews, bounce rate and the conversion funnel.
     """
     _check_lang(lang)
     content = what_it_would_show or _say(lang, *SECTION_CONTENT.get(table, ("", "")))
@@ -713,7 +724,14 @@ def missing_section(table: str, what_it_would_show: str | None = None, *, lang: 
         need = _say(lang, f"{name} 表的 {column} 列", f"the {column} column of the {name} table")
     else:
         need = _say(lang, f"{table} 表", f"the {table} table")
-    text = _say(lang, f"本节需要 {need}（未提供）", f"This section needs {need} (not provided)")
+    if store_id is not None:
+        text = _say(
+            lang,
+            f"本节需要 {table} 表中店铺 {store_id} 的数据（该表没有本店的行）",
+            f"This section needs rows of store {store_id} in the {table} table (it has none)",
+        )
+    else:
+        text = _say(lang, f"本节需要 {need}（未提供）", f"This section needs {need} (not provided)")
     if content:
         text += _say(lang, f"：可展示{content}。", f": it would show {content}.")
     else:

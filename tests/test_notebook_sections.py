@@ -89,3 +89,30 @@ def test_daily_report_over_a_month_shows_no_one_day_traffic(sample_dir, tmp_path
     assert not [k for k in record["kpis"] if "visitor" in k or "conversion" in k]
     assert "流量与转化按日统计，本报告期 2025-11 不是一天" in html
     assert record["kpis"]["orders"] > 1000, "the month's paid orders"
+
+
+def test_a_store_missing_from_an_optional_table_is_told_so(sample_dir, tmp_path):
+    """A traffic export that covers other stores only: shop01's channel report says its
+    traffic rows are missing (it showed channels without visitors, as if none came)."""
+    import pandas as pd
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in sample_dir.iterdir():
+        if path.name != "traffic.parquet":
+            (data / path.name).symlink_to(path)
+    traffic = pd.read_parquet(sample_dir / "traffic.parquet")
+    traffic[traffic["store_id"] != "shop01"].to_parquet(data / "traffic.parquet", index=False)
+    record, html = run("channel_efficiency", data, tmp_path / "runs")
+    assert "本节需要 traffic 表中店铺 shop01 的数据（该表没有本店的行）" in html
+    assert record["kpis"]["orders"] > 0, "the sections from orders and ad spend still report"
+    spec = RunSpec(
+        "daily_report", "shop01", "2025-11-30", str(data), out=str(tmp_path / "runs"),
+        engine="inprocess",
+    )  # fmt: skip
+    folder = Path(run_notebook(spec).record_dir)
+    record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert record["status"] == "ok"
+    assert not [k for k in record["kpis"] if "visitor" in k], "no traffic KPIs, not zeros"
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "本节需要 traffic 表中店铺 shop01 的数据（该表没有本店的行）" in html
