@@ -657,7 +657,7 @@ def _is_chinese(paragraph: str) -> bool | None:
 
 
 def markdown_in(text: str, lang: str) -> str:
-    """The ``lang`` half of a notebook's bilingual markdown cell, for the HTML report.
+    r"""The ``lang`` half of a notebook's bilingual markdown cell, for the HTML report.
 
     The notebooks write each heading as ``## 中文 · English`` and each paragraph twice,
     the Chinese one first, separated by a blank line (JupyterLab shows both). A heading
