@@ -437,6 +437,29 @@ class Report:
                 prev.get(name) if len(previous) else None,
             )
 
+    def comparable(self, period) -> bool:
+        """False when ``period`` (a comparison period) begins before the store's data: its
+        figures are unknown, and a table would read them as zeros (a rise from nothing)."""
+        return not self._before_the_data(period.first_day)
+
+    def known(self, frame, period):
+        """``frame``, a metric table of the comparison ``period``, or the same columns
+        without rows when the period begins before the store's data (unknown, not zero)."""
+        return frame if self.comparable(period) else frame.iloc[:0]
+
+    def no_comparison(self, period):
+        """The note that replaces a comparison with ``period``, which begins before the data."""
+        from ecanalysis import report
+
+        first = self.coverage["first"]
+        return report.note(
+            self.say(
+                f"对比期 {period.label} 早于本店数据起点（{first}），无法比较。",
+                f"The comparison period {period.label} begins before the store's data "
+                f"({first}): no comparison.",
+            )
+        )
+
     def _before_the_data(self, start) -> bool:
         """True when a comparison period starting at ``start`` begins before the store's
         data do: its figures would read as zeros (a 100 % rise from nothing)."""

@@ -188,3 +188,20 @@ def test_a_drop_against_the_period_before_is_named_by_the_periods_kind(
     rep.compare("orders", 50, 100)
     rep.flag_drops(["orders"])
     assert rep.alerts == [{"level": "warning", "message": message}]
+
+
+def test_a_table_of_a_period_before_the_data_keeps_its_columns_and_no_rows(sample_report):
+    """2023-W48 (Nov 27 to Dec 3) begins before the sample's first day, 2023-12-01: its
+    figures are unknown, and a comparison table must not read them as zeros."""
+    from ecanalysis.periods import parse_period
+
+    rep = sample_report("weekly_review", "shop01", "2023-W49")
+    frame = pd.DataFrame({"period_start": pd.to_datetime(["2023-11-27"]), "orders": [3]})
+    before = parse_period("2023-W48", rep.tz)
+    assert not rep.comparable(before)
+    assert rep.known(frame, before).empty
+    assert list(rep.known(frame, before).columns) == ["period_start", "orders"]
+    assert rep.comparable(rep.period) and rep.known(frame, rep.period) is frame
+    assert rep.no_comparison(before).text == (
+        "The comparison period 2023-W48 begins before the store's data (2023-12-01): no comparison."
+    )

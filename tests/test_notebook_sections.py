@@ -116,3 +116,24 @@ def test_a_store_missing_from_an_optional_table_is_told_so(sample_dir, tmp_path)
     assert not [k for k in record["kpis"] if "visitor" in k], "no traffic KPIs, not zeros"
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "本节需要 traffic 表中店铺 shop01 的数据（该表没有本店的行）" in html
+
+
+def test_weekly_review_of_the_first_weeks_compares_with_nothing(sample_dir, tmp_path):
+    """2023-W49: the week before (2023-W48) begins before the data (2023-12-01) and a year
+    earlier there are none: every previous figure is blank, not 0 (a rise from nothing),
+    and the channel and category contributions say why they are not shown."""
+    import pandas as pd
+
+    spec = RunSpec(
+        "weekly_review", "shop01", "2023-W49", str(sample_dir), out=str(tmp_path),
+        engine="inprocess",
+    )  # fmt: skip
+    folder = Path(run_notebook(spec).record_dir)
+    record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert record["status"] == "ok"
+    for name in ("kpis_wow", "kpis_yoy"):
+        table = pd.read_csv(folder / "tables" / f"{name}.csv", encoding="utf-8-sig")
+        assert table["current"].notna().any() and table["previous"].isna().all(), name
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert html.count("对比期 2023-W48 早于本店数据起点（2023-12-01），无法比较。") == 2
+    assert not (folder / "tables" / "channel_contribution.csv").exists()
