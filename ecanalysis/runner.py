@@ -758,6 +758,10 @@ def batch_command(args) -> int:
     )
     if not specs:
         raise ParameterError("nothing to run: the notebooks and stores chosen select no report")
+    specs = _drop_idle_reviews(dataset, specs)
+    if not specs:
+        print("nothing to run: no store has a campaign to review")
+        return _finish([], args.out)
     refused = _refused_stores(dataset, {spec.store_id for spec in specs})
     workers = args.workers or 2
     runnable = [spec for spec in specs if spec.store_id not in refused]
@@ -771,6 +775,24 @@ def batch_command(args) -> int:
         if spec.store_id in refused:
             results.append(_refused(spec, refused[spec.store_id]))
     return _finish(results, args.out)
+
+
+def _drop_idle_reviews(dataset, specs: list[RunSpec]) -> list[RunSpec]:
+    """The specs without the ``campaign_review``s of ``campaign_id: latest`` for stores
+    that have no ended campaign: nothing to review is not a failure (a store that never
+    runs campaigns would fail every scheduled batch). Each is said on stdout."""
+    from ecanalysis.notebook import find_campaign
+
+    kept = []
+    for spec in specs:
+        if spec.notebook == "campaign_review" and spec.parameters.get("campaign_id") == "latest":
+            try:
+                find_campaign(dataset, spec.store_id, "latest")
+            except DataError as exc:
+                print(f"nothing to review: campaign_review {spec.store_id}: {exc}")
+                continue
+        kept.append(spec)
+    return kept
 
 
 def _refused_stores(dataset, store_ids: set[str]) -> dict[str, str]:

@@ -314,6 +314,30 @@ def test_the_html_report_speaks_the_language_the_params_set(sample_dir, tmp_path
     assert record["parameters"]["lang"] == "en"
 
 
+def test_a_scheduled_batch_skips_stores_with_no_campaign_to_review(sample_dir, tmp_path, capsys):
+    """schedule.yaml reviews each store's latest campaign: a store that runs none has
+    nothing to review, which is said, not a failed report (exit 0)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in sample_dir.iterdir():
+        if path.name != "campaigns.parquet":
+            (data / path.name).symlink_to(path)
+    campaigns = pd.read_parquet(sample_dir / "campaigns.parquet")
+    campaigns[campaigns["store_id"] == "shop01"].to_parquet(data / "campaigns.parquet")
+    out = tmp_path / "runs"
+    argv = ["batch", "--notebooks", "campaign_review", "--data", str(data), "--out", str(out)]
+    assert main(argv) == 0
+    said = capsys.readouterr().out
+    for store in ("shop02", "shop03"):
+        assert (
+            f"nothing to review: campaign_review {store}: store '{store}' has no campaigns" in said
+        )
+    assert "1 ok, 0 skipped (already done), 0 failed" in said
+    assert [p.parent.parent.name for p in out.glob("campaign_review/*/*/metrics.json")] == [
+        "shop01"
+    ]
+
+
 def test_a_campaign_review_never_overwrites_another_campaign_of_the_same_dates(
     sample_dir, tmp_path, capsys
 ):
