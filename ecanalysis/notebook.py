@@ -471,8 +471,11 @@ class Report:
         return pd.Timestamp(start).date() < first
 
     def record_trailing(self, day_row, names, *, days: int) -> None:
-        """Record ``<name>_vs_trailing_<days>d`` comparisons from a ``vs_trailing_mean`` row."""
-        if not len(day_row):
+        """Record ``<name>_vs_trailing_<days>d`` comparisons from a ``vs_trailing_mean`` row.
+
+        Only for a one-day period: the row is one day's, and a longer period's total beside
+        its first day's change would mix the two."""
+        if not len(day_row) or self.period.days != 1:
             return
         row = day_row.iloc[0]
         for name in names:

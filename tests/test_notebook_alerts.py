@@ -205,3 +205,13 @@ def test_a_table_of_a_period_before_the_data_keeps_its_columns_and_no_rows(sampl
     assert rep.no_comparison(before).text == (
         "The comparison period 2023-W48 begins before the store's data (2023-12-01): no comparison."
     )
+
+
+@pytest.mark.parametrize(("period", "recorded"), [("2025-11-10", True), ("2025-W46", False)])
+def test_the_trailing_mean_compares_a_day_only(sample_report, period, recorded):
+    """daily_report on a week showed the week's total beside its Monday's change."""
+    rep = sample_report("daily_report", "shop01", period)
+    row = pd.DataFrame({"orders": [120.0], "orders_trailing_mean": [100.0]})
+    rep.record_trailing(row, ["orders"], days=7)
+    expected = {"orders_vs_trailing_7d": {"previous": 100.0, "change": 20.0, "change_pct": 0.2}}
+    assert rep.comparisons == (expected if recorded else {})
