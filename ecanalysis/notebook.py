@@ -927,7 +927,8 @@ def open_report(
             "store_id": "all",
             "name": "Portfolio",
             "timezone": settings["portfolio_timezone"],
-            "currency": settings.get("reporting_currency"),
+            "currency": _portfolio_currency(dataset, stores, settings),
+            "currencies": sorted(set(stores["currency"].astype(str))),
         }
     else:
         match = stores[stores["store_id"] == store_id]
@@ -960,6 +961,17 @@ def open_report(
         on_bad_rows=on_bad_rows,
         workbook=notebook in WORKBOOK_NOTEBOOKS,
     )
+
+
+def _portfolio_currency(dataset, stores, settings) -> str | None:
+    """The one currency of the portfolio's totals: the stores' own when they share one,
+    the reporting currency when rates exist to convert to it, else None (per currency)."""
+    currencies = set(stores["currency"].astype(str))
+    if len(currencies) == 1:
+        return currencies.pop()
+    if settings.get("reporting_currency") and dataset.has("fx_rates"):
+        return settings["reporting_currency"]
+    return None
 
 
 def load_settings_for(params: str | os.PathLike | None, store_id: str) -> dict[str, Any]:

@@ -845,6 +845,9 @@ def title_block(
     --------
     >>> title_block("日报", {"store_id": "shop01", "name": "旗舰店", "currency": "CNY"}, "2025-11-11")
     日报 — 店铺：旗舰店（shop01） · 周期：2025-11-11 · 币种：CNY
+    >>> portfolio = {"store_id": "all", "name": "Portfolio", "currencies": ["CNY", "USD"]}
+    >>> title_block("Overview", portfolio, "2025-11", lang="en")
+    Overview — Store: Portfolio (all) · Period: 2025-11 · Currency: each store's own (CNY, USD)
     """
     _check_lang(lang)
     if isinstance(store, str):
@@ -863,6 +866,13 @@ def title_block(
     ]
     if store.get("currency"):
         parts.append(_say(lang, f"币种：{store['currency']}", f"Currency: {store['currency']}"))
+    elif store.get("currencies"):  # a portfolio without one reporting currency
+        listed = ", ".join(store["currencies"])
+        parts.append(
+            _say(
+                lang, f"币种：各店铺自身币种（{listed}）", f"Currency: each store's own ({listed})"
+            )
+        )
     if store.get("timezone"):
         parts.append(_say(lang, f"时区：{store['timezone']}", f"Time zone: {store['timezone']}"))
     line = " · ".join(parts)

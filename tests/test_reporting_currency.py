@@ -86,7 +86,7 @@ def test_without_rates_or_reporting_currency_totals_stay_per_currency(
             "paid_amount": [20.0, 13.0],
             "net_sales": [18.0, 13.0],
             "gross_profit": [5.0, 5.0],
-            "rate_coverage": [1.0, 1.0],
+            "rate_coverage": [np.nan, np.nan],  # no rate used: nothing to cover
         }
     )
     pd.testing.assert_frame_equal(out, expected)
@@ -122,6 +122,9 @@ def test_portfolio_overview_totals_in_one_currency_only_with_rates(tmp_path, cap
     assert "paid_amount" not in metrics["kpis"]
     assert metrics["kpis"]["paid_amount_USD"] == 267.0
     assert metrics["currency"] is None, "totals per currency: the record has no one currency"
+    assert totals["rate_coverage"].isna().all(), "no rate used: nothing to cover"
+    html = (tmp_path / "no_rates/portfolio_overview/all/2025-11/report.html").read_text()
+    assert "币种：各店铺自身币种（CNY, USD）" in html and "币种：CNY" not in html
 
     rates = {"date": [dt.date(2025, 10, 31)], "currency": ["USD"], "rate": [7.1]}
     schema = pa.schema([("date", pa.date32()), ("currency", pa.string()), ("rate", pa.float64())])

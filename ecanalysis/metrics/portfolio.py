@@ -182,9 +182,9 @@ def to_reporting_currency(
         - ``stores`` (int64): stores counted.
         - ``orders`` (int64): paid orders.
         - ``paid_amount``, ``net_sales``, ``gross_profit`` (float64): converted sums.
-        - ``rate_coverage`` (float64): share of store-days that had a rate (1.0 when no
-          conversion was needed); amounts of days without any rate are left out of
-          the converted sums and the report says so.
+        - ``rate_coverage`` (float64): share of store-days that had a rate; amounts of
+          days without any rate are left out of the converted sums and the report says
+          so. NaN for totals per currency (no rate used: nothing to cover).
 
     Notes
     -----
@@ -212,7 +212,7 @@ def to_reporting_currency(
         grouped = frame.groupby("currency", observed=True, sort=True)
         out = grouped[["orders"]].sum().join(grouped[money].sum(min_count=1))  # no costs → NaN
         out["stores"] = grouped["store_id"].nunique()
-        out["rate_coverage"] = 1.0
+        out["rate_coverage"] = np.nan  # nothing converted: coverage does not apply
         return conform(out.reset_index(), REPORTING_COLUMNS)
     rates = fx_rates.assign(date=local_naive(fx_rates["date"])).sort_values("date")
     frame = frame.assign(date=local_naive(frame["date"])).sort_values("date")
