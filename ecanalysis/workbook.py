@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ecanalysis.labels import is_missing, kind_of, label
+from ecanalysis.labels import is_missing, kind_of, label, value_label
 
 #: Notebooks whose record also holds ``<notebook>.xlsx``.
 WORKBOOK_NOTEBOOKS = frozenset({"monthly_assessment", "store_inspection"})
@@ -322,6 +322,8 @@ def _fill_table(sheet, frame, lang: str) -> None:
         for row, (value, number_format) in enumerate(zip(values, formats, strict=True), start=2):
             if is_metric_name and isinstance(value, str):
                 value = label(value, lang)
+            else:  # a coded value (status not_set, channel organic_search) as the HTML shows it
+                value = value_label(name, value, lang)
             cell = sheet.cell(row=row, column=column)
             _put(cell, value, number_format)
             if row - 2 < _WIDTH_SAMPLE:

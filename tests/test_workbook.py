@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from ecanalysis.labels import label, value_label
 from ecanalysis.notebook import open_report
 from ecanalysis.workbook import (
     MAX_SHEET_TITLE,
@@ -383,3 +384,13 @@ def test_store_inspection_record_holds_a_workbook_of_its_tables(sample_dir, tmp_
     kpis = {row[1].value: row[2].value for row in summary.iter_rows(min_row=13) if row[1].value}
     assert kpis["stock_out_skus"] == record["kpis"]["stock_out_skus"]
     assert kpis["paid_amount"] == pytest.approx(record["kpis"]["paid_amount"])
+
+
+def test_coded_values_are_labelled_as_in_the_html(book):
+    """The status column said not_set / at_risk where the HTML says 未设目标 / 有风险."""
+    sheet = book["月度考核表"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index(label("status", "zh")) + 1
+    shown = [sheet.cell(row=row, column=column).value for row in range(2, 5)]
+    assert shown == [value_label("status", s, "zh") for s in ("missed", "at_risk", "met")]
+    assert shown == ["未达成", "有风险", "已达成"]
