@@ -286,16 +286,20 @@ class Report:
 
     def missing_section(self, table: str, what_it_would_show: str | None = None):
         """The note that replaces a section whose optional table (or ``table.column``) is
-        absent, or has no row of this store (:func:`ecanalysis.report.missing_section`)."""
+        absent, or has no row of this store (:func:`ecanalysis.report.missing_section`).
+        It is also an ``info`` alert: "nothing needs attention" must not read as "all
+        checked" when a check could not be made."""
         from ecanalysis import report
 
         store_has_none = self.dataset.has(table) and self._store_has_no_rows(table)
-        return report.missing_section(
+        note = report.missing_section(
             table,
             what_it_would_show,
             lang=self.lang,
             store_id=self.store_id if store_has_none else None,
         )
+        self.alert("info", note.text)
+        return note
 
     def _screen(self, table: str, frame):
         """Validate rows at the boundary; fail or quarantine the bad ones."""

@@ -114,6 +114,10 @@ def test_a_store_missing_from_an_optional_table_is_told_so(sample_dir, tmp_path)
     record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     assert record["status"] == "ok"
     assert not [k for k in record["kpis"] if "visitor" in k], "no traffic KPIs, not zeros"
+    unchecked = [a for a in record["alerts"] if a["level"] == "info"]
+    assert [a["message"].split("：")[0] for a in unchecked] == [
+        "本节需要 traffic 表中店铺 shop01 的数据（该表没有本店的行）"
+    ], "what needs attention says what could not be checked"
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "本节需要 traffic 表中店铺 shop01 的数据（该表没有本店的行）" in html
 
