@@ -269,9 +269,37 @@ class Report:
         else:
             frame = self.dataset.table(table, store_id=store, period=self.period, columns=columns)
         frame = self._screen(table, frame)
+        if table == "traffic" and store is not None:
+            self._flag_missing_days(frame, table)
         self.data_rows[table] = max(self.data_rows.get(table, 0), len(frame))
         self._cache[key] = frame
         return frame
+
+    def _flag_missing_days(self, frame, table: str) -> None:
+        """Alert for days of the period (up to the end of the order data) without a row of
+        ``table``: a store has visitors every day, so a day missing from a traffic export
+        would read as a fall in visitors or a jump in conversion."""
+        import datetime as _dt
+
+        last = min(self.period.last_day, self.coverage["last"] or self.period.last_day)
+        wanted = {
+            self.period.first_day + _dt.timedelta(days=i)
+            for i in range((last - self.period.first_day).days + 1)
+        }
+        missing = sorted(wanted - set(frame["date"].dt.date))
+        if not missing:
+            return
+        shown = ", ".join(str(day) for day in missing[:5]) + (" …" if len(missing) > 5 else "")
+        self.alert(
+            "warning",
+            self.say(
+                f"{table} 表缺少本期 {len(missing)} 天的数据（{shown}）：这些天的访客等指标"
+                "不计入，访客与转化率不是真实的变化。",
+                f"The {table} table lacks {len(missing)} day(s) of the period ({shown}): "
+                "their visitors are not counted, so visitor and conversion figures are "
+                "not a real change.",
+            ),
+        )
 
     def _store_has_no_rows(self, table: str) -> bool:
         """True when an optional per-store table exists but holds no row of this store (a

@@ -215,3 +215,34 @@ def test_the_trailing_mean_compares_a_day_only(sample_report, period, recorded):
     rep.record_trailing(row, ["orders"], days=7)
     expected = {"orders_vs_trailing_7d": {"previous": 100.0, "change": 20.0, "change_pct": 0.2}}
     assert rep.comparisons == (expected if recorded else {})
+
+
+def test_days_missing_from_the_traffic_export_are_an_alert(sample_dir, tmp_path):
+    """A day missing from a traffic export (shop01, 2025-11-06) read as fewer visitors
+    and a higher conversion, under a coverage note that said the period was complete."""
+    from ecanalysis.notebook import open_report
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in sample_dir.iterdir():
+        if path.name != "traffic.parquet":
+            (data / path.name).symlink_to(path)
+    traffic = pd.read_parquet(sample_dir / "traffic.parquet")
+    gap = (traffic["store_id"] == "shop01") & (traffic["date"] == pd.Timestamp("2025-11-06"))
+    assert gap.any()
+    traffic[~gap].to_parquet(data / "traffic.parquet", index=False)
+
+    def alerts(store_id: str, period: str) -> list[dict]:
+        rep = open_report("monthly_assessment", store_id=store_id, period=period, data=data,
+                          lang="en")  # fmt: skip
+        rep.load("traffic")
+        return rep.alerts
+
+    assert alerts("shop01", "2025-11") == [
+        {
+            "level": "warning",
+            "message": "The traffic table lacks 1 day(s) of the period (2025-11-06): their "
+            "visitors are not counted, so visitor and conversion figures are not a real change.",
+        }
+    ]
+    assert alerts("shop01", "2025-10") == [] and alerts("shop02", "2025-11") == []
