@@ -7,11 +7,13 @@ Functions are discovered in each ``ecanalysis/metrics/*.py`` module; their input
 from __future__ import annotations
 
 import importlib
+import inspect
 
 import pandas as pd
 import pytest
 
 from ecanalysis import glossary
+from ecanalysis.errors import ParameterError
 
 
 def _discover() -> list[tuple[str, str]]:
@@ -67,3 +69,25 @@ def test_every_case_names_an_existing_function():
         cases, exempt = _cases(module)
         for name in [*cases, *exempt]:
             assert (module, name) in known, f"contract_cases/{module}.py names unknown {name!r}"
+
+
+def _takes_freq(module: str, name: str) -> bool:
+    func = getattr(importlib.import_module(f"ecanalysis.metrics.{module}"), name)
+    return "freq" in inspect.signature(func).parameters
+
+
+WITH_FREQ = [(m, n) for m, n in FUNCTIONS if _takes_freq(m, n)]
+
+
+@pytest.mark.parametrize(("module", "name"), WITH_FREQ, ids=[f"{m}.{n}" for m, n in WITH_FREQ])
+def test_freq_w_sun_is_w_and_other_weekly_anchors_are_refused(module, name):
+    """DESIGN §5: ``W`` is the week Monday to Sunday, pandas ``W-SUN``; ``W-MON`` (weeks
+    ending on Monday) and the other anchors are different weeks, refused with the accepted
+    values rather than computed as ``W``."""
+    func = getattr(importlib.import_module(f"ecanalysis.metrics.{module}"), name)
+    args, kwargs = _cases(module)[0][name](False)
+    weekly = func(*args, **{**kwargs, "freq": "W"})
+    pd.testing.assert_frame_equal(func(*args, **{**kwargs, "freq": "W-SUN"}), weekly)
+    for anchored in ("W-MON", "W-TUE", "W-SAT"):
+        with pytest.raises(ParameterError, match=rf"freq='{anchored}' is not supported.*W-SUN"):
+            func(*args, **{**kwargs, "freq": anchored})

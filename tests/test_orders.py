@@ -280,6 +280,28 @@ def test_unknown_freq_lists_accepted():
         om.sales_summary(five_orders(), freq="fortnight")
 
 
+def test_weeks_run_monday_to_sunday_and_other_anchors_are_refused():
+    # Sun 9 Nov, Mon 10 Nov and Tue 11 Nov: Monday-Sunday weeks put Sunday in the week of
+    # Mon 3 Nov and Monday with Tuesday in the week of Mon 10 Nov.
+    orders = five_orders().iloc[[0, 4, 5]].reset_index(drop=True)
+    orders["ordered_at"] = pd.to_datetime(
+        ["2025-11-09 09:00", "2025-11-10 09:00", "2025-11-11 09:00"]
+    )
+    orders["paid_at"] = orders["ordered_at"]
+    weekly = om.sales_summary(orders, freq="W")
+    assert weekly["period_start"].tolist() == [
+        pd.Timestamp("2025-11-03"),
+        pd.Timestamp("2025-11-10"),
+    ]
+    assert weekly["orders"].tolist() == [1, 2]
+    assert_frame_equal(om.sales_summary(orders, freq="W-SUN"), weekly)
+    # pandas' W-MON are weeks ending on Monday (Tuesday to Monday): Sunday and Monday would
+    # share a week, which the metrics do not compute; refused, not read as W.
+    for anchored, days in [("W-MON", "Tuesday to Monday"), ("W-SAT", "Sunday to Saturday")]:
+        with pytest.raises(ParameterError, match=rf"{anchored}.*{days}.*W-SUN"):
+            om.sales_summary(orders, freq=anchored)
+
+
 def test_input_not_mutated():
     orders = five_orders()
     before = orders.copy()

@@ -11,13 +11,16 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ecanalysis.errors import EcanalysisError, require_columns
+from ecanalysis.errors import ParameterError, require_columns
 
 #: Frequencies every metric accepts, as pandas offset aliases (``W`` = weeks Monday to Sunday).
 FREQS = ("D", "W", "MS", "QS", "YS")
+#: Other pandas aliases of exactly these periods. Only the label differs (pandas dates a month,
+#: quarter or year by its end, the metrics by its start); the grouping is the same. Weekly
+#: aliases anchored on another day than Sunday (``W-MON`` = weeks ending on Monday) are other
+#: weeks and are refused by :func:`check_freq`.
 _FREQ_ALIASES = {
     "W-SUN": "W",
-    "W-MON": "W",
     "M": "MS",
     "ME": "MS",
     "Q": "QS",
@@ -40,15 +43,29 @@ UNPAID_STATUSES = frozenset({"cancelled"})
 UNPAID_STATUSES_WITHOUT_PAID_AT = frozenset({"cancelled", "placed"})
 
 
+_WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def check_freq(freq: str) -> str:
     """Return the canonical alias of ``freq`` or raise a clear error listing the accepted ones."""
-    canonical = _FREQ_ALIASES.get(freq, freq)
-    if canonical not in FREQS:
-        raise EcanalysisError(
-            f"freq={freq!r} is not supported; use one of {', '.join(FREQS)} "
-            "(D day, W week Monday–Sunday, MS month, QS quarter, YS year)"
+    canonical = _FREQ_ALIASES.get(freq, freq) if isinstance(freq, str) else None
+    if canonical in FREQS:
+        return canonical
+    weekly = isinstance(freq, str) and freq.upper().startswith("W-")
+    anchor = freq.upper()[2:] if weekly else None
+    weeks = ""
+    if anchor in _WEEKDAYS and anchor != "SUN":
+        end = _WEEKDAYS.index(anchor)
+        weeks = (
+            f" ({freq!r} is pandas' week ending on {_WEEKDAY_NAMES[end]}, "
+            f"{_WEEKDAY_NAMES[(end + 1) % 7]} to {_WEEKDAY_NAMES[end]}; weeks here always run "
+            "Monday to Sunday)"
         )
-    return canonical
+    raise ParameterError(
+        f"freq={freq!r} is not supported{weeks}; use one of {', '.join(FREQS)} "
+        "(D day, W week Monday–Sunday, also written W-SUN, MS month, QS quarter, YS year)"
+    )
 
 
 def local_naive(values: pd.Series) -> pd.Series:
