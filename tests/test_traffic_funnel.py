@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from ecanalysis.errors import MissingColumnsError
+from ecanalysis.errors import DataError, MissingColumnsError
 from ecanalysis.metrics import funnel as fm
 from ecanalysis.metrics import traffic as tm
 
@@ -146,6 +146,24 @@ def test_funnel_by_device_and_days_without_traffic_dropped():
     assert (pc["visitors"], pc["order_buyers"], pc["paid_buyers"]) == (20.0, 1, 0)
     late = orders().assign(ordered_at=pd.Timestamp("2025-12-01"), paid_at=pd.NaT)
     assert fm.conversion_funnel(traffic(), late)["order_buyers"].sum() == 0
+
+
+def test_funnel_refuses_traffic_and_orders_in_different_time_zones():
+    aware_orders = orders()
+    for column in ("ordered_at", "paid_at"):
+        aware_orders[column] = aware_orders[column].dt.tz_localize("Asia/Shanghai")
+    utc_traffic = traffic().assign(date=traffic()["date"].dt.tz_localize("UTC"))
+    with pytest.raises(
+        DataError, match=r"traffic\.date \(UTC\), orders\.ordered_at \(Asia/Shanghai\)"
+    ):
+        fm.conversion_funnel(utc_traffic, aware_orders)
+    # both in the store's zone: the hand-computed daily funnel (11-10: 3 placing and
+    # 1 paying buyer of 100 visitors; 11-11: 2 and 2 of 50)
+    shanghai_traffic = traffic().assign(date=traffic()["date"].dt.tz_localize("Asia/Shanghai"))
+    out = fm.conversion_funnel(shanghai_traffic, aware_orders)
+    assert out["order_buyers"].tolist() == [3, 2]
+    assert out["paid_buyers"].tolist() == [1, 2]
+    assert out["payment_conversion_rate"].tolist() == [0.01, 0.04]
 
 
 def test_funnel_steps_rates():

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ecanalysis.errors import ParameterError, require_columns
+from ecanalysis.errors import DataError, ParameterError, require_columns
 
 #: Frequencies every metric accepts, as pandas offset aliases (``W`` = weeks Monday to Sunday).
 FREQS = ("D", "W", "MS", "QS", "YS")
@@ -68,11 +68,40 @@ def check_freq(freq: str) -> str:
     )
 
 
+def one_time_zone(**frames: pd.DataFrame | None) -> None:
+    """Raise :class:`DataError` when the tz-aware columns of ``frames`` are in different zones.
+
+    :func:`local_naive` reads a tz-aware column as wall time of its own zone, which is the
+    store's local time only when every zone-carrying column is in the store's zone. Columns
+    in two zones (``ordered_at`` in Asia/Shanghai, ``paid_at`` in UTC) would put one order
+    on two local days, so they are refused. Naive columns and one shared zone pass.
+    Keyword names are the frames' names in the message; ``None`` (an absent optional
+    frame) is skipped.
+    """
+    zones: dict[str, str] = {}
+    for frame_name, frame in frames.items():
+        if frame is None:
+            continue
+        for column, dtype in frame.dtypes.items():
+            if isinstance(dtype, pd.DatetimeTZDtype):
+                zones[f"{frame_name}.{column}"] = str(dtype.tz)
+    if len(set(zones.values())) > 1:
+        listed = ", ".join(f"{column} ({zone})" for column, zone in zones.items())
+        raise DataError(
+            f"timestamp columns are in different time zones: {listed}; each would be read as "
+            "wall time of its own zone, so one moment could fall on two local days. Convert "
+            "them to the store's time zone first (frame[column].dt.tz_convert(<store "
+            "timezone>), or drop the zones with .dt.tz_localize(None) after converting); "
+            "open_dataset already returns naive local time"
+        )
+
+
 def local_naive(values: pd.Series) -> pd.Series:
     """Timestamps as naive local wall time, ``datetime64[ns]``.
 
     Naive input is already local (the data contract); tz-aware input keeps its wall
-    time in its own zone and drops the zone. Strings are parsed as ISO timestamps.
+    time in its own zone and drops the zone (so the columns read together must share one
+    zone, the store's: :func:`one_time_zone`). Strings are parsed as ISO timestamps.
     """
     if not isinstance(values.dtype, pd.DatetimeTZDtype) and not pd.api.types.is_datetime64_dtype(
         values.dtype
@@ -137,6 +166,7 @@ def is_valid(orders: pd.DataFrame) -> pd.Series:
 
 def paid_time(orders: pd.DataFrame) -> pd.Series:
     """The timestamp that dates paid-basis figures: ``paid_at``, else ``ordered_at``."""
+    one_time_zone(orders=orders)
     if "paid_at" in orders.columns:
         return local_naive(orders["paid_at"]).fillna(local_naive(orders["ordered_at"]))
     return local_naive(orders["ordered_at"])

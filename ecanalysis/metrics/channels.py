@@ -10,6 +10,7 @@ from ecanalysis.metrics._common import (
     is_paid,
     local_naive,
     numeric,
+    one_time_zone,
     paid_time,
     ratio,
     require,
@@ -121,6 +122,7 @@ def channel_performance(
     1  social       1         30.0   0.5
     """
     require(orders, ["customer_id", "ordered_at", "status", "paid_amount", by], "orders")
+    one_time_zone(orders=orders, traffic=traffic, ad_spend=ad_spend)
     sales = _order_part(orders, by, start)
     parts = [sales]
     if traffic is not None:
