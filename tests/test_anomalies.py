@@ -50,6 +50,41 @@ def test_columns_band_and_score_are_consistent():
     assert (outside == flags["is_anomaly"]).all()
 
 
+def closed_store() -> pd.DataFrame:
+    """Four weeks at 100 a day, then a fortnight at 0 (the store stopped selling)."""
+    days = pd.date_range("2025-09-01", periods=42, freq="D")
+    return pd.DataFrame({"date": days, "paid_amount": [100.0] * 28 + [0.0] * 14})
+
+
+@pytest.mark.parametrize("robust", [True, False])
+def test_a_series_without_negative_values_is_never_expected_below_zero(robust):
+    # STL carries the falling trend into the closed fortnight below 0 (without the floor
+    # 0 was read "actual 0, expected -5.61" on 7 Oct and flagged up).
+    flags = detect_anomalies(closed_store(), value_col="paid_amount", robust=robust)
+    assert (flags["expected"] >= 0).all()
+    assert (flags["lower"] >= 0).all()
+    closed = flags.iloc[28:]
+    assert not (closed["direction"] == "up").any()
+    # where the model touches 0, a day at 0 is exactly as expected
+    at_zero = closed[closed["expected"] == 0.0]
+    assert len(at_zero) >= 1
+    assert (at_zero[["lower", "residual", "score"]] == 0.0).all().all()
+    assert not at_zero["is_anomaly"].any()
+    # band, score and flag still agree
+    assert np.allclose(flags["residual"], flags["value"] - flags["expected"])
+    outside = (flags["value"] > flags["upper"]) | (flags["value"] < flags["lower"])
+    assert (outside == flags["is_anomaly"]).all()
+
+
+def test_a_series_with_negative_values_is_not_floored():
+    # net sales after refunds can be negative: the model is left as STL gives it
+    frame = closed_store()
+    frame.loc[30, "paid_amount"] = -1.0
+    flags = detect_anomalies(frame, value_col="paid_amount", robust=False)
+    assert flags["expected"].min() < 0
+    assert flags["lower"].min() < 0
+
+
 def test_missing_days_count_as_zero_and_show_as_a_dip():
     frame = seasonal_series(84, seed=4).drop(index=50)
     flags = detect_anomalies(frame, value_col="paid_amount")

@@ -86,6 +86,37 @@ def test_channel_performance_hand_computed():
     assert out["revenue_share"].sum() == pytest.approx(1.0)
 
 
+def test_store_wide_traffic_rows_are_not_a_channel():
+    # 11-11: per-source rows for search and social, plus a store-wide row (source "all",
+    # as older 生意参谋 imports wrote it) and one with a null source (as imports write it
+    # now). Neither store-wide row is a channel: no "all" row with visitors and 0 orders,
+    # and (none), whose orders have no traffic source, gets NaN conversion, not 5 / 22315.
+    store_wide = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-11-11"] * 4),
+            "source": ["search", "social", "all", None],
+            "visitors": [100, 60, 22315, 900],
+            "sessions": [120, 70, None, None],
+            "pageviews": [300, 100, 90000, 3000],
+        }
+    )
+    out = cm.channel_performance(orders(), store_wide, start="2025-11-11").set_index("channel")
+    assert out.index.tolist() == ["(none)", "search", "social"]
+    assert np.isnan(out.loc["(none)", "visitor_days"])
+    assert out.loc[["search", "social"], "visitor_days"].tolist() == [100.0, 60.0]
+    assert out.loc[["search", "social"], "sessions"].tolist() == [120.0, 70.0]
+    assert out["orders"].tolist() == [1, 2, 1]
+    assert np.isnan(out.loc["(none)", "conversion_rate"])
+    assert out.loc["search", "conversion_rate"] == pytest.approx(2 / 100)
+    assert out.loc["social", "conversion_rate"] == pytest.approx(1 / 60)
+    # only store-wide rows, or no source column at all: every channel has NaN traffic
+    for traffic_frame in (store_wide.iloc[2:], store_wide.drop(columns=["source"])):
+        only = cm.channel_performance(orders(), traffic_frame, start="2025-11-11")
+        assert only["channel"].tolist() == ["(none)", "search", "social"]
+        assert only["visitor_days"].isna().all() and only["conversion_rate"].isna().all()
+        assert only["orders"].tolist() == [1, 2, 1]
+
+
 def test_channel_performance_history_judges_new_buyers():
     history = orders().assign(customer_id=["c1", "c1", "c2", "c1", "c3", "c4"])
     out = cm.channel_performance(history, start="2025-11-11").set_index("channel")

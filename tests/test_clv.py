@@ -263,3 +263,52 @@ def test_negative_t_is_refused():
     rfm = pd.DataFrame({"frequency": [0, 0], "recency": [0.0, -1.0], "T": [3.0, -1.0]})
     with pytest.raises(DataError, match=r"T is negative in 1 row.*rows \[1\]"):
         clv.fit_bgnbd(rfm)
+
+
+def test_observation_window_without_time_is_refused():
+    """One week of orders summarised by week: every T is 0, nothing can be fitted."""
+    from ecanalysis.metrics.customers import rfm_summary
+
+    orders = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c"],
+            "ordered_at": pd.to_datetime(
+                ["2025-11-03 10:00", "2025-11-05 09:00", "2025-11-04 12:00", "2025-11-09 20:00"]
+            ),
+            "status": "paid",
+            "paid_amount": [10.0, 5.0, 30.0, 8.0],
+        }
+    )
+    rfm = rfm_summary(orders, observation_end="2025-11-09", freq="W")
+    assert rfm["T"].tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(
+        DataError, match=r"too short: every T is 0 \(3 customer.*freq such as \"D\""
+    ):
+        clv.fit_bgnbd(rfm)
+    with pytest.raises(DataError, match="every T is 0"):
+        clv.fit_bgnbd(rfm, penalizer=0.01)
+    # by day the same week has time in it, which is what the message advises
+    daily = rfm_summary(orders, observation_end="2025-11-09", freq="D")
+    assert daily["T"].tolist() == [6.0, 5.0, 0.0]
+
+
+def test_non_finite_spend_of_a_repeat_customer_is_refused():
+    rfm = pd.DataFrame(
+        {
+            "frequency": [1, 2, 0, 3],
+            "recency": [5.0, 10.0, 0.0, 20.0],
+            "T": [30.0] * 4,
+            "monetary_value": [20.0, np.inf, np.nan, 28.0],
+        }
+    )
+    with pytest.raises(DataError, match=r"missing or infinite for 1 customer.*rows \[1\]"):
+        clv.fit_gamma_gamma(rfm, penalizer=0.01)
+    with_nan = rfm.assign(monetary_value=[20.0, np.nan, 0.0, 28.0])
+    with pytest.raises(DataError, match=r"missing or infinite for 1 customer.*rows \[1\]"):
+        clv.fit_gamma_gamma(with_nan, penalizer=0.01)
+    # a one-time buyer's monetary_value is not read: NaN there is accepted
+    fine = rfm.assign(monetary_value=[20.0, 35.0, np.nan, 28.0])
+    model = clv.fit_gamma_gamma(fine, penalizer=0.01)
+    assert model.n_customers == 3
+    with pytest.raises(DataError, match="missing or infinite"):
+        model.expected_value(rfm)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from ecanalysis.errors import MissingColumnsError, ParameterError
+from ecanalysis.errors import DataError, MissingColumnsError, ParameterError
 from ecanalysis.metrics import orders as om
 
 NaT = pd.NaT
@@ -278,6 +278,50 @@ def test_missing_required_column_names_it():
 def test_unknown_freq_lists_accepted():
     with pytest.raises(Exception, match="MS"):
         om.sales_summary(five_orders(), freq="fortnight")
+
+
+def test_weeks_run_monday_to_sunday_and_other_anchors_are_refused():
+    # Sun 9 Nov, Mon 10 Nov and Tue 11 Nov: Monday-Sunday weeks put Sunday in the week of
+    # Mon 3 Nov and Monday with Tuesday in the week of Mon 10 Nov.
+    orders = five_orders().iloc[[0, 4, 5]].reset_index(drop=True)
+    orders["ordered_at"] = pd.to_datetime(
+        ["2025-11-09 09:00", "2025-11-10 09:00", "2025-11-11 09:00"]
+    )
+    orders["paid_at"] = orders["ordered_at"]
+    weekly = om.sales_summary(orders, freq="W")
+    assert weekly["period_start"].tolist() == [
+        pd.Timestamp("2025-11-03"),
+        pd.Timestamp("2025-11-10"),
+    ]
+    assert weekly["orders"].tolist() == [1, 2]
+    assert_frame_equal(om.sales_summary(orders, freq="W-SUN"), weekly)
+    # pandas' W-MON are weeks ending on Monday (Tuesday to Monday): Sunday and Monday would
+    # share a week, which the metrics do not compute; refused, not read as W.
+    for anchored, days in [("W-MON", "Tuesday to Monday"), ("W-SAT", "Sunday to Saturday")]:
+        with pytest.raises(ParameterError, match=rf"{anchored}.*{days}.*W-SUN"):
+            om.sales_summary(orders, freq=anchored)
+
+
+def test_timestamps_in_two_time_zones_are_refused():
+    # Order E: placed 23:50 and paid 00:10 the next day in Shanghai. With paid_at given in
+    # UTC (16:10 on 11-10) its wall times would put the payment on 11-10 and 11-11 at once.
+    shanghai = five_orders()
+    for column in ("ordered_at", "paid_at", "refunded_at"):
+        shanghai[column] = shanghai[column].dt.tz_localize("Asia/Shanghai")
+    mixed = shanghai.assign(paid_at=shanghai["paid_at"].dt.tz_convert("UTC"))
+    message = (
+        r"different time zones: orders\.ordered_at \(Asia/Shanghai\), "
+        r"orders\.paid_at \(UTC\), orders\.refunded_at \(Asia/Shanghai\).*tz_convert"
+    )
+    for metric in (om.sales_summary, om.daily_sales):
+        with pytest.raises(DataError, match=message):
+            metric(mixed)
+    # one zone for all columns (or naive local time) is read exactly as before
+    daily = om.sales_summary(five_orders())
+    assert daily["orders"].tolist() == [2, 2]
+    assert_frame_equal(om.sales_summary(shanghai), daily)
+    fixed = mixed.assign(paid_at=mixed["paid_at"].dt.tz_convert("Asia/Shanghai"))
+    assert_frame_equal(om.sales_summary(fixed), daily)
 
 
 def test_input_not_mutated():

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from ecanalysis.errors import MissingColumnsError
+from ecanalysis.errors import DataError, MissingColumnsError
 from ecanalysis.metrics import funnel as fm
 from ecanalysis.metrics import traffic as tm
 
@@ -77,6 +77,8 @@ def test_traffic_summary_daily_hand_computed():
             "new_visitor_share": [0.4, 0.4],
             "pages_per_visitor": [4.5, 3.6],
             "pages_per_session": [3.6, 3.0],
+            "sessions_or_visitors": [125.0, 60.0],
+            "time_on_site_s": [13500.0, 6000.0],
             "avg_time_on_site_s": [108.0, 100.0],
             "bounces": [55.0, 30.0],
             "bounce_rate": [0.44, 0.5],
@@ -104,6 +106,62 @@ def test_traffic_by_source_and_missing_optional_columns():
     assert row["pages_per_visitor"] == 4.5
     with pytest.raises(MissingColumnsError, match="pageviews"):
         tm.traffic_summary(traffic().drop(columns=["pageviews"]))
+
+
+def sycm_traffic() -> pd.DataFrame:
+    """生意参谋 store-wide days: visitors, bounced visitors and seconds, no sessions."""
+    return pd.DataFrame(
+        {
+            "store_id": ["S1", "S1"],
+            "date": pd.to_datetime(["2025-11-10", "2025-11-11"]),
+            "source": [None, None],
+            "visitors": [200, 100],
+            "pageviews": [900, 300],
+            "bounces": [90, 30],  # 跳失率 45 % and 30 %
+            "time_on_site_s": [9000.0, 6000.0],  # 平均停留时长 45 s and 60 s per visitor
+        }
+    )
+
+
+def test_without_sessions_bounce_rate_and_time_on_site_are_per_visitor():
+    out = tm.traffic_summary(sycm_traffic())
+    assert out["sessions"].isna().all()
+    assert out["sessions_or_visitors"].tolist() == [200.0, 100.0]
+    assert out["bounce_rate"].tolist() == [0.45, 0.30]
+    assert out["avg_time_on_site_s"].tolist() == [45.0, 60.0]
+    assert out["pages_per_session"].isna().all()
+    # a week: ratios of sums, (90 + 30) / (200 + 100) and (9000 + 6000) / 300
+    week = tm.traffic_summary(sycm_traffic(), freq="W").iloc[0]
+    assert week["bounces"] == 120.0 and week["sessions_or_visitors"] == 300.0
+    assert week["bounce_rate"] == pytest.approx(0.4)
+    assert week["time_on_site_s"] == 15000.0
+    assert week["avg_time_on_site_s"] == pytest.approx(50.0)
+    # a sessions column that is null on every row is the same as none
+    nulls = sycm_traffic().assign(sessions=pd.Series([np.nan, np.nan]))
+    assert_frame_equal(tm.traffic_summary(nulls), out)
+
+
+def test_rows_without_sessions_use_their_visitors_in_a_mixed_frame():
+    # 11-10: a row with sessions (100 sessions, 40 bounces, 12000 s) and a 生意参谋 row
+    # without (50 visitors, 10 bounced, 2500 s); 11-11: only a row with sessions.
+    mixed = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-11-10", "2025-11-10", "2025-11-11"]),
+            "visitors": [80, 50, 40],
+            "sessions": [100, None, 50],
+            "pageviews": [400, 200, 150],
+            "bounces": [40, 10, 20],
+            "time_on_site_s": [12000.0, 2500.0, 5000.0],
+        }
+    )
+    out = tm.traffic_summary(mixed)
+    assert out["sessions"].tolist() == [100.0, 50.0]
+    assert out["sessions_or_visitors"].tolist() == [150.0, 50.0]
+    assert out["bounce_rate"].tolist() == pytest.approx([50 / 150, 20 / 50])
+    assert out["avg_time_on_site_s"].tolist() == pytest.approx([14500 / 150, 100.0])
+    week = tm.traffic_summary(mixed, freq="W").iloc[0]
+    assert week["bounce_rate"] == pytest.approx(70 / 200)
+    assert week["avg_time_on_site_s"] == pytest.approx(19500 / 200)
 
 
 def test_zero_sessions_give_nan_rates():
@@ -146,6 +204,24 @@ def test_funnel_by_device_and_days_without_traffic_dropped():
     assert (pc["visitors"], pc["order_buyers"], pc["paid_buyers"]) == (20.0, 1, 0)
     late = orders().assign(ordered_at=pd.Timestamp("2025-12-01"), paid_at=pd.NaT)
     assert fm.conversion_funnel(traffic(), late)["order_buyers"].sum() == 0
+
+
+def test_funnel_refuses_traffic_and_orders_in_different_time_zones():
+    aware_orders = orders()
+    for column in ("ordered_at", "paid_at"):
+        aware_orders[column] = aware_orders[column].dt.tz_localize("Asia/Shanghai")
+    utc_traffic = traffic().assign(date=traffic()["date"].dt.tz_localize("UTC"))
+    with pytest.raises(
+        DataError, match=r"traffic\.date \(UTC\), orders\.ordered_at \(Asia/Shanghai\)"
+    ):
+        fm.conversion_funnel(utc_traffic, aware_orders)
+    # both in the store's zone: the hand-computed daily funnel (11-10: 3 placing and
+    # 1 paying buyer of 100 visitors; 11-11: 2 and 2 of 50)
+    shanghai_traffic = traffic().assign(date=traffic()["date"].dt.tz_localize("Asia/Shanghai"))
+    out = fm.conversion_funnel(shanghai_traffic, aware_orders)
+    assert out["order_buyers"].tolist() == [3, 2]
+    assert out["paid_buyers"].tolist() == [1, 2]
+    assert out["payment_conversion_rate"].tolist() == [0.01, 0.04]
 
 
 def test_funnel_steps_rates():

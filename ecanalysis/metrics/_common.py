@@ -11,13 +11,16 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ecanalysis.errors import EcanalysisError, require_columns
+from ecanalysis.errors import DataError, ParameterError, require_columns
 
 #: Frequencies every metric accepts, as pandas offset aliases (``W`` = weeks Monday to Sunday).
 FREQS = ("D", "W", "MS", "QS", "YS")
+#: Other pandas aliases of exactly these periods. Only the label differs (pandas dates a month,
+#: quarter or year by its end, the metrics by its start); the grouping is the same. Weekly
+#: aliases anchored on another day than Sunday (``W-MON`` = weeks ending on Monday) are other
+#: weeks and are refused by :func:`check_freq`.
 _FREQ_ALIASES = {
     "W-SUN": "W",
-    "W-MON": "W",
     "M": "MS",
     "ME": "MS",
     "Q": "QS",
@@ -40,22 +43,65 @@ UNPAID_STATUSES = frozenset({"cancelled"})
 UNPAID_STATUSES_WITHOUT_PAID_AT = frozenset({"cancelled", "placed"})
 
 
+_WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def check_freq(freq: str) -> str:
     """Return the canonical alias of ``freq`` or raise a clear error listing the accepted ones."""
-    canonical = _FREQ_ALIASES.get(freq, freq)
-    if canonical not in FREQS:
-        raise EcanalysisError(
-            f"freq={freq!r} is not supported; use one of {', '.join(FREQS)} "
-            "(D day, W week Monday–Sunday, MS month, QS quarter, YS year)"
+    canonical = _FREQ_ALIASES.get(freq, freq) if isinstance(freq, str) else None
+    if canonical in FREQS:
+        return canonical
+    weekly = isinstance(freq, str) and freq.upper().startswith("W-")
+    anchor = freq.upper()[2:] if weekly else None
+    weeks = ""
+    if anchor in _WEEKDAYS and anchor != "SUN":
+        end = _WEEKDAYS.index(anchor)
+        weeks = (
+            f" ({freq!r} is pandas' week ending on {_WEEKDAY_NAMES[end]}, "
+            f"{_WEEKDAY_NAMES[(end + 1) % 7]} to {_WEEKDAY_NAMES[end]}; weeks here always run "
+            "Monday to Sunday)"
         )
-    return canonical
+    raise ParameterError(
+        f"freq={freq!r} is not supported{weeks}; use one of {', '.join(FREQS)} "
+        "(D day, W week Monday–Sunday, also written W-SUN, MS month, QS quarter, YS year)"
+    )
+
+
+def one_time_zone(**frames: pd.DataFrame | None) -> None:
+    """Raise :class:`DataError` when the tz-aware columns of ``frames`` are in different zones.
+
+    :func:`local_naive` reads a tz-aware column as wall time of its own zone, which is the
+    store's local time only when every zone-carrying column is in the store's zone. Columns
+    in two zones (``ordered_at`` in Asia/Shanghai, ``paid_at`` in UTC) would put one order
+    on two local days, so they are refused. Naive columns and one shared zone pass.
+    Keyword names are the frames' names in the message; ``None`` (an absent optional
+    frame) is skipped.
+    """
+    zones: dict[str, str] = {}
+    for frame_name, frame in frames.items():
+        if frame is None:
+            continue
+        for column, dtype in frame.dtypes.items():
+            if isinstance(dtype, pd.DatetimeTZDtype):
+                zones[f"{frame_name}.{column}"] = str(dtype.tz)
+    if len(set(zones.values())) > 1:
+        listed = ", ".join(f"{column} ({zone})" for column, zone in zones.items())
+        raise DataError(
+            f"timestamp columns are in different time zones: {listed}; each would be read as "
+            "wall time of its own zone, so one moment could fall on two local days. Convert "
+            "them to the store's time zone first (frame[column].dt.tz_convert(<store "
+            "timezone>), or drop the zones with .dt.tz_localize(None) after converting); "
+            "open_dataset already returns naive local time"
+        )
 
 
 def local_naive(values: pd.Series) -> pd.Series:
     """Timestamps as naive local wall time, ``datetime64[ns]``.
 
     Naive input is already local (the data contract); tz-aware input keeps its wall
-    time in its own zone and drops the zone. Strings are parsed as ISO timestamps.
+    time in its own zone and drops the zone (so the columns read together must share one
+    zone, the store's: :func:`one_time_zone`). Strings are parsed as ISO timestamps.
     """
     if not isinstance(values.dtype, pd.DatetimeTZDtype) and not pd.api.types.is_datetime64_dtype(
         values.dtype
@@ -120,6 +166,7 @@ def is_valid(orders: pd.DataFrame) -> pd.Series:
 
 def paid_time(orders: pd.DataFrame) -> pd.Series:
     """The timestamp that dates paid-basis figures: ``paid_at``, else ``ordered_at``."""
+    one_time_zone(orders=orders)
     if "paid_at" in orders.columns:
         return local_naive(orders["paid_at"]).fillna(local_naive(orders["ordered_at"]))
     return local_naive(orders["ordered_at"])

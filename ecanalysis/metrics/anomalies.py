@@ -73,8 +73,10 @@ def detect_anomalies(
 
         - ``date`` (datetime64[ns]): the local day.
         - ``value`` (float64): the KPI (0 on days absent from the frame).
-        - ``expected`` (float64): trend + seasonal component.
-        - ``lower``, ``upper`` (float64): expected ∓ threshold × scale.
+        - ``expected`` (float64): trend + seasonal component; never below 0 for a
+          series without negative values.
+        - ``lower``, ``upper`` (float64): expected ∓ threshold × scale; ``lower`` is
+          floored at 0 for a series without negative values.
         - ``residual`` (float64): value − expected.
         - ``score`` (float64): residual / scale (a robust z-score).
         - ``is_anomaly`` (bool): \\|score\\| > threshold.
@@ -100,6 +102,13 @@ def detect_anomalies(
     weekday's seasonal value nor widens the band (Rosner's generalized ESD idea). The
     remainders of STL's own ``robust=True`` iterations are too peaked for a MAD scale (on
     normal noise about 5 % of days would be flagged), so that option is not used.
+
+    A KPI that cannot be negative (sales, orders, visitors, conversion: no negative
+    value in the series) cannot be expected below 0: trend + season is floored at 0
+    (STL extrapolates a falling trend or a deep weekly trough below zero), in the fit
+    too, so a day at 0 against a model value of −80 has residual 0 and is not "up",
+    and the lower band is floored at 0. A series with a negative value (net sales
+    after refunds) is modelled without the floor.
 
     Days absent from the frame count as 0 (no orders that day), which a real outage
     should show as a dip. NaN values are interpolated for the decomposition and are
@@ -130,12 +139,14 @@ def detect_anomalies(
             f"(two seasons of {period} days and one more); nothing is flagged"
         )
         return out
-    expected, scale = _fit(series, period, threshold, robust=robust)
+    non_negative = not (series < 0).any()
+    expected, scale = _fit(series, period, threshold, robust=robust, non_negative=non_negative)
     residual = series.to_numpy() - expected
     score = residual / scale
     flagged = np.abs(score) > threshold
+    lower = expected - threshold * scale
     out["expected"] = expected
-    out["lower"] = expected - threshold * scale
+    out["lower"] = np.maximum(lower, 0.0) if non_negative else lower
     out["upper"] = expected + threshold * scale
     out["residual"] = residual
     out["score"] = score
@@ -151,8 +162,11 @@ def _check_options(period: int, threshold: float) -> None:
         raise ParameterError(f"threshold={threshold!r} must be a positive number (e.g. 3.5)")
 
 
-def _fit(series: pd.Series, period: int, threshold: float, *, robust: bool):
+def _fit(series: pd.Series, period: int, threshold: float, *, robust: bool, non_negative: bool):
     """Expected values (STL trend + season) and the robust residual scale.
+
+    With ``non_negative`` (the series has no negative value), expected values are
+    floored at 0 before residuals and stand-ins are taken from them.
 
     With ``robust``, the day with the largest score beyond the threshold is set aside
     (replaced by its expected value, refined over three refits) and the series
@@ -168,6 +182,8 @@ def _fit(series: pd.Series, period: int, threshold: float, *, robust: bool):
         for _ in range(3 if aside.any() else 1):  # refine the stand-ins of the days set aside
             fit = STL(cleaned, period=period, seasonal=SEASONAL_SMOOTHER).fit()
             expected = np.asarray(fit.trend) + np.asarray(fit.seasonal)
+            if non_negative:
+                expected = np.maximum(expected, 0.0)
             cleaned[aside] = expected[aside]
         scale = _robust_scale((values - expected)[~aside], level)
         scores = np.where(aside, 0.0, np.abs(values - expected) / scale)

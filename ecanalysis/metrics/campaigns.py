@@ -20,6 +20,7 @@ from ecanalysis.metrics._common import (
     conform,
     is_paid,
     numeric,
+    one_time_zone,
     paid_time,
     ratio,
     require,
@@ -179,6 +180,7 @@ def campaign_summary(
     """
     require(campaigns, ["campaign_id", "name", "start", "end"], "campaigns")
     require(orders, _ORDER_COLUMNS, "orders")
+    one_time_zone(campaigns=campaigns, orders=orders, ad_spend=ad_spend)
     if not isinstance(baseline_days, int | np.integer) or baseline_days < 1:
         raise ParameterError(f"baseline_days={baseline_days!r} must be a whole number >= 1")
     paid = _paid_orders(orders)

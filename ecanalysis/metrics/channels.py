@@ -10,6 +10,7 @@ from ecanalysis.metrics._common import (
     is_paid,
     local_naive,
     numeric,
+    one_time_zone,
     paid_time,
     ratio,
     require,
@@ -39,6 +40,9 @@ CHANNEL_COLUMNS = {
 
 FLAG_COLUMNS = {**CHANNEL_COLUMNS, "action": "str", "reason": "str"}
 
+#: ``source`` of store-wide traffic rows in older data (importers now leave it null).
+UNATTRIBUTED_SOURCE = "all"
+
 
 def channel_performance(
     orders: pd.DataFrame,
@@ -58,7 +62,8 @@ def channel_performance(
         included: they only decide who is a new buyer.
     traffic : pandas.DataFrame, optional
         The ``traffic`` table of the same window; its ``source`` is matched to the
-        channel by name.
+        channel by name. Rows without a source (null, ``"all"``, or no ``source``
+        column: a store-wide export) are not attributed to any channel.
     ad_spend : pandas.DataFrame, optional
         The ``ad_spend`` table of the same window (``channel``, ``spend``; optional
         ``impressions``, ``clicks``).
@@ -74,7 +79,8 @@ def channel_performance(
 
         - ``channel`` (str).
         - ``visitors`` (float64): UV when ``traffic`` covers one day, else NaN.
-        - ``visitor_days`` (float64): sum of the channel's daily visitors.
+        - ``visitor_days`` (float64): sum of the channel's daily visitors (NaN when no
+          traffic row names the channel as its source).
         - ``sessions``, ``spend``, ``impressions``, ``clicks`` (float64): sums (NaN when
           the table or column is absent).
         - ``ctr`` (float64): clicks / impressions. ``cpc`` (float64): spend / clicks.
@@ -105,6 +111,14 @@ def channel_performance(
     orders placed in the period). Paid orders without a channel are grouped under
     ``(none)``.
 
+    Traffic rows whose ``source`` is null or ``"all"`` (any case) have no per-source
+    breakdown: a store-wide export such as 生意参谋's 店铺整体 gives one row per day for
+    every source together. They are not a channel, so they are left out of the
+    per-channel visitors and sessions, not shown as a channel ``all`` next to the
+    orders; channels without attributable traffic get NaN ``visitor_days`` and
+    ``conversion_rate`` (no data, not 0). The store's total visitors
+    (:func:`ecanalysis.metrics.traffic.traffic_summary`) still count every row.
+
     Examples
     --------
     >>> import pandas as pd
@@ -121,6 +135,7 @@ def channel_performance(
     1  social       1         30.0   0.5
     """
     require(orders, ["customer_id", "ordered_at", "status", "paid_amount", by], "orders")
+    one_time_zone(orders=orders, traffic=traffic, ad_spend=ad_spend)
     sales = _order_part(orders, by, start)
     parts = [sales]
     if traffic is not None:
@@ -189,14 +204,21 @@ def _order_part(orders: pd.DataFrame, by: str, start) -> pd.DataFrame:
 
 
 def _traffic_part(traffic: pd.DataFrame) -> pd.DataFrame:
-    require(traffic, ["date", "source", "visitors"], "traffic")
+    """Visitor-days and sessions per source, from the rows attributable to a source."""
+    require(traffic, ["date", "visitors"], "traffic")
+    source = (
+        traffic["source"].astype("str")
+        if "source" in traffic.columns
+        else pd.Series(pd.NA, index=traffic.index, dtype="str")
+    )
+    attributable = source.notna() & (source.str.strip().str.lower() != UNATTRIBUTED_SOURCE)
     frame = pd.DataFrame(
         {
-            "channel": traffic["source"].astype("str"),
+            "channel": source,
             "visitor_days": numeric(traffic, "visitors"),
             "sessions": numeric(traffic, "sessions"),
         }
-    )
+    )[attributable]
     return frame.groupby("channel", sort=True).sum(min_count=1).reset_index()
 
 

@@ -67,9 +67,22 @@ def _rfm_arrays(rfm: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return x, t_x, big_t
 
 
-def _monetary(rfm: pd.DataFrame) -> np.ndarray:
+def _monetary(rfm: pd.DataFrame, x: np.ndarray) -> np.ndarray:
+    """``monetary_value`` as floats; refuses a value that is missing or infinite for a repeat
+    customer (``x`` > 0), whose mean spend the Gamma-Gamma model reads."""
     require(rfm, ["monetary_value"], "rfm")
-    return pd.to_numeric(rfm["monetary_value"], errors="coerce").to_numpy("float64")
+    m = pd.to_numeric(rfm["monetary_value"], errors="coerce").to_numpy("float64")
+    bad = np.isinf(m) | ((x > 0) & np.isnan(m))
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise DataError(
+            f"rfm: monetary_value is missing or infinite for {len(rows)} customer(s) with "
+            f"repeat purchases, e.g. rows {rows[:5].tolist()} "
+            f"{rfm.iloc[rows[:3]][['frequency', 'monetary_value']].to_dict('records')}; "
+            "it must be the mean value of the repeat purchases, a finite number (0 when "
+            "frequency is 0), as customers.rfm_summary computes it"
+        )
+    return m
 
 
 def _check_penalizer(penalizer: float) -> float:
@@ -239,7 +252,8 @@ def fit_bgnbd(rfm: pd.DataFrame, *, penalizer: float = 0.0) -> BetaGeoFit:
     ------
     DataError
         When ``rfm`` is empty or inconsistent (recency > T, negative or fractional
-        frequency, recency ≠ 0 with frequency 0).
+        frequency, recency ≠ 0 with frequency 0), or when every ``T`` is 0 (the
+        observation window is shorter than one period of the summary).
     ConvergenceError
         When the optimiser fails (too few repeat customers).
 
@@ -274,6 +288,13 @@ def fit_bgnbd(rfm: pd.DataFrame, *, penalizer: float = 0.0) -> BetaGeoFit:
     x, t_x, big_t = _rfm_arrays(rfm)
     if len(x) == 0:
         raise DataError("rfm has no customers: fit_bgnbd needs at least one row")
+    if not (big_t > 0).any():
+        raise DataError(
+            f"rfm: the observation window is too short: every T is 0 ({len(x)} customer(s) "
+            "first bought in the last period observed), so no time passes in which BG/NBD "
+            "could see repeat purchases or drop-outs; pass more history (an earlier start "
+            'or a later observation_end) or a finer freq such as "D" to rfm_summary'
+        )
     scale = float(big_t.max()) / 10.0
     xs, ts, bigs = x, t_x / scale, big_t / scale
 
@@ -353,7 +374,7 @@ class GammaGammaFit:
         """
         frame = self.rfm if rfm is None else rfm
         x, _, _ = _rfm_arrays(frame)
-        m = np.clip(np.nan_to_num(_monetary(frame), nan=0.0), 0.0, None)
+        m = np.clip(np.nan_to_num(_monetary(frame, x), nan=0.0), 0.0, None)
         p, q, v = self.params.to_numpy()
         values = p * (v + x * m) / (p * x + q - 1) if q > 1 else np.full(len(x), np.nan)
         return pd.Series(values, index=frame.index, name="expected_value", dtype="float64")
@@ -380,7 +401,8 @@ def fit_gamma_gamma(rfm: pd.DataFrame, *, penalizer: float = 0.0) -> GammaGammaF
     Raises
     ------
     DataError
-        When no customer has a repeat purchase with a positive value.
+        When no customer has a repeat purchase with a positive value, or when a repeat
+        customer's ``monetary_value`` is missing or infinite.
 
     Notes
     -----
@@ -408,7 +430,7 @@ def fit_gamma_gamma(rfm: pd.DataFrame, *, penalizer: float = 0.0) -> GammaGammaF
     """
     penalizer = _check_penalizer(penalizer)
     x_all, _, _ = _rfm_arrays(rfm)
-    m_all = _monetary(rfm)
+    m_all = _monetary(rfm, x_all)
     used = (x_all > 0) & (m_all > 0)
     if not used.any():
         raise DataError(

@@ -306,7 +306,8 @@ def rfm_summary(
         Paid orders of a later period are excluded; as in lifetimes, with ``freq="W"`` the
         whole week of ``observation_end`` counts, also its days after ``observation_end``.
     freq : {"W", "D"}, default "W"
-        Purchase period: orders of one customer in one period are one purchase.
+        Purchase period: orders of one customer in one period are one purchase (``W``,
+        also written ``W-SUN``, is the week Monday to Sunday).
     value_col : str, default "paid_amount"
         Column with each order's value (pass a column of net values to deduct refunds).
 
@@ -357,11 +358,12 @@ def rfm_summary(
     0           a        1.0      2.0  3.0            30.0
     1           b        0.0      0.0  2.0             0.0
     """
-    if freq not in ("D", "W"):
+    if freq not in ("D", "W", "W-SUN"):
         raise ParameterError(
-            f"rfm_summary: freq={freq!r} is not supported; use 'W' (weeks) or 'D' (days), "
-            "the periods of the CLV models"
+            f"rfm_summary: freq={freq!r} is not supported; use 'W' (weeks Monday to Sunday, "
+            "also written 'W-SUN') or 'D' (days), the periods of the CLV models"
         )
+    freq = check_freq(freq)
     end_day = as_day(observation_end, "observation_end")
     end_period = period_floor(pd.Series([end_day]), freq).iloc[0]
     purchases = _purchases(orders, value_col)

@@ -11,6 +11,7 @@ from ecanalysis.metrics._common import (
     conform,
     group_keys,
     is_paid,
+    one_time_zone,
     paid_time,
     period_floor,
     ratio,
@@ -114,6 +115,7 @@ def conversion_funnel(
     """
     keys = group_keys(by)
     require(orders, ["customer_id", "ordered_at", "status", *keys], "orders")
+    one_time_zone(traffic=traffic, orders=orders)
     sums, daily = _traffic_sums(traffic, keys, freq)
     placed = _buyer_days(orders, keys, orders["ordered_at"], freq, "order_buyers")
     paid = is_paid(orders)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ecanalysis.errors import ParameterError
-from ecanalysis.metrics._common import PERIOD_DTYPE, conform, ratio
+from ecanalysis.metrics._common import PERIOD_DTYPE, conform, one_time_zone, ratio
 from ecanalysis.metrics._stamps import as_timestamp
 from ecanalysis.metrics.products import _listed, _lookup, _paid_lines
 
@@ -127,6 +127,7 @@ def stock_cover(
     1   x           6            2.0            5.0           low
     2   z           0            0.0            NaN      no_sales
     """
+    one_time_zone(products=products, order_items=order_items, orders=orders)
     end = as_timestamp(as_of, "as_of")
     window = _positive_days(window_days, "window_days")
     start = end - pd.Timedelta(days=window)
@@ -252,6 +253,7 @@ def no_sales_products(
       sku        last_sold_at  days_since_last_sale
     0   y 2025-09-01 10:00:00                  71.0
     """
+    one_time_zone(products=products, order_items=order_items, orders=orders)
     end = as_timestamp(as_of, "as_of")
     window = _positive_days(days, "days")
     start = end - pd.Timedelta(days=window)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecanalysis.metrics._common import conform, local_naive, ratio, require
+from ecanalysis.metrics._common import conform, local_naive, one_time_zone, ratio, require
 
 STORE_COMPARISON_COLUMNS = {
     "store_id": "str",
@@ -206,6 +206,7 @@ def to_reporting_currency(
       currency  stores  orders  paid_amount  net_sales  gross_profit  rate_coverage
     0      CNY       2       3         90.0       90.0          33.0            1.0
     """
+    one_time_zone(facts=facts, fx_rates=fx_rates)
     money = ["paid_amount", "net_sales", "gross_profit"]
     frame = facts.merge(stores[["store_id", "currency"]], on="store_id", how="left")
     if reporting_currency is None or fx_rates is None or fx_rates.empty:

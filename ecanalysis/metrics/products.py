@@ -19,6 +19,7 @@ from ecanalysis.metrics._common import (
     is_paid,
     local_naive,
     numeric,
+    one_time_zone,
     paid_time,
     period_floor,
     ratio,
@@ -223,6 +224,7 @@ def product_performance(
     0   y      1       1     30.0          0.625     1
     1   x      2       1     18.0          0.375     2
     """
+    one_time_zone(order_items=order_items, orders=orders, products=products)
     lines = _paid_lines(order_items, orders, products)
     grouped = lines.groupby("sku")
     out = pd.DataFrame(
@@ -420,6 +422,7 @@ def category_sales(
     1   2025-11-01      tea      2     20.0       1
     2   2025-12-01      tea      1     10.0       1
     """
+    one_time_zone(order_items=order_items, orders=orders, products=products)
     freq = check_freq(freq)
     lines = _paid_lines(order_items, orders, products)
     categories = _catalog(products).set_index("sku")["category"]
@@ -477,6 +480,7 @@ def sell_through(
     0   x           6            2.0          0.75
     1   y           0            0.0           NaN
     """
+    one_time_zone(order_items=order_items, orders=orders, products=products)
     out = _listed(products)
     lines = _paid_lines(order_items, orders)
     sold = lines.groupby("sku")["quantity"].sum()

@@ -32,6 +32,8 @@ TRAFFIC_COLUMNS = {
     "new_visitor_share": "float64",
     "pages_per_visitor": "float64",
     "pages_per_session": "float64",
+    "sessions_or_visitors": "float64",
+    "time_on_site_s": "float64",
     "avg_time_on_site_s": "float64",
     "bounces": "float64",
     "bounce_rate": "float64",
@@ -56,15 +58,17 @@ def _traffic_sums(traffic: pd.DataFrame, keys: list[str], freq: str) -> tuple[pd
 
     Shared by :mod:`ecanalysis.metrics.funnel` and :mod:`ecanalysis.metrics.channels` so
     that the visitor rule is applied once. ``visitors`` in the result is the sum of daily
-    visitors over the rows (visitor-days).
+    visitors over the rows (visitor-days); ``sessions_or_visitors`` sums each row's
+    sessions, or its visitors where sessions are missing (生意参谋 counts none).
     """
     freq = check_freq(freq)
     require(traffic, ["date", "visitors", "pageviews", *keys], "traffic")
     frame = traffic[keys].assign(period_start=period_floor(traffic["date"], freq))
     for column in _SUMMED:
         frame[column] = numeric(traffic, column)
+    frame["sessions_or_visitors"] = frame["sessions"].fillna(frame["visitors"])
     grouped = frame.groupby([*keys, "period_start"], dropna=False, sort=True)
-    sums = grouped[list(_SUMMED)].sum(min_count=1).reset_index()
+    sums = grouped[[*_SUMMED, "sessions_or_visitors"]].sum(min_count=1).reset_index()
     for column in ("visitors", "pageviews"):
         sums[column] = sums[column].fillna(0.0)
     return sums, freq == "D"
@@ -101,8 +105,13 @@ def traffic_summary(
         - ``new_visitor_share`` (float64): new_visitors / visitor_days.
         - ``pages_per_visitor`` (float64): pageviews / visitor_days (人均浏览量).
         - ``pages_per_session`` (float64): pageviews / sessions (平均访问深度).
-        - ``avg_time_on_site_s`` (float64): time_on_site_s / sessions (seconds).
-        - ``bounces`` (float64), ``bounce_rate`` (float64): bounces / sessions.
+        - ``sessions_or_visitors`` (float64): the denominator of the two rates below,
+          the sum over rows of sessions, or of visitors on rows without sessions.
+        - ``time_on_site_s`` (float64): sum of the rows' total seconds on site.
+        - ``avg_time_on_site_s`` (float64): time_on_site_s / sessions_or_visitors
+          (seconds per session; per visitor where sessions are missing).
+        - ``bounces`` (float64), ``bounce_rate`` (float64): bounces /
+          sessions_or_visitors.
         - ``cart_visitors`` (float64), ``product_views`` (float64): sums.
 
         Counts are float64 because optional columns may be absent (then NaN).
@@ -114,6 +123,17 @@ def traffic_summary(
     Formulas from research/metrics.md §2: 人均浏览量 = PV / UV and 平均访问深度 = PV /
     sessions (§2.6); bounce rate = single-page sessions / sessions (§2.8, definition 1);
     average time on site per session (§2.7, per-session variant, as Shopify and GA4).
+
+    Rows without sessions (the column absent, or null on the row, as in a 生意参谋 export,
+    which counts visitors only) use their visitors instead, the 生意参谋 口径: 跳失率 =
+    bounced visitors / visitors and 平均停留时长 = total time on site / visitors
+    (§2.7, §2.8). Each row contributes to ``sessions_or_visitors`` with its own
+    denominator and the rates stay ratios of sums, so a frame that mixes both kinds of
+    rows weighs each row by its own base. Per-session and per-visitor figures of one store
+    are not the same quantity: compare a store with itself over time. ``pages_per_session``
+    stays per session only (NaN without sessions); ``pages_per_visitor`` is its
+    per-visitor counterpart. 生意参谋 averages daily values over several days; this is
+    the ratio of sums over the days.
 
     Distinct counts (§1.7, DESIGN §5): a day's visitors are the sum of the table's rows for
     that day (source × device). Within a day, platforms such as 生意参谋 count a visitor in
@@ -151,8 +171,8 @@ def traffic_summary(
     out["new_visitor_share"] = ratio(out["new_visitors"], out["visitor_days"])
     out["pages_per_visitor"] = ratio(out["pageviews"], out["visitor_days"])
     out["pages_per_session"] = ratio(out["pageviews"], out["sessions"])
-    out["avg_time_on_site_s"] = ratio(out["time_on_site_s"], out["sessions"])
-    out["bounce_rate"] = ratio(out["bounces"], out["sessions"])
+    out["avg_time_on_site_s"] = ratio(out["time_on_site_s"], out["sessions_or_visitors"])
+    out["bounce_rate"] = ratio(out["bounces"], out["sessions_or_visitors"])
     schema = {key: traffic[key].dtype for key in keys}
     schema.update({"period_start": PERIOD_DTYPE, **TRAFFIC_COLUMNS})
     return conform(out, schema)
