@@ -513,8 +513,9 @@ def test_sycm_traffic_with_overlapping_exports(tmp_path):
             "date": pd.to_datetime(
                 ["2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04", "2025-11-05"]
             ).date,
-            "source": _text(["all"] * 5),
-            "device": _text(["all"] * 5),
+            # a store total: no source or device breakdown, so both are empty, not "all"
+            "source": _text([None] * 5),
+            "device": _text([None] * 5),
             "visitors": _ints([1200, 1000, 900, 950, 1100]),  # "1,200"
             "sessions": _money([np.nan] * 5),
             "pageviews": _ints([3600, 2500, 2000, 2100, 2600]),  # "2,100"
@@ -535,6 +536,59 @@ def test_sycm_traffic_with_overlapping_exports(tmp_path):
     ]
     assert "访客数: not a whole number '--'" in quarantined["reason"].iloc[0]
     assert result.currency == "CNY"
+    stored = _bytes(tmp_path)
+
+    again = import_files(
+        "sycm",
+        [DATA / "sycm_traffic.csv", DATA / "sycm_traffic_later.csv"],
+        store_id="tb1",
+        timezone=SHANGHAI,
+        out=tmp_path,
+    )
+    # rows with empty source and device are matched by key like any other
+    assert (again.tables["traffic"].written, again.tables["traffic"].duplicates) == (0, 6)
+    assert _bytes(tmp_path) == stored
+
+
+def test_sycm_store_totals_keep_a_key_that_validate_checks(tmp_path, capsys):
+    # a dataset needs orders: the store's 订单报表 first, then its traffic
+    orders = [str(DATA / "taobao_orders.csv")]
+    traffic = [str(DATA / "sycm_traffic.csv"), str(DATA / "sycm_traffic_later.csv")]
+    options = ["--store-id", "tb1", "--timezone", SHANGHAI, "--out", str(tmp_path)]
+    assert main(["import", "taobao", *orders, *options]) == 0
+    assert main(["import", "sycm", *traffic, *options]) == 0
+    assert main(["validate", str(tmp_path)]) == 0
+    capsys.readouterr()
+    # a second store total for 11-01 (empty source and device again) is a duplicate key
+    traffic = _read(tmp_path, "traffic")
+    pd.concat([traffic, traffic.iloc[:1]]).to_parquet(tmp_path / "traffic.parquet")
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "2 rows are duplicates of another row's key" in capsys.readouterr().out
+
+
+def test_sycm_import_replaces_store_totals_an_earlier_import_wrote_as_all(tmp_path):
+    # Earlier versions wrote 生意参谋 store totals with source and device "all"; the same
+    # days imported again must replace them, not add a second total beside them.
+    import_files(
+        "sycm", [DATA / "sycm_traffic.csv"], store_id="tb1", timezone=SHANGHAI, out=tmp_path
+    )
+    legacy = _read(tmp_path, "traffic").assign(source="all", device="all")
+    legacy.to_parquet(tmp_path / "traffic.parquet")  # 11-01, 11-02, 11-03
+    result = import_files(
+        "sycm", [DATA / "sycm_traffic_later.csv"], store_id="tb1", timezone=SHANGHAI, out=tmp_path
+    )
+    traffic = _read(tmp_path, "traffic")
+    # 11-03 is replaced (same numbers, key without "all"), 11-04 and 11-05 are new;
+    # 11-01 and 11-02 are not in this export and keep "all", which the summary says
+    assert [str(d) for d in traffic["date"]] == [f"2025-11-0{d}" for d in range(1, 6)]
+    for column in ("source", "device"):
+        assert traffic[column].tolist()[:2] == ["all", "all"]
+        assert traffic[column].iloc[2:].isna().all()
+    assert (result.tables["traffic"].new, result.tables["traffic"].updated) == (2, 1)
+    assert (
+        "traffic: store totals of tb1 stored with source and device 'all' by an earlier "
+        "import: 1 replaced; 2 more on other days keep 'all': import their 生意参谋 exports again"
+    ) in result.render()
 
 
 # ---------------------------------------------------------------------------

@@ -30,6 +30,9 @@ KEYS = {
 }
 #: Stored rows of these tables are replaced as a group (an order's lines come as a whole).
 GROUPS = {"order_items": "order_id"}
+#: ``source`` and ``device`` of store-total traffic rows written by earlier versions (now
+#: empty: ``all`` reads as a channel of that name).
+LEGACY_TOTAL = "all"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 #: Places people write as a time zone that IANA names after another city.
 ZONE_ALIASES = {
@@ -208,7 +211,7 @@ def import_files(
     _write_quarantine(result, spec, exports, mapped)
     result.store_created = _ensure_store(out, stored, ctx, spec, _store_name(mapped))
     for table, frame in tables.items():
-        result.tables[table] = _merge(out, table, frame)
+        result.tables[table] = _merge(out, table, frame, result.notes)
     result.validation, note = _validate(out)
     if note:
         result.notes.append(note)
@@ -491,12 +494,59 @@ def _quarantine_orphan_lines(mapped: list[Mapped], exports: list[Export], known:
         m.sources["order_items"] = positions[~orphan]
 
 
-def _merge(out: Path, table: str, incoming: pd.DataFrame) -> TableCounts:
+def _merge(out: Path, table: str, incoming: pd.DataFrame, notes: list[str]) -> TableCounts:
     existing = _dataset.read_table(out, table)
+    replaced = 0
+    if table == "traffic" and existing is not None:
+        existing, replaced = _drop_legacy_totals(existing, incoming, notes)
     merged, counts = _dataset.upsert(existing, incoming, KEYS[table], group=GROUPS.get(table))
+    # each dropped legacy total has come back under its new key, counted as new
+    counts.new -= replaced
+    counts.updated += replaced
     if counts.changed:
         _dataset.write_table(out, table, merged)
     return counts
+
+
+def _drop_legacy_totals(
+    existing: pd.DataFrame, incoming: pd.DataFrame, notes: list[str]
+) -> tuple[pd.DataFrame, int]:
+    """Drop stored store totals keyed ``all``/``all`` on the days the import has again.
+
+    Earlier versions wrote 生意参谋 store totals with source and device ``all``; the same
+    day imported now has them empty, and both kept would count the day's visitors twice.
+    A stored total is dropped only when no stored row has the new key, so that each drop
+    is one row that the upsert adds as new. Returns the table and the rows dropped.
+    """
+    if "source" not in existing.columns or "device" not in existing.columns:
+        return existing, 0
+    total = incoming["source"].isna() & incoming["device"].isna()
+    days = incoming.loc[total, ["store_id", "date"]].drop_duplicates()
+    legacy = (existing["source"] == LEGACY_TOTAL) & (existing["device"] == LEGACY_TOTAL)
+    if days.empty or not legacy.any():
+        return existing, 0
+    stored_totals = existing.loc[
+        existing["source"].isna() & existing["device"].isna(), ["store_id", "date"]
+    ]
+    day_key = pd.MultiIndex.from_frame(existing[["store_id", "date"]])
+    again = day_key.isin(pd.MultiIndex.from_frame(days))
+    kept_new_key = day_key.isin(pd.MultiIndex.from_frame(stored_totals))
+    dropped = legacy & again & ~kept_new_key
+    replaced = int(dropped.sum())
+    stores = ", ".join(sorted(set(days["store_id"])))
+    left = int((legacy & ~dropped & existing["store_id"].isin(days["store_id"])).sum())
+    parts = [f"{replaced} replaced"] if replaced else []
+    if left:
+        parts.append(
+            f"{left} {'more ' if replaced else ''}on other days keep 'all': import their "
+            "生意参谋 exports again"
+        )
+    if parts:
+        notes.append(
+            f"traffic: store totals of {stores} stored with source and device 'all' by an "
+            f"earlier import: {'; '.join(parts)}"
+        )
+    return existing[~dropped].reset_index(drop=True), replaced
 
 
 def _write_quarantine(
