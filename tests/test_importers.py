@@ -635,6 +635,32 @@ def test_import_command_reports_what_it_did(tmp_path, capsys):
     assert main(["validate", str(tmp_path)]) == 0
 
 
+def test_import_summary_dates_are_the_imported_rows_of_the_store(tmp_path, capsys):
+    base = ["--out", str(tmp_path)]
+    shop = ["import", "shopify", str(DATA / "shopify_orders.csv"), "--store-id", "shop1"]
+    assert main([*shop, "--timezone", NEW_YORK, *base]) == 0
+    assert (
+        "dates: 2025-11-01..2025-11-04 (local dates of the imported rows: orders.ordered_at)"
+        in (capsys.readouterr().out)
+    )
+    # another store, later days: its own rows' range, not the dataset's 11-01..11-14
+    later = [str(DATA / "taobao_orders_later.csv"), str(DATA / "taobao_items_later.csv")]
+    assert (
+        main(["import", "taobao", *later, "--store-id", "tb1", "--timezone", SHANGHAI, *base]) == 0
+    )
+    out = capsys.readouterr().out
+    # 504 and 505 were placed on 11-12, 508 and 509 on 11-14
+    assert (
+        "dates: 2025-11-12..2025-11-14 (local dates of the imported rows: orders.ordered_at)" in out
+    )
+    assert out.count("dates:") == 1
+    # a traffic import names its date column
+    sycm = ["import", "sycm", str(DATA / "sycm_traffic_later.csv"), "--store-id", "tb1"]
+    assert main([*sycm, "--timezone", SHANGHAI, *base]) == 0
+    out = capsys.readouterr().out
+    assert "dates: 2025-11-03..2025-11-05 (local dates of the imported rows: traffic.date)" in out
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

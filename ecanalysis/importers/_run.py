@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -14,6 +15,7 @@ from zoneinfo import available_timezones
 import numpy as np
 import pandas as pd
 
+from ecanalysis._catalog import TABLES
 from ecanalysis.errors import DataError, ParameterError, closest
 from ecanalysis.importers import _dataset
 from ecanalysis.importers._dataset import TableCounts
@@ -81,6 +83,11 @@ class ImportResult:
     quarantined : int
         Rows that could not be mapped (written to ``quarantine_file`` with the reason).
     quarantine_file : pathlib.Path or None
+    dates : tuple of str or None
+        First and last local date (ISO) of the imported rows, whether new, updated or
+        duplicates of stored ones; None when no imported table is dated.
+    date_columns : list of str
+        The columns ``dates`` is taken from (``orders.ordered_at``, ``traffic.date``).
     store_created : bool
         True when the import added the store to ``stores``.
     validation : ValidationReport or None
@@ -97,6 +104,8 @@ class ImportResult:
     tables: dict[str, TableCounts] = field(default_factory=dict)
     quarantined: int = 0
     quarantine_file: Path | None = None
+    dates: tuple[str, str] | None = None
+    date_columns: list[str] = field(default_factory=list)
     store_created: bool = False
     validation: Any = None
     notes: list[str] = field(default_factory=list)
@@ -112,7 +121,11 @@ class ImportResult:
         return self.validation is None or bool(self.validation.ok)
 
     def render(self) -> str:
-        """A short report: files, rows per table, quarantine, validation."""
+        """A short report: files, rows per table, their dates, quarantine, validation.
+
+        The dates are the imported rows' (those of the dataset are ``ecanalysis
+        validate``'s), so the validation's own dataset-wide date line is left out.
+        """
         lines = [
             f"import {self.platform} into {self.out} "
             f"(store {self.store_id}, {self.timezone}, {self.currency}"
@@ -127,6 +140,11 @@ class ImportResult:
                 f"{table}: {c.written} written ({c.new} new, {c.updated} updated), "
                 f"{c.duplicates} skipped as duplicates{extra}"
             )
+        if self.dates:
+            lines.append(
+                f"dates: {self.dates[0]}..{self.dates[1]} (local dates of the imported rows: "
+                f"{', '.join(self.date_columns)})"
+            )
         if self.quarantined:
             lines.append(
                 f"quarantined: {self.quarantined} row(s) that could not be mapped, "
@@ -138,7 +156,8 @@ class ImportResult:
         if self.validation is None:
             lines.append("validation: not run")
         else:
-            lines.append("validation: " + self.validation.render())
+            report = dataclasses.replace(self.validation, date_range=None)
+            lines.append("validation: " + report.render())
         return "\n".join(lines)
 
 
@@ -206,6 +225,7 @@ def import_files(
         files={e.path.name: len(e.frame) for e in exports},
     )
     tables = _incoming(mapped)
+    result.dates, result.date_columns = _date_range(tables)
     _dataset.check_writable(out, ["stores", *tables])
     out.mkdir(parents=True, exist_ok=True)
     _write_quarantine(result, spec, exports, mapped)
@@ -454,6 +474,21 @@ def _incoming(mapped: list[Mapped]) -> dict[str, pd.DataFrame]:
         table: _dataset.normalize(table, pd.concat(frames, ignore_index=True))
         for table, frames in tables.items()
     }
+
+
+def _date_range(tables: dict[str, pd.DataFrame]) -> tuple[tuple[str, str] | None, list[str]]:
+    """First and last local date of the rows of the dated tables, and the columns read."""
+    days: list[pd.Series] = []
+    columns = []
+    for table, frame in tables.items():
+        column = TABLES[table].date_column
+        if column in frame.columns and frame[column].notna().any():
+            days.append(frame[column].dropna().dt.normalize())
+            columns.append(f"{table}.{column}")
+    if not days:
+        return None, []
+    every = pd.concat(days)
+    return (every.min().date().isoformat(), every.max().date().isoformat()), columns
 
 
 def _known_orders(out: Path, mapped: list[Mapped]) -> set[str]:
