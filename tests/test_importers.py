@@ -661,6 +661,46 @@ def test_import_summary_dates_are_the_imported_rows_of_the_store(tmp_path, capsy
     assert "dates: 2025-11-03..2025-11-05 (local dates of the imported rows: traffic.date)" in out
 
 
+REFUND_NOTE = (
+    "note: refunds: {n} imported order(s) have a refund but no refund date (the export "
+    "has none), so reports date each of these refunds by the order's paid_at: net sales "
+    "drop on the day of payment, not on the day of the refund"
+)
+
+
+@pytest.mark.parametrize(
+    ("platform", "files", "timezone", "refunded"),
+    [
+        # #1005 (partially refunded 10.00), and in the later file #1005 again and #1011
+        ("shopify", ["shopify_orders.csv"], NEW_YORK, 1),
+        ("shopify", ["shopify_orders.csv", "shopify_orders_later.csv"], NEW_YORK, 2),
+        ("taobao", ["taobao_orders.csv"], SHANGHAI, 1),  # 502 (退款金额 209)
+        ("taobao", ["taobao_orders_later.csv"], SHANGHAI, 2),  # 508, 509
+        ("woocommerce", ["woocommerce_orders.csv"], "Europe/Berlin", 2),  # 2002, 2005
+    ],
+)
+def test_import_summary_says_refunds_are_dated_by_payment(
+    tmp_path, platform, files, timezone, refunded
+):
+    paths = [DATA / name for name in files]
+    result = import_files(platform, paths, store_id="s1", timezone=timezone, out=tmp_path)
+    assert REFUND_NOTE.format(n=refunded) in result.render().splitlines()
+    orders = _read(tmp_path, "orders")
+    assert (orders["refund_amount"] > 0).sum() == refunded
+    assert "refunded_at" not in orders.columns
+
+
+def test_import_summary_has_no_refund_note_without_refunds(tmp_path):
+    # the Shopify export without #1005, its one refunded order
+    lines = (DATA / "shopify_orders.csv").read_bytes().split(b"\r\n")
+    source = tmp_path / "export.csv"
+    source.write_bytes(b"\r\n".join(x for x in lines if not x.startswith(b"#1005,")))
+    out = tmp_path / "out"
+    result = import_files("shopify", [source], store_id="s1", timezone=NEW_YORK, out=out)
+    assert result.tables["orders"].new == 8
+    assert "refund" not in result.render()
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

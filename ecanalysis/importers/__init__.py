@@ -31,7 +31,10 @@ What every import does:
    files again leaves every file byte-identical;
 6. adds the store to ``stores`` when missing, and refuses a store already stored with
    another time zone or currency;
-7. validates the dataset with ``ecanalysis.schema.validate_dataset``.
+7. validates the dataset with ``ecanalysis.schema.validate_dataset``;
+8. reports rows per table, the local dates of the imported rows, the quarantine, and
+   notes: e.g. how many imported orders have a refund but no refund time (no platform's
+   order export has one), which reports date by ``paid_at`` (DESIGN §5).
 
 Privacy: ``customer_id`` holds what identifies a buyer in the export (an e-mail address,
 a 淘宝 member name) as given, so that a buyer's orders across exports link up. Treat

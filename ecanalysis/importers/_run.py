@@ -226,6 +226,9 @@ def import_files(
     )
     tables = _incoming(mapped)
     result.dates, result.date_columns = _date_range(tables)
+    note = _undated_refunds_note(tables.get("orders"))
+    if note:
+        result.notes.append(note)
     _dataset.check_writable(out, ["stores", *tables])
     out.mkdir(parents=True, exist_ok=True)
     _write_quarantine(result, spec, exports, mapped)
@@ -489,6 +492,27 @@ def _date_range(tables: dict[str, pd.DataFrame]) -> tuple[tuple[str, str] | None
         return None, []
     every = pd.concat(days)
     return (every.min().date().isoformat(), every.max().date().isoformat()), columns
+
+
+def _undated_refunds_note(orders: pd.DataFrame | None) -> str | None:
+    """Say how many imported orders have a refund without ``refunded_at``, and what follows.
+
+    None of the platforms' order exports has a refund time; reports then date a refund
+    by ``paid_at`` (DESIGN §5), which the operator should know when reading net sales.
+    """
+    if orders is None or "refund_amount" not in orders.columns:
+        return None
+    refunded = orders["refund_amount"].fillna(0.0) > 0
+    if "refunded_at" in orders.columns:
+        refunded &= orders["refunded_at"].isna()
+    count = orders.loc[refunded, "order_id"].nunique()
+    if not count:
+        return None
+    return (
+        f"refunds: {count} imported order(s) have a refund but no refund date (the export "
+        "has none), so reports date each of these refunds by the order's paid_at: net sales "
+        "drop on the day of payment, not on the day of the refund"
+    )
 
 
 def _known_orders(out: Path, mapped: list[Mapped]) -> set[str]:
