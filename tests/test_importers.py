@@ -8,6 +8,7 @@ arithmetic is in the comments); the files are described in ``tests/data/importer
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -715,6 +716,7 @@ def test_import_summary_has_no_refund_note_without_refunds(tmp_path):
         ({"--store-id": None}, "import is missing --store-id ID"),
         ({"--timezone": None}, "import is missing --timezone TZ"),
         ({"--timezone": "Asia/Beijing"}, "(did you mean 'Asia/Shanghai'?)"),
+        ({"--timezone": SHANGHAI}, "which Asia/Shanghai (UTC+08:00 then) does not have"),
         ({"platform": "taobao"}, "is a shopify export (orders file), not a taobao one"),
         ({"platform": "sycm"}, "`ecanalysis import shopify "),
         ({"file": str(DATA / "taobao_orders.csv")}, "is a taobao export (orders file)"),
@@ -799,6 +801,111 @@ def test_reimport_leaves_the_quarantine_file_untouched(tmp_path):
     again = import_files("shopify", [DATA / "shopify_orders.csv"], **kwargs)
     assert again.quarantine_file == first.quarantine_file
     assert again.quarantine_file.stat().st_mtime_ns == before
+
+
+# ---------------------------------------------------------------------------
+# does --timezone fit the export?
+
+
+def test_import_refuses_a_timezone_that_the_exports_utc_offsets_contradict(tmp_path, capsys):
+    # Every time of the Shopify export is at -04:00 or -05:00 (New York); read as Shanghai
+    # time, #1007 (2025-11-01 23:50 -0400) would land on 11-02 and every day would shift.
+    argv = ["import", "shopify", str(DATA / "shopify_orders.csv"), "--store-id", "harbor2"]
+    assert main([*argv, "--timezone", SHANGHAI, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ecanalysis import: error: ")
+    assert len(err.strip().splitlines()) == 1
+    # 9 parseable Created at and 8 Paid at cells (#1006's Created at does not parse)
+    assert (
+        "the export's times are at UTC-04:00/-05:00 (17 of 17 times with a UTC offset, e.g. "
+        "shopify_orders.csv line 2, Created at '2025-11-01 10:15:00 -0400'), which "
+        "Asia/Shanghai (UTC+08:00 then) does not have: is --timezone right? Zones with "
+        "these offsets then: America/New_York, America/Toronto, America/Detroit …; pass "
+        "the store's own zone as --timezone"
+    ) in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_few_times_at_another_offset_are_converted_and_noted(tmp_path):
+    # A store that moved from Chicago to New York: #1001 still carries Chicago's -0500
+    # (CDT on 2025-11-01, when New York is at -0400). 2 of 17 times do not block.
+    text = (DATA / "shopify_orders.csv").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    lines[1] = lines[1].replace("-0400", "-0500")
+    source = tmp_path / "moved.csv"
+    source.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    result = import_files("shopify", [source], store_id="s1", timezone=NEW_YORK, out=out)
+    assert result.ok
+    order = _read(out, "orders").set_index("order_id").loc["s1:1001"]
+    # 10:15 -0500 is 11:15 in New York
+    assert order["ordered_at"] == pd.Timestamp("2025-11-01 11:15:00")
+    assert (
+        "note: times: 2 of 17 times with a UTC offset are at UTC-05:00 (e.g. moved.csv line "
+        "2, Created at '2025-11-01 10:15:00 -0500'), which America/New_York does not have "
+        "then; they were converted to America/New_York time: check them if the store "
+        "changed its time zone"
+    ) in result.render().splitlines()
+
+
+def _woocommerce_with_offsets(tmp_path: Path) -> Path:
+    # The plugin's date format set to ISO 8601 ("c"): Berlin times with their offset.
+    text = (DATA / "woocommerce_orders.csv").read_text(encoding="utf-8-sig")
+    zoned = re.sub(r"(2025-11-1\d) (\d\d:\d\d)", r"\1T\2:00+01:00", text)
+    assert zoned.count("+01:00") == 12  # 7 Order Date and 5 Paid Date cells
+    source = tmp_path / "woo_iso.csv"
+    source.write_text(zoned, encoding="utf-8-sig")
+    return source
+
+
+def test_woocommerce_times_with_offsets_are_checked_too(tmp_path, capsys):
+    source = _woocommerce_with_offsets(tmp_path)
+    argv = ["import", "woocommerce", str(source), "--store-id", "woo1"]
+    assert main([*argv, "--timezone", NEW_YORK, "--out", str(tmp_path / "ny")]) == 2
+    err = capsys.readouterr().err
+    assert "the export's times are at UTC+01:00 (12 of 12 times" in err
+    assert "which America/New_York (UTC-05:00 then) does not have" in err
+    assert "Europe/Berlin" in err
+    # with the right zone, the same rows as the naive export
+    assert main([*argv, "--timezone", "Europe/Berlin", "--out", str(tmp_path / "de")]) == 0
+    plain = tmp_path / "plain"
+    import_files(
+        "woocommerce",
+        [DATA / "woocommerce_orders.csv"],
+        store_id="woo1",
+        timezone="Europe/Berlin",
+        out=plain,
+    )
+    pd.testing.assert_frame_equal(_read(tmp_path / "de", "orders"), _read(plain, "orders"))
+
+
+@pytest.mark.parametrize(
+    ("platform", "files", "timezone", "warned"),
+    [
+        ("taobao", ["taobao_orders.csv", "taobao_items.csv"], NEW_YORK, True),
+        ("taobao", ["taobao_orders.csv", "taobao_items.csv"], SHANGHAI, False),
+        ("taobao", ["taobao_orders.csv"], "Asia/Singapore", False),  # UTC+08:00 too
+        ("sycm", ["sycm_traffic.csv"], "Europe/London", True),
+        ("sycm", ["sycm_traffic.csv"], "Asia/Taipei", False),
+    ],
+)
+def test_china_time_exports_warn_of_a_timezone_off_utc_plus_8(
+    tmp_path, capsys, platform, files, timezone, warned
+):
+    argv = ["import", platform, *(str(DATA / name) for name in files), "--store-id", "cn1"]
+    main([*argv, "--timezone", timezone, "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert (_read(tmp_path, "stores")["timezone"] == timezone).all()  # a warning, not a refusal
+    if not warned:
+        assert "warning" not in captured.err
+        return
+    assert len(captured.err.strip().splitlines()) == 1
+    assert captured.err.startswith(
+        f"ecanalysis import: warning: {platform} exports are in China time (UTC+08:00) "
+        f"without a zone, and their times were taken as {timezone} times"
+    )
+    assert "import them again with --timezone Asia/Shanghai" in captured.err
 
 
 def test_import_refuses_another_time_zone_for_a_stored_store(tmp_path, capsys):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ecanalysis._catalog import TABLES
 from ecanalysis.errors import DataError, ParameterError, closest
-from ecanalysis.importers import _dataset
+from ecanalysis.importers import _dataset, _zones
 from ecanalysis.importers._dataset import TableCounts
 from ecanalysis.importers._platform import Context, Mapped, Platform, quarantine_frame
 from ecanalysis.importers._read import Export, NotAnExportError, header_kind, read_export
@@ -93,6 +93,10 @@ class ImportResult:
     validation : ValidationReport or None
         ``ecanalysis.schema.validate_dataset(out)``, None when it could not run.
     notes : list of str
+        Remarks shown in :meth:`render`.
+    warnings : list of str
+        Doubts about the arguments that did not stop the import (e.g. a ``--timezone``
+        off China time for 淘宝); the command line prints them on stderr.
     """
 
     platform: str
@@ -109,6 +113,7 @@ class ImportResult:
     store_created: bool = False
     validation: Any = None
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -211,6 +216,7 @@ def import_files(
     stored = _stored_store(out, store_id)
     store_currency = _store_currency(spec, exports, stored, currency, store_id)
     _check_same_timezone(stored, timezone, store_id)
+    zone_note = _zones.check_offsets(exports, spec.time_columns, timezone)
     ctx = Context(store_id=store_id, timezone=timezone, currency=store_currency)
     mapped = [spec.mapper(export, ctx) for export in exports]
     _quarantine_orphan_lines(mapped, exports, _known_orders(out, mapped))
@@ -223,9 +229,16 @@ def import_files(
         currency=store_currency,
         out=out,
         files={e.path.name: len(e.frame) for e in exports},
+        notes=[zone_note] if zone_note else [],
     )
     tables = _incoming(mapped)
-    result.dates, result.date_columns = _date_range(tables)
+    days, result.date_columns = _local_days(tables)
+    if not days.empty:
+        result.dates = (days.min().date().isoformat(), days.max().date().isoformat())
+    if spec.export_zone:
+        warning = _zones.local_time_warning(spec.name, spec.export_zone, timezone, days)
+        if warning:
+            result.warnings.append(warning)
     note = _undated_refunds_note(tables.get("orders"))
     if note:
         result.notes.append(note)
@@ -479,19 +492,16 @@ def _incoming(mapped: list[Mapped]) -> dict[str, pd.DataFrame]:
     }
 
 
-def _date_range(tables: dict[str, pd.DataFrame]) -> tuple[tuple[str, str] | None, list[str]]:
-    """First and last local date of the rows of the dated tables, and the columns read."""
-    days: list[pd.Series] = []
+def _local_days(tables: dict[str, pd.DataFrame]) -> tuple[pd.Series, list[str]]:
+    """The local dates (midnight) of the rows of the dated tables, and the columns read."""
+    days = [pd.Series(dtype="datetime64[us]")]
     columns = []
     for table, frame in tables.items():
         column = TABLES[table].date_column
         if column in frame.columns and frame[column].notna().any():
             days.append(frame[column].dropna().dt.normalize())
             columns.append(f"{table}.{column}")
-    if not days:
-        return None, []
-    every = pd.concat(days)
-    return (every.min().date().isoformat(), every.max().date().isoformat()), columns
+    return pd.concat(days, ignore_index=True), columns
 
 
 def _undated_refunds_note(orders: pd.DataFrame | None) -> str | None:

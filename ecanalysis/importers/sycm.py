@@ -2,7 +2,8 @@
 
 From 生意参谋 › 流量 › 流量看板 (or 店铺整体 › 取数) with 日期 as rows; the title lines
 above the header (shop name, date range) are skipped. Rates are percent strings
-(``45.67%``). One row per day becomes one ``traffic`` row for the whole store:
+(``45.67%``). Dates are China days, so ``--timezone`` should be a zone at UTC+08:00
+(else a warning). One row per day becomes one ``traffic`` row for the whole store:
 
 =================  ================================================================
 canonical          生意参谋 column
@@ -86,5 +87,10 @@ PLATFORM = Platform(
     layouts=(Layout("traffic", "traffic", _REQUIRED, _OPTIONAL),),
     mapper=map_export,
     default_currency="CNY",
-    notes="bounces = round(跳失率 × 访客数); time_on_site_s = 平均停留时长 × 访客数",
+    notes=(
+        "bounces = round(跳失率 × 访客数); time_on_site_s = 平均停留时长 × 访客数; "
+        "dates are China days: use --timezone Asia/Shanghai (else a warning)"
+    ),
+    time_columns=("日期",),
+    export_zone="Asia/Shanghai",
 )
