@@ -80,6 +80,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         out=args.out,
     )
     print(result.render())
+    for warning in result.warnings:
+        print(f"ecanalysis import: warning: {warning}", file=sys.stderr)
     return 0 if result.ok else 2
 
 

@@ -8,6 +8,7 @@ arithmetic is in the comments); the files are described in ``tests/data/importer
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -513,8 +514,9 @@ def test_sycm_traffic_with_overlapping_exports(tmp_path):
             "date": pd.to_datetime(
                 ["2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04", "2025-11-05"]
             ).date,
-            "source": _text(["all"] * 5),
-            "device": _text(["all"] * 5),
+            # a store total: no source or device breakdown, so both are empty, not "all"
+            "source": _text([None] * 5),
+            "device": _text([None] * 5),
             "visitors": _ints([1200, 1000, 900, 950, 1100]),  # "1,200"
             "sessions": _money([np.nan] * 5),
             "pageviews": _ints([3600, 2500, 2000, 2100, 2600]),  # "2,100"
@@ -535,6 +537,59 @@ def test_sycm_traffic_with_overlapping_exports(tmp_path):
     ]
     assert "访客数: not a whole number '--'" in quarantined["reason"].iloc[0]
     assert result.currency == "CNY"
+    stored = _bytes(tmp_path)
+
+    again = import_files(
+        "sycm",
+        [DATA / "sycm_traffic.csv", DATA / "sycm_traffic_later.csv"],
+        store_id="tb1",
+        timezone=SHANGHAI,
+        out=tmp_path,
+    )
+    # rows with empty source and device are matched by key like any other
+    assert (again.tables["traffic"].written, again.tables["traffic"].duplicates) == (0, 6)
+    assert _bytes(tmp_path) == stored
+
+
+def test_sycm_store_totals_keep_a_key_that_validate_checks(tmp_path, capsys):
+    # a dataset needs orders: the store's 订单报表 first, then its traffic
+    orders = [str(DATA / "taobao_orders.csv")]
+    traffic = [str(DATA / "sycm_traffic.csv"), str(DATA / "sycm_traffic_later.csv")]
+    options = ["--store-id", "tb1", "--timezone", SHANGHAI, "--out", str(tmp_path)]
+    assert main(["import", "taobao", *orders, *options]) == 0
+    assert main(["import", "sycm", *traffic, *options]) == 0
+    assert main(["validate", str(tmp_path)]) == 0
+    capsys.readouterr()
+    # a second store total for 11-01 (empty source and device again) is a duplicate key
+    traffic = _read(tmp_path, "traffic")
+    pd.concat([traffic, traffic.iloc[:1]]).to_parquet(tmp_path / "traffic.parquet")
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "2 rows are duplicates of another row's key" in capsys.readouterr().out
+
+
+def test_sycm_import_replaces_store_totals_an_earlier_import_wrote_as_all(tmp_path):
+    # Earlier versions wrote 生意参谋 store totals with source and device "all"; the same
+    # days imported again must replace them, not add a second total beside them.
+    import_files(
+        "sycm", [DATA / "sycm_traffic.csv"], store_id="tb1", timezone=SHANGHAI, out=tmp_path
+    )
+    legacy = _read(tmp_path, "traffic").assign(source="all", device="all")
+    legacy.to_parquet(tmp_path / "traffic.parquet")  # 11-01, 11-02, 11-03
+    result = import_files(
+        "sycm", [DATA / "sycm_traffic_later.csv"], store_id="tb1", timezone=SHANGHAI, out=tmp_path
+    )
+    traffic = _read(tmp_path, "traffic")
+    # 11-03 is replaced (same numbers, key without "all"), 11-04 and 11-05 are new;
+    # 11-01 and 11-02 are not in this export and keep "all", which the summary says
+    assert [str(d) for d in traffic["date"]] == [f"2025-11-0{d}" for d in range(1, 6)]
+    for column in ("source", "device"):
+        assert traffic[column].tolist()[:2] == ["all", "all"]
+        assert traffic[column].iloc[2:].isna().all()
+    assert (result.tables["traffic"].new, result.tables["traffic"].updated) == (2, 1)
+    assert (
+        "traffic: store totals of tb1 stored with source and device 'all' by an earlier "
+        "import: 1 replaced; 2 more on other days keep 'all': import their 生意参谋 exports again"
+    ) in result.render()
 
 
 # ---------------------------------------------------------------------------
@@ -581,6 +636,72 @@ def test_import_command_reports_what_it_did(tmp_path, capsys):
     assert main(["validate", str(tmp_path)]) == 0
 
 
+def test_import_summary_dates_are_the_imported_rows_of_the_store(tmp_path, capsys):
+    base = ["--out", str(tmp_path)]
+    shop = ["import", "shopify", str(DATA / "shopify_orders.csv"), "--store-id", "shop1"]
+    assert main([*shop, "--timezone", NEW_YORK, *base]) == 0
+    assert (
+        "dates: 2025-11-01..2025-11-04 (local dates of the imported rows: orders.ordered_at)"
+        in (capsys.readouterr().out)
+    )
+    # another store, later days: its own rows' range, not the dataset's 11-01..11-14
+    later = [str(DATA / "taobao_orders_later.csv"), str(DATA / "taobao_items_later.csv")]
+    assert (
+        main(["import", "taobao", *later, "--store-id", "tb1", "--timezone", SHANGHAI, *base]) == 0
+    )
+    out = capsys.readouterr().out
+    # 504 and 505 were placed on 11-12, 508 and 509 on 11-14
+    assert (
+        "dates: 2025-11-12..2025-11-14 (local dates of the imported rows: orders.ordered_at)" in out
+    )
+    assert out.count("dates:") == 1
+    # a traffic import names its date column
+    sycm = ["import", "sycm", str(DATA / "sycm_traffic_later.csv"), "--store-id", "tb1"]
+    assert main([*sycm, "--timezone", SHANGHAI, *base]) == 0
+    out = capsys.readouterr().out
+    assert "dates: 2025-11-03..2025-11-05 (local dates of the imported rows: traffic.date)" in out
+
+
+REFUND_NOTE = (
+    "note: refunds: {n} imported order(s) have a refund but no refund date (the export "
+    "has none), so reports date each of these refunds by the order's paid_at: net sales "
+    "drop on the day of payment, not on the day of the refund"
+)
+
+
+@pytest.mark.parametrize(
+    ("platform", "files", "timezone", "refunded"),
+    [
+        # #1005 (partially refunded 10.00), and in the later file #1005 again and #1011
+        ("shopify", ["shopify_orders.csv"], NEW_YORK, 1),
+        ("shopify", ["shopify_orders.csv", "shopify_orders_later.csv"], NEW_YORK, 2),
+        ("taobao", ["taobao_orders.csv"], SHANGHAI, 1),  # 502 (退款金额 209)
+        ("taobao", ["taobao_orders_later.csv"], SHANGHAI, 2),  # 508, 509
+        ("woocommerce", ["woocommerce_orders.csv"], "Europe/Berlin", 2),  # 2002, 2005
+    ],
+)
+def test_import_summary_says_refunds_are_dated_by_payment(
+    tmp_path, platform, files, timezone, refunded
+):
+    paths = [DATA / name for name in files]
+    result = import_files(platform, paths, store_id="s1", timezone=timezone, out=tmp_path)
+    assert REFUND_NOTE.format(n=refunded) in result.render().splitlines()
+    orders = _read(tmp_path, "orders")
+    assert (orders["refund_amount"] > 0).sum() == refunded
+    assert "refunded_at" not in orders.columns
+
+
+def test_import_summary_has_no_refund_note_without_refunds(tmp_path):
+    # the Shopify export without #1005, its one refunded order
+    lines = (DATA / "shopify_orders.csv").read_bytes().split(b"\r\n")
+    source = tmp_path / "export.csv"
+    source.write_bytes(b"\r\n".join(x for x in lines if not x.startswith(b"#1005,")))
+    out = tmp_path / "out"
+    result = import_files("shopify", [source], store_id="s1", timezone=NEW_YORK, out=out)
+    assert result.tables["orders"].new == 8
+    assert "refund" not in result.render()
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -595,6 +716,7 @@ def test_import_command_reports_what_it_did(tmp_path, capsys):
         ({"--store-id": None}, "import is missing --store-id ID"),
         ({"--timezone": None}, "import is missing --timezone TZ"),
         ({"--timezone": "Asia/Beijing"}, "(did you mean 'Asia/Shanghai'?)"),
+        ({"--timezone": SHANGHAI}, "which Asia/Shanghai (UTC+08:00 then) does not have"),
         ({"platform": "taobao"}, "is a shopify export (orders file), not a taobao one"),
         ({"platform": "sycm"}, "`ecanalysis import shopify "),
         ({"file": str(DATA / "taobao_orders.csv")}, "is a taobao export (orders file)"),
@@ -679,6 +801,111 @@ def test_reimport_leaves_the_quarantine_file_untouched(tmp_path):
     again = import_files("shopify", [DATA / "shopify_orders.csv"], **kwargs)
     assert again.quarantine_file == first.quarantine_file
     assert again.quarantine_file.stat().st_mtime_ns == before
+
+
+# ---------------------------------------------------------------------------
+# does --timezone fit the export?
+
+
+def test_import_refuses_a_timezone_that_the_exports_utc_offsets_contradict(tmp_path, capsys):
+    # Every time of the Shopify export is at -04:00 or -05:00 (New York); read as Shanghai
+    # time, #1007 (2025-11-01 23:50 -0400) would land on 11-02 and every day would shift.
+    argv = ["import", "shopify", str(DATA / "shopify_orders.csv"), "--store-id", "harbor2"]
+    assert main([*argv, "--timezone", SHANGHAI, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ecanalysis import: error: ")
+    assert len(err.strip().splitlines()) == 1
+    # 9 parseable Created at and 8 Paid at cells (#1006's Created at does not parse)
+    assert (
+        "the export's times are at UTC-04:00/-05:00 (17 of 17 times with a UTC offset, e.g. "
+        "shopify_orders.csv line 2, Created at '2025-11-01 10:15:00 -0400'), which "
+        "Asia/Shanghai (UTC+08:00 then) does not have: is --timezone right? Zones with "
+        "these offsets then: America/New_York, America/Toronto, America/Detroit …; pass "
+        "the store's own zone as --timezone"
+    ) in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_few_times_at_another_offset_are_converted_and_noted(tmp_path):
+    # A store that moved from Chicago to New York: #1001 still carries Chicago's -0500
+    # (CDT on 2025-11-01, when New York is at -0400). 2 of 17 times do not block.
+    text = (DATA / "shopify_orders.csv").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    lines[1] = lines[1].replace("-0400", "-0500")
+    source = tmp_path / "moved.csv"
+    source.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    result = import_files("shopify", [source], store_id="s1", timezone=NEW_YORK, out=out)
+    assert result.ok
+    order = _read(out, "orders").set_index("order_id").loc["s1:1001"]
+    # 10:15 -0500 is 11:15 in New York
+    assert order["ordered_at"] == pd.Timestamp("2025-11-01 11:15:00")
+    assert (
+        "note: times: 2 of 17 times with a UTC offset are at UTC-05:00 (e.g. moved.csv line "
+        "2, Created at '2025-11-01 10:15:00 -0500'), which America/New_York does not have "
+        "then; they were converted to America/New_York time: check them if the store "
+        "changed its time zone"
+    ) in result.render().splitlines()
+
+
+def _woocommerce_with_offsets(tmp_path: Path) -> Path:
+    # The plugin's date format set to ISO 8601 ("c"): Berlin times with their offset.
+    text = (DATA / "woocommerce_orders.csv").read_text(encoding="utf-8-sig")
+    zoned = re.sub(r"(2025-11-1\d) (\d\d:\d\d)", r"\1T\2:00+01:00", text)
+    assert zoned.count("+01:00") == 12  # 7 Order Date and 5 Paid Date cells
+    source = tmp_path / "woo_iso.csv"
+    source.write_text(zoned, encoding="utf-8-sig")
+    return source
+
+
+def test_woocommerce_times_with_offsets_are_checked_too(tmp_path, capsys):
+    source = _woocommerce_with_offsets(tmp_path)
+    argv = ["import", "woocommerce", str(source), "--store-id", "woo1"]
+    assert main([*argv, "--timezone", NEW_YORK, "--out", str(tmp_path / "ny")]) == 2
+    err = capsys.readouterr().err
+    assert "the export's times are at UTC+01:00 (12 of 12 times" in err
+    assert "which America/New_York (UTC-05:00 then) does not have" in err
+    assert "Europe/Berlin" in err
+    # with the right zone, the same rows as the naive export
+    assert main([*argv, "--timezone", "Europe/Berlin", "--out", str(tmp_path / "de")]) == 0
+    plain = tmp_path / "plain"
+    import_files(
+        "woocommerce",
+        [DATA / "woocommerce_orders.csv"],
+        store_id="woo1",
+        timezone="Europe/Berlin",
+        out=plain,
+    )
+    pd.testing.assert_frame_equal(_read(tmp_path / "de", "orders"), _read(plain, "orders"))
+
+
+@pytest.mark.parametrize(
+    ("platform", "files", "timezone", "warned"),
+    [
+        ("taobao", ["taobao_orders.csv", "taobao_items.csv"], NEW_YORK, True),
+        ("taobao", ["taobao_orders.csv", "taobao_items.csv"], SHANGHAI, False),
+        ("taobao", ["taobao_orders.csv"], "Asia/Singapore", False),  # UTC+08:00 too
+        ("sycm", ["sycm_traffic.csv"], "Europe/London", True),
+        ("sycm", ["sycm_traffic.csv"], "Asia/Taipei", False),
+    ],
+)
+def test_china_time_exports_warn_of_a_timezone_off_utc_plus_8(
+    tmp_path, capsys, platform, files, timezone, warned
+):
+    argv = ["import", platform, *(str(DATA / name) for name in files), "--store-id", "cn1"]
+    main([*argv, "--timezone", timezone, "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert (_read(tmp_path, "stores")["timezone"] == timezone).all()  # a warning, not a refusal
+    if not warned:
+        assert "warning" not in captured.err
+        return
+    assert len(captured.err.strip().splitlines()) == 1
+    assert captured.err.startswith(
+        f"ecanalysis import: warning: {platform} exports are in China time (UTC+08:00) "
+        f"without a zone, and their times were taken as {timezone} times"
+    )
+    assert "import them again with --timezone Asia/Shanghai" in captured.err
 
 
 def test_import_refuses_another_time_zone_for_a_stored_store(tmp_path, capsys):

@@ -19,19 +19,27 @@ What every import does:
    zone and the currency before reading anything;
 2. reads each file in UTF-8, UTF-8 with BOM or GBK/GB18030 (or .xlsx), finding the header
    row and removing Excel's ``="…"`` guards;
-3. maps rows to canonical columns: ``order_id`` = ``<store_id>:<platform id>``; times with a
+3. checks ``--timezone`` against the export's times (:mod:`~ecanalysis.importers._zones`):
+   refused when more than half of the times with a UTC offset carry one that the zone does
+   not have at that instant (fewer are converted and counted in a note: a store that
+   changed its zone); a warning on stderr when a China-time platform (taobao, sycm) is
+   imported with a zone that is not at UTC+08:00 on the imported dates;
+4. maps rows to canonical columns: ``order_id`` = ``<store_id>:<platform id>``; times with a
    UTC offset converted to the store's local time, times without one taken as local;
-4. sets aside rows that cannot be mapped (missing id, unparseable date or amount, unknown
+5. sets aside rows that cannot be mapped (missing id, unparseable date or amount, unknown
    status, another currency) in ``<out>/quarantine/import-<platform>-<hash>.csv`` with a
    ``reason`` and their file and line; the hash is of the files' bytes, so a re-import
    rewrites the same file. Rows are never silently dropped;
-5. upserts by key into ``<out>/<table>.parquet``: a row with the same key as a stored row
+6. upserts by key into ``<out>/<table>.parquet``: a row with the same key as a stored row
    replaces it (the later export wins); identical rows are counted as duplicates; a table
    is rewritten (temp file, then rename) only when it changes, so importing the same
    files again leaves every file byte-identical;
-6. adds the store to ``stores`` when missing, and refuses a store already stored with
+7. adds the store to ``stores`` when missing, and refuses a store already stored with
    another time zone or currency;
-7. validates the dataset with ``ecanalysis.schema.validate_dataset``.
+8. validates the dataset with ``ecanalysis.schema.validate_dataset``;
+9. reports rows per table, the local dates of the imported rows, the quarantine, and
+   notes: e.g. how many imported orders have a refund but no refund time (no platform's
+   order export has one), which reports date by ``paid_at`` (DESIGN §5).
 
 Privacy: ``customer_id`` holds what identifies a buyer in the export (an e-mail address,
 a 淘宝 member name) as given, so that a buyer's orders across exports link up. Treat

@@ -17,7 +17,7 @@ _MONEY_NOISE = re.compile(r"[\s元¥￥$€£]|CNY|RMB|USD|EUR")
 #: Commas (ASCII or full-width) used as thousands separators only: ``1,234,567.5``.
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?$")
 #: A clock time followed by a UTC offset: ``01:30:00 -0400``, ``01:30+08:00``, ``01:30Z``.
-_ZONED = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$")
+ZONED = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$")
 _STAMP = "datetime64[us]"
 
 
@@ -73,7 +73,7 @@ def timestamps(text: pd.Series, timezone: str) -> tuple[pd.Series, pd.Series]:
     """
     stripped = text.fillna("").str.strip()
     present = stripped != ""
-    zoned = present & stripped.str.contains(_ZONED)
+    zoned = present & stripped.str.contains(ZONED)
     out = pd.Series(pd.NaT, index=text.index, dtype=_STAMP)
     if zoned.any():
         parsed = pd.to_datetime(stripped[zoned], utc=True, format="mixed", errors="coerce")

@@ -66,7 +66,12 @@ class Mapped:
 
 @dataclass(frozen=True)
 class Platform:
-    """A platform's layouts, how its files map, and its defaults."""
+    """A platform's layouts, how its files map, its defaults, and where its times are.
+
+    ``time_columns`` are checked against ``--timezone`` where they carry a UTC offset;
+    ``export_zone`` is the zone of a platform whose exports are always in one zone
+    (淘宝 and 生意参谋: Asia/Shanghai), which ``--timezone`` is compared with.
+    """
 
     name: str
     title: str
@@ -75,6 +80,10 @@ class Platform:
     currency_column: str | None = None
     default_currency: str | None = None
     notes: str = ""
+    #: Columns holding times: those with a UTC offset are checked against --timezone.
+    time_columns: tuple[str, ...] = ()
+    #: The zone of the platform's naive times when it is always the same (China time).
+    export_zone: str | None = None
 
     @property
     def header_markers(self) -> dict[str, tuple[str, ...]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -14,8 +15,9 @@ from zoneinfo import available_timezones
 import numpy as np
 import pandas as pd
 
+from ecanalysis._catalog import TABLES
 from ecanalysis.errors import DataError, ParameterError, closest
-from ecanalysis.importers import _dataset
+from ecanalysis.importers import _dataset, _zones
 from ecanalysis.importers._dataset import TableCounts
 from ecanalysis.importers._platform import Context, Mapped, Platform, quarantine_frame
 from ecanalysis.importers._read import Export, NotAnExportError, header_kind, read_export
@@ -30,6 +32,9 @@ KEYS = {
 }
 #: Stored rows of these tables are replaced as a group (an order's lines come as a whole).
 GROUPS = {"order_items": "order_id"}
+#: ``source`` and ``device`` of store-total traffic rows written by earlier versions (now
+#: empty: ``all`` reads as a channel of that name).
+LEGACY_TOTAL = "all"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 #: Places people write as a time zone that IANA names after another city.
 ZONE_ALIASES = {
@@ -78,11 +83,20 @@ class ImportResult:
     quarantined : int
         Rows that could not be mapped (written to ``quarantine_file`` with the reason).
     quarantine_file : pathlib.Path or None
+    dates : tuple of str or None
+        First and last local date (ISO) of the imported rows, whether new, updated or
+        duplicates of stored ones; None when no imported table is dated.
+    date_columns : list of str
+        The columns ``dates`` is taken from (``orders.ordered_at``, ``traffic.date``).
     store_created : bool
         True when the import added the store to ``stores``.
     validation : ValidationReport or None
         ``ecanalysis.schema.validate_dataset(out)``, None when it could not run.
     notes : list of str
+        Remarks shown in :meth:`render`.
+    warnings : list of str
+        Doubts about the arguments that did not stop the import (e.g. a ``--timezone``
+        off China time for 淘宝); the command line prints them on stderr.
     """
 
     platform: str
@@ -94,9 +108,12 @@ class ImportResult:
     tables: dict[str, TableCounts] = field(default_factory=dict)
     quarantined: int = 0
     quarantine_file: Path | None = None
+    dates: tuple[str, str] | None = None
+    date_columns: list[str] = field(default_factory=list)
     store_created: bool = False
     validation: Any = None
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -109,7 +126,11 @@ class ImportResult:
         return self.validation is None or bool(self.validation.ok)
 
     def render(self) -> str:
-        """A short report: files, rows per table, quarantine, validation."""
+        """A short report: files, rows per table, their dates, quarantine, validation.
+
+        The dates are the imported rows' (those of the dataset are ``ecanalysis
+        validate``'s), so the validation's own dataset-wide date line is left out.
+        """
         lines = [
             f"import {self.platform} into {self.out} "
             f"(store {self.store_id}, {self.timezone}, {self.currency}"
@@ -124,6 +145,11 @@ class ImportResult:
                 f"{table}: {c.written} written ({c.new} new, {c.updated} updated), "
                 f"{c.duplicates} skipped as duplicates{extra}"
             )
+        if self.dates:
+            lines.append(
+                f"dates: {self.dates[0]}..{self.dates[1]} (local dates of the imported rows: "
+                f"{', '.join(self.date_columns)})"
+            )
         if self.quarantined:
             lines.append(
                 f"quarantined: {self.quarantined} row(s) that could not be mapped, "
@@ -135,7 +161,8 @@ class ImportResult:
         if self.validation is None:
             lines.append("validation: not run")
         else:
-            lines.append("validation: " + self.validation.render())
+            report = dataclasses.replace(self.validation, date_range=None)
+            lines.append("validation: " + report.render())
         return "\n".join(lines)
 
 
@@ -189,6 +216,7 @@ def import_files(
     stored = _stored_store(out, store_id)
     store_currency = _store_currency(spec, exports, stored, currency, store_id)
     _check_same_timezone(stored, timezone, store_id)
+    zone_note = _zones.check_offsets(exports, spec.time_columns, timezone)
     ctx = Context(store_id=store_id, timezone=timezone, currency=store_currency)
     mapped = [spec.mapper(export, ctx) for export in exports]
     _quarantine_orphan_lines(mapped, exports, _known_orders(out, mapped))
@@ -201,14 +229,25 @@ def import_files(
         currency=store_currency,
         out=out,
         files={e.path.name: len(e.frame) for e in exports},
+        notes=[zone_note] if zone_note else [],
     )
     tables = _incoming(mapped)
+    days, result.date_columns = _local_days(tables)
+    if not days.empty:
+        result.dates = (days.min().date().isoformat(), days.max().date().isoformat())
+    if spec.export_zone:
+        warning = _zones.local_time_warning(spec.name, spec.export_zone, timezone, days)
+        if warning:
+            result.warnings.append(warning)
+    note = _undated_refunds_note(tables.get("orders"))
+    if note:
+        result.notes.append(note)
     _dataset.check_writable(out, ["stores", *tables])
     out.mkdir(parents=True, exist_ok=True)
     _write_quarantine(result, spec, exports, mapped)
     result.store_created = _ensure_store(out, stored, ctx, spec, _store_name(mapped))
     for table, frame in tables.items():
-        result.tables[table] = _merge(out, table, frame)
+        result.tables[table] = _merge(out, table, frame, result.notes)
     result.validation, note = _validate(out)
     if note:
         result.notes.append(note)
@@ -453,6 +492,39 @@ def _incoming(mapped: list[Mapped]) -> dict[str, pd.DataFrame]:
     }
 
 
+def _local_days(tables: dict[str, pd.DataFrame]) -> tuple[pd.Series, list[str]]:
+    """The local dates (midnight) of the rows of the dated tables, and the columns read."""
+    days = [pd.Series(dtype="datetime64[us]")]
+    columns = []
+    for table, frame in tables.items():
+        column = TABLES[table].date_column
+        if column in frame.columns and frame[column].notna().any():
+            days.append(frame[column].dropna().dt.normalize())
+            columns.append(f"{table}.{column}")
+    return pd.concat(days, ignore_index=True), columns
+
+
+def _undated_refunds_note(orders: pd.DataFrame | None) -> str | None:
+    """Say how many imported orders have a refund without ``refunded_at``, and what follows.
+
+    None of the platforms' order exports has a refund time; reports then date a refund
+    by ``paid_at`` (DESIGN §5), which the operator should know when reading net sales.
+    """
+    if orders is None or "refund_amount" not in orders.columns:
+        return None
+    refunded = orders["refund_amount"].fillna(0.0) > 0
+    if "refunded_at" in orders.columns:
+        refunded &= orders["refunded_at"].isna()
+    count = orders.loc[refunded, "order_id"].nunique()
+    if not count:
+        return None
+    return (
+        f"refunds: {count} imported order(s) have a refund but no refund date (the export "
+        "has none), so reports date each of these refunds by the order's paid_at: net sales "
+        "drop on the day of payment, not on the day of the refund"
+    )
+
+
 def _known_orders(out: Path, mapped: list[Mapped]) -> set[str]:
     """Order ids stored in the dataset or mapped by this import."""
     known: set[str] = set()
@@ -491,12 +563,59 @@ def _quarantine_orphan_lines(mapped: list[Mapped], exports: list[Export], known:
         m.sources["order_items"] = positions[~orphan]
 
 
-def _merge(out: Path, table: str, incoming: pd.DataFrame) -> TableCounts:
+def _merge(out: Path, table: str, incoming: pd.DataFrame, notes: list[str]) -> TableCounts:
     existing = _dataset.read_table(out, table)
+    replaced = 0
+    if table == "traffic" and existing is not None:
+        existing, replaced = _drop_legacy_totals(existing, incoming, notes)
     merged, counts = _dataset.upsert(existing, incoming, KEYS[table], group=GROUPS.get(table))
+    # each dropped legacy total has come back under its new key, counted as new
+    counts.new -= replaced
+    counts.updated += replaced
     if counts.changed:
         _dataset.write_table(out, table, merged)
     return counts
+
+
+def _drop_legacy_totals(
+    existing: pd.DataFrame, incoming: pd.DataFrame, notes: list[str]
+) -> tuple[pd.DataFrame, int]:
+    """Drop stored store totals keyed ``all``/``all`` on the days the import has again.
+
+    Earlier versions wrote 生意参谋 store totals with source and device ``all``; the same
+    day imported now has them empty, and both kept would count the day's visitors twice.
+    A stored total is dropped only when no stored row has the new key, so that each drop
+    is one row that the upsert adds as new. Returns the table and the rows dropped.
+    """
+    if "source" not in existing.columns or "device" not in existing.columns:
+        return existing, 0
+    total = incoming["source"].isna() & incoming["device"].isna()
+    days = incoming.loc[total, ["store_id", "date"]].drop_duplicates()
+    legacy = (existing["source"] == LEGACY_TOTAL) & (existing["device"] == LEGACY_TOTAL)
+    if days.empty or not legacy.any():
+        return existing, 0
+    stored_totals = existing.loc[
+        existing["source"].isna() & existing["device"].isna(), ["store_id", "date"]
+    ]
+    day_key = pd.MultiIndex.from_frame(existing[["store_id", "date"]])
+    again = day_key.isin(pd.MultiIndex.from_frame(days))
+    kept_new_key = day_key.isin(pd.MultiIndex.from_frame(stored_totals))
+    dropped = legacy & again & ~kept_new_key
+    replaced = int(dropped.sum())
+    stores = ", ".join(sorted(set(days["store_id"])))
+    left = int((legacy & ~dropped & existing["store_id"].isin(days["store_id"])).sum())
+    parts = [f"{replaced} replaced"] if replaced else []
+    if left:
+        parts.append(
+            f"{left} {'more ' if replaced else ''}on other days keep 'all': import their "
+            "生意参谋 exports again"
+        )
+    if parts:
+        notes.append(
+            f"traffic: store totals of {stores} stored with source and device 'all' by an "
+            f"earlier import: {'; '.join(parts)}"
+        )
+    return existing[~dropped].reset_index(drop=True), replaced
 
 
 def _write_quarantine(

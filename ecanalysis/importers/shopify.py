@@ -3,7 +3,9 @@
 The file has one row per line item. Order-level fields (``Email``, ``Financial Status``,
 ``Total`` …) are on the first row of each order and empty on the others; ``Name`` (the
 order number, ``#1001``) is on every row and keys the order. Times carry a UTC offset
-(``2025-11-02 01:30:00 -0400``) and are converted to the store's time zone.
+(``2025-11-02 01:30:00 -0400``) and are converted to the store's time zone; when most
+offsets are ones that ``--timezone`` does not have at those instants, the import is refused
+(:mod:`~ecanalysis.importers._zones`).
 
 Mapping to DESIGN §2:
 
@@ -217,5 +219,6 @@ PLATFORM = Platform(
     ),
     mapper=map_export,
     currency_column="Currency",
-    notes="times with UTC offsets are converted to --timezone",
+    notes="times with UTC offsets are converted to --timezone (refused when most disagree)",
+    time_columns=("Created at", "Paid at"),
 )

@@ -2,13 +2,15 @@
 
 From 生意参谋 › 流量 › 流量看板 (or 店铺整体 › 取数) with 日期 as rows; the title lines
 above the header (shop name, date range) are skipped. Rates are percent strings
-(``45.67%``). One row per day becomes one ``traffic`` row for the whole store:
+(``45.67%``). Dates are China days, so ``--timezone`` should be a zone at UTC+08:00
+(else a warning). One row per day becomes one ``traffic`` row for the whole store:
 
 =================  ================================================================
 canonical          生意参谋 column
 =================  ================================================================
 date               日期 (``2025-11-01``, ``2025/11/1`` or ``20251101``)
-source, device     ``all`` and ``all``: the export totals every source and device
+source, device     empty (null): the export totals every source and device, and a
+                   value such as ``all`` would read as a channel of that name
 visitors           访客数
 pageviews          浏览量
 sessions           empty: 生意参谋 does not count sessions
@@ -20,7 +22,9 @@ cart_visitors      加购人数, when exported
 product_views      商品浏览量, when exported
 =================  ================================================================
 
-A row whose date or counts do not parse is quarantined.
+A row whose date or counts do not parse is quarantined. Store totals that an earlier
+version wrote with source and device ``all`` are replaced when their day is imported
+again (the import's summary counts those left).
 """
 
 from __future__ import annotations
@@ -41,8 +45,6 @@ from ecanalysis.importers._read import Export
 
 _REQUIRED = ("日期", "访客数", "浏览量")
 _OPTIONAL = ("跳失率", "平均停留时长", "新访客数", "加购人数", "商品浏览量")
-#: ``source`` and ``device`` of the store-wide rows.
-ALL = "all"
 
 
 def map_export(export: Export, ctx: Context) -> Mapped:
@@ -60,8 +62,8 @@ def map_export(export: Export, ctx: Context) -> Mapped:
         {
             "store_id": ctx.store_id,
             "date": day,
-            "source": ALL,
-            "device": ALL,
+            "source": pd.Series(pd.NA, index=raw.index, dtype="str"),
+            "device": pd.Series(pd.NA, index=raw.index, dtype="str"),
             "visitors": visitors,
             "sessions": np.nan,
             "pageviews": count_column(raw, "浏览量", problems, required=True),
@@ -81,9 +83,14 @@ def map_export(export: Export, ctx: Context) -> Mapped:
 
 PLATFORM = Platform(
     name="sycm",
-    title="生意参谋 store traffic by day (CSV or .xlsx), store-wide: source and device 'all'",
+    title="生意参谋 store traffic by day (CSV or .xlsx), store totals: source and device empty",
     layouts=(Layout("traffic", "traffic", _REQUIRED, _OPTIONAL),),
     mapper=map_export,
     default_currency="CNY",
-    notes="bounces = round(跳失率 × 访客数); time_on_site_s = 平均停留时长 × 访客数",
+    notes=(
+        "bounces = round(跳失率 × 访客数); time_on_site_s = 平均停留时长 × 访客数; "
+        "dates are China days: use --timezone Asia/Shanghai (else a warning)"
+    ),
+    time_columns=("日期",),
+    export_zone="Asia/Shanghai",
 )

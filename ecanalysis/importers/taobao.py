@@ -4,7 +4,8 @@ Both come from 千牛 › 交易 › 已卖出的宝贝 › 批量导出, GBK-en
 often guarded for Excel (``="3912345678901234567"``) and amounts may carry ``元`` or
 thousands separators. Which report a file is, is told by its header. Times are the
 platform's local time (Asia/Shanghai) without a zone; they are taken as the store's local
-time, so ``--timezone`` should be ``Asia/Shanghai``. The currency is CNY unless
+time, so ``--timezone`` should be ``Asia/Shanghai`` (another zone that is not at
+UTC+08:00 on the imported dates gets a warning). The currency is CNY unless
 ``--currency`` says otherwise.
 
 订单报表 → ``orders``, one row per order:
@@ -205,5 +206,7 @@ PLATFORM = Platform(
     ),
     mapper=map_export,
     default_currency="CNY",
-    notes="times are taken as local: use --timezone Asia/Shanghai",
+    notes="times are China time, taken as local: use --timezone Asia/Shanghai (else a warning)",
+    time_columns=("订单创建时间", "订单付款时间"),
+    export_zone="Asia/Shanghai",
 )

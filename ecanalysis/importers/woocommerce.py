@@ -5,7 +5,9 @@ per line item, order fields on the first row of each order (or on every row when
 "Populate other columns if products exported as rows" is on; both are read). The
 plugin's default columns suffice; ``Paid Date``, ``Currency`` and ``Customer User ID``
 are read when added. ``Order Date`` and ``Paid Date`` are the site's local time (naive;
-taken as the store's local time, so ``--timezone`` must be the site's zone).
+taken as the store's local time, so ``--timezone`` must be the site's zone). When the
+plugin's date format adds a UTC offset (``c``, ISO 8601), the times are converted and the
+offsets checked against ``--timezone`` (:mod:`~ecanalysis.importers._zones`).
 
 Mapping to DESIGN §2:
 
@@ -214,5 +216,9 @@ PLATFORM = Platform(
     ),
     mapper=map_export,
     currency_column="Currency",
-    notes="Order Date is the site's local time: --timezone must be the site's zone",
+    notes=(
+        "Order Date is the site's local time: --timezone must be the site's zone "
+        "(checked when the date format adds a UTC offset)"
+    ),
+    time_columns=("Order Date", "Paid Date"),
 )
