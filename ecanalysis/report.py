@@ -37,6 +37,7 @@ __all__ = [
     "LABELS",
     "Html",
     "alerts_list",
+    "chart_description",
     "coverage_note",
     "format_table",
     "format_value",
@@ -899,6 +900,7 @@ def setup_notebook() -> str:
     from ecanalysis.plots import style_rc
 
     _activate_inline_figures()
+    _describe_figures()
     rc = style_rc()
     mpl.rcParams.update(rc)
     return rc["font.family"][0]
@@ -919,6 +921,48 @@ def _activate_inline_figures() -> None:
     if shell is not None and getattr(shell, "kernel", None) is not None:
         shell.run_line_magic("matplotlib", "inline")
         draw_figures_once(shell)
+
+
+def _describe_figures() -> None:
+    """In IPython (a kernel or the in-process engine), a figure's text/plain is its
+    :func:`chart_description`, which the HTML report gives its image as alt text."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    plain = shell.display_formatter.formatters["text/plain"]
+    plain.for_type(Figure, lambda fig, printer, cycle: printer.text(chart_description(fig)))
+
+
+def chart_description(figure) -> str:
+    """A chart's titles (else its axis labels), for the ``alt`` text of its image.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("每日支付金额"), ax.set_xlabel("日期"), ax.set_ylabel("支付金额")
+    >>> chart_description(fig)
+    '每日支付金额 (日期 / 支付金额)'
+    >>> plt.close(fig)
+    """
+    parts = []
+    suptitle = figure.get_suptitle() if hasattr(figure, "get_suptitle") else ""
+    if suptitle:
+        parts.append(suptitle)
+    for ax in figure.axes:
+        title = ax.get_title()
+        labels = " / ".join(text for text in (ax.get_xlabel(), ax.get_ylabel()) if text)
+        if title and labels:
+            parts.append(f"{title} ({labels})")
+        elif title or labels:
+            parts.append(title or labels)
+    return "; ".join(parts) or "chart"
 
 
 def draw_figures_once(shell) -> None:

@@ -258,7 +258,32 @@ def render_html(notebook_file: Path, html_file: Path, title: str, *, lang: str =
     exporter.mathjax_url = ""
     exporter.require_js_url = ""
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    html_file.write_text(body, encoding="utf-8")
+    html_file.write_text(_describe_charts(body, nb), encoding="utf-8")
+
+
+#: The alt text nbconvert gives an image that has none.
+_NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def _describe_charts(body: str, nb) -> str:
+    """Give each chart image of the HTML its description as alt text: the text/plain of
+    its output (a figure's titles, :func:`ecanalysis.report.chart_description`), in order.
+    Left as nbconvert made it when the images and descriptions do not pair up."""
+    import html
+
+    descriptions = [
+        str(output.get("data", {}).get("text/plain") or "chart")
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    ]
+    pieces = body.split(_NO_ALT)
+    if len(pieces) != len(descriptions) + 1:
+        return body
+    out = [pieces[0]]
+    for description, piece in zip(descriptions, pieces[1:], strict=True):
+        out.append(f'alt="{html.escape(description, quote=True)}"' + piece)
+    return "".join(out)
 
 
 def _failed_record(

@@ -423,6 +423,14 @@ def test_weekly_contribution_tables_show_money(batch):
         assert f"{symbol}{first['current']:,.2f}" in html, table
 
 
+def test_charts_in_the_reports_are_described_for_screen_readers(batch):
+    _, out = batch
+    _, folder = _record(out, "daily_report")
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "No description has been provided" not in html
+    assert 'alt="每日支付金额 (日期 / 支付金额)"' in html
+
+
 def test_campaign_review_reads_the_dip_the_right_way_round(batch):
     """dip = baseline − actual: positive is pull-forward; the prose said negative."""
     _, out = batch
