@@ -130,3 +130,37 @@ def test_bad_options_are_explained():
         forecast.forecast_daily(series(30, seed=0), value_col="paid_amount", horizon=0)
     with pytest.raises(ParameterError, match="interval"):
         forecast.forecast_daily(series(30, seed=0), value_col="paid_amount", interval=80)
+
+
+def falling(days: int, *, shift: float = 0.0) -> pd.DataFrame:
+    """Sales falling from 120 a day to about 10: an additive trend runs below 0 ahead."""
+    rng = np.random.default_rng(5)
+    values = (
+        np.linspace(120.0, 10.0, days) + np.tile([0.0, 5, -5, 3, -3, 8, -8], days // 7 + 1)[:days]
+    )
+    return pd.DataFrame(
+        {
+            "date": pd.date_range("2025-01-06", periods=days, freq="D"),
+            "paid_amount": values + rng.normal(0, 2, days) + shift,
+        }
+    )
+
+
+def test_a_series_that_is_never_negative_is_never_forecast_below_zero():
+    frame = falling(70)
+    ahead = forecast.forecast_daily(frame, value_col="paid_amount", horizon=28)
+    assert (ahead[["forecast", "lower", "upper"]] >= 0).all().all()
+    assert (ahead["lower"] == 0).any(), "the unfloored model does go below 0 here"
+    naive = forecast.seasonal_naive(frame.iloc[-10:], value_col="paid_amount", horizon=14)
+    assert (naive["lower"] >= 0).all()
+    row = forecast.project_period_end(
+        frame, value_col="paid_amount", period_start="2025-03-01", period_end="2025-04-30",
+        as_of="2025-03-16",
+    )  # fmt: skip
+    assert row["lower"].iloc[0] >= row["actual_to_date"].iloc[0]
+
+
+def test_a_series_with_negative_values_is_not_floored():
+    """Net sales can be negative (refunds): their forecast is the model's."""
+    ahead = forecast.forecast_daily(falling(70, shift=-60.0), value_col="paid_amount", horizon=28)
+    assert (ahead["forecast"] < 0).any()

@@ -98,7 +98,9 @@ def forecast_daily(
     additive season of ``seasonal_periods`` days), fitted by maximum likelihood;
     intervals are the model's analytic prediction intervals. With fewer than two full
     seasons of history, or when the fit fails, the forecast falls back to
-    :func:`seasonal_naive` (``model`` says which). Forecasts are not clipped at 0.
+    :func:`seasonal_naive` (``model`` says which). For a series without negative values
+    (sales, orders, visitors) the forecast and both bounds are floored at 0: an additive
+    model can go below 0 after a quiet spell, and a negative day of sales means nothing.
 
     Examples
     --------
@@ -118,7 +120,7 @@ def forecast_daily(
     quantile = normal_quantile(interval)
     fit = _fit_ets(series, seasonal_periods)
     if fit is None:
-        return _naive(series, horizon, seasonal_periods, quantile)
+        return _floored(_naive(series, horizon, seasonal_periods, quantile), series)
     with _quiet():
         frame = fit.get_prediction(start=len(series), end=len(series) + horizon - 1)
         summary = frame.summary_frame(alpha=1 - interval)
@@ -131,7 +133,7 @@ def forecast_daily(
             "model": "ets",
         }
     )
-    return conform(out, FORECAST_COLUMNS)
+    return _floored(conform(out, FORECAST_COLUMNS), series)
 
 
 def seasonal_naive(
@@ -162,7 +164,8 @@ def seasonal_naive(
     forecast(T + h) = y(T + h − m·k), k = ⌈h / m⌉ (m = ``seasonal_periods``). Interval:
     ± z · σ · √k, σ the standard deviation of the one-season differences
     y(t) − y(t − m) (Hyndman and Athanasopoulos, *Forecasting: Principles and Practice*,
-    §5.5). With less than one season of history the forecast is NaN.
+    §5.5). With less than one season of history the forecast is NaN. For a series without
+    negative values the lower bound is floored at 0.
 
     Examples
     --------
@@ -178,7 +181,7 @@ def seasonal_naive(
     2 2025-11-19       8.0
     """
     series = _checked(series_frame, value_col, date_col, horizon, seasonal_periods)
-    return _naive(series, horizon, seasonal_periods, normal_quantile(interval))
+    return _floored(_naive(series, horizon, seasonal_periods, normal_quantile(interval)), series)
 
 
 def backtest(
@@ -394,6 +397,14 @@ def _future_days(series: pd.Series, horizon: int) -> pd.DatetimeIndex:
     return pd.date_range(series.index[-1] + pd.Timedelta(days=1), periods=horizon, freq="D")
 
 
+def _floored(forecast: pd.DataFrame, series: pd.Series) -> pd.DataFrame:
+    """``forecast`` with its values and bounds floored at 0 when ``series`` never goes below 0."""
+    if len(series) and (series >= 0).all():
+        columns = ["forecast", "lower", "upper"]
+        forecast[columns] = forecast[columns].clip(lower=0.0)
+    return forecast
+
+
 def _naive_parts(series: pd.Series, horizon: int, m: int):
     """Point forecasts and their standard deviations of the seasonal naive method."""
     values = series.to_numpy()
@@ -430,17 +441,18 @@ def _remaining_sum(history: pd.Series, last, remaining: int, m: int, interval: f
         return np.nan, np.nan, np.nan
     quantile = normal_quantile(interval)
     history = history.reindex(pd.date_range(history.index[0], last, freq="D"), fill_value=0.0)
+    floor = 0.0 if (history >= 0).all() else -np.inf  # no negative days for sales and orders
     fit = _fit_ets(history, m)
     if fit is None:
         point, sd = _naive_parts(history, remaining, m)
         total, spread = float(point.sum()), float(np.sqrt(np.sum(sd**2)))
-        return total, total - quantile * spread, total + quantile * spread
+        return total, max(total - quantile * spread, floor), total + quantile * spread
     with _quiet():
-        total = float(np.sum(fit.forecast(remaining)))
+        total = float(np.sum(np.maximum(fit.forecast(remaining), floor)))
         paths = fit.simulate(
             remaining, anchor="end", repetitions=_PATHS, rng=np.random.default_rng(0)
         )
-    sums = np.asarray(paths).reshape(remaining, -1).sum(axis=0)
+    sums = np.maximum(np.asarray(paths).reshape(remaining, -1), floor).sum(axis=0)
     tail = (1 - interval) / 2
     low, high = np.quantile(sums, [tail, 1 - tail])
     return total, float(low), float(high)
