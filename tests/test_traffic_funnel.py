@@ -159,9 +159,12 @@ def test_rows_without_sessions_use_their_visitors_in_a_mixed_frame():
     assert out["sessions_or_visitors"].tolist() == [150.0, 50.0]
     assert out["bounce_rate"].tolist() == pytest.approx([50 / 150, 20 / 50])
     assert out["avg_time_on_site_s"].tolist() == pytest.approx([14500 / 150, 100.0])
+    # 600 pageviews over 100 sessions would be 6 a session: half the views had no session
+    assert out["pages_per_session"].tolist() == pytest.approx([np.nan, 3.0], nan_ok=True)
     week = tm.traffic_summary(mixed, freq="W").iloc[0]
     assert week["bounce_rate"] == pytest.approx(70 / 200)
     assert week["avg_time_on_site_s"] == pytest.approx(19500 / 200)
+    assert np.isnan(week["pages_per_session"]) and week["pages_per_visitor"] == 750 / 170
 
 
 def test_zero_sessions_give_nan_rates():

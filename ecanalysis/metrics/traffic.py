@@ -67,8 +67,10 @@ def _traffic_sums(traffic: pd.DataFrame, keys: list[str], freq: str) -> tuple[pd
     for column in _SUMMED:
         frame[column] = numeric(traffic, column)
     frame["sessions_or_visitors"] = frame["sessions"].fillna(frame["visitors"])
+    frame["rows_without_sessions"] = frame["sessions"].isna().astype("int64")
     grouped = frame.groupby([*keys, "period_start"], dropna=False, sort=True)
-    sums = grouped[[*_SUMMED, "sessions_or_visitors"]].sum(min_count=1).reset_index()
+    columns = [*_SUMMED, "sessions_or_visitors", "rows_without_sessions"]
+    sums = grouped[columns].sum(min_count=1).reset_index()
     for column in ("visitors", "pageviews"):
         sums[column] = sums[column].fillna(0.0)
     return sums, freq == "D"
@@ -104,7 +106,8 @@ def traffic_summary(
           visitor_days − new_visitors.
         - ``new_visitor_share`` (float64): new_visitors / visitor_days.
         - ``pages_per_visitor`` (float64): pageviews / visitor_days (人均浏览量).
-        - ``pages_per_session`` (float64): pageviews / sessions (平均访问深度).
+        - ``pages_per_session`` (float64): pageviews / sessions (平均访问深度); NaN when
+          a row of the group has no sessions.
         - ``sessions_or_visitors`` (float64): the denominator of the two rates below,
           the sum over rows of sessions, or of visitors on rows without sessions.
         - ``time_on_site_s`` (float64): sum of the rows' total seconds on site.
@@ -131,7 +134,7 @@ def traffic_summary(
     denominator and the rates stay ratios of sums, so a frame that mixes both kinds of
     rows weighs each row by its own base. Per-session and per-visitor figures of one store
     are not the same quantity: compare a store with itself over time. ``pages_per_session``
-    stays per session only (NaN without sessions); ``pages_per_visitor`` is its
+    stays per session only (NaN unless every row has sessions); ``pages_per_visitor`` is its
     per-visitor counterpart. 生意参谋 averages daily values over several days; this is
     the ratio of sums over the days.
 
@@ -170,7 +173,10 @@ def traffic_summary(
     out["returning_visitors"] = out["visitor_days"] - out["new_visitors"]
     out["new_visitor_share"] = ratio(out["new_visitors"], out["visitor_days"])
     out["pages_per_visitor"] = ratio(out["pageviews"], out["visitor_days"])
-    out["pages_per_session"] = ratio(out["pageviews"], out["sessions"])
+    # per session only where every row counts sessions (else pageviews of rows without
+    # sessions would be divided by the sessions of the others)
+    per_session = ratio(out["pageviews"], out["sessions"])
+    out["pages_per_session"] = per_session.where(out["rows_without_sessions"] == 0)
     out["avg_time_on_site_s"] = ratio(out["time_on_site_s"], out["sessions_or_visitors"])
     out["bounce_rate"] = ratio(out["bounces"], out["sessions_or_visitors"])
     schema = {key: traffic[key].dtype for key in keys}
