@@ -12,6 +12,9 @@ import math
 import re
 from collections.abc import Callable, Mapping
 
+#: Report languages: 简体中文 and English.
+LANGS = ("zh", "en")
+
 #: zh-Hans and English label of every KPI and column name of DESIGN §2/§5 and the metric outputs.
 LABELS: dict[str, tuple[str, str]] = {
     # sales_summary / period_summary

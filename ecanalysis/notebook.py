@@ -22,6 +22,7 @@ from typing import Any
 
 from ecanalysis.config import resolve_data_dir, resolve_params_dir
 from ecanalysis.errors import DataError, ParameterError
+from ecanalysis.labels import LANGS
 from ecanalysis.paths import check_identifier, write_text_atomic
 from ecanalysis.workbook import WORKBOOK_NOTEBOOKS, neutralise_formulas, write_workbook
 
@@ -39,7 +40,6 @@ OPTIONAL_TABLES = (
 _PER_STORE_TABLES = ("traffic", "products", "ad_spend", "campaigns", "reviews")
 #: Notebook parameters every report shares (DESIGN §1).
 COMMON_PARAMETERS = ("store_id", "period", "data", "params", "lang", "output_dir", "on_bad_rows")
-LANGS = ("zh", "en")
 #: Alert levels, most severe first.
 ALERT_LEVELS = ("critical", "warning", "info")
 #: The period kinds each notebook is made for (DESIGN §1). Others run, with a note saying
@@ -996,14 +996,13 @@ def open_report(
 
 
 def _portfolio_currency(dataset, stores, settings) -> str | None:
-    """The one currency of the portfolio's totals: the stores' own when they share one,
-    the reporting currency when rates exist to convert to it, else None (per currency)."""
-    currencies = set(stores["currency"].astype(str))
-    if len(currencies) == 1:
-        return currencies.pop()
+    """The one currency of the portfolio's totals: the reporting currency when rates exist
+    to convert to it (as :func:`~ecanalysis.metrics.portfolio.to_reporting_currency`
+    does), else the stores' own when they share one, else None (totals per currency)."""
     if settings.get("reporting_currency") and dataset.has("fx_rates"):
         return settings["reporting_currency"]
-    return None
+    currencies = set(stores["currency"].astype(str))
+    return currencies.pop() if len(currencies) == 1 else None
 
 
 def load_settings_for(params: str | os.PathLike | None, store_id: str) -> dict[str, Any]:

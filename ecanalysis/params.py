@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ecanalysis.errors import ParameterError, closest
+from ecanalysis.labels import LANGS
 from ecanalysis.paths import check_identifier
 
 #: Built-in defaults, used when ``params/defaults.yaml`` lacks a key.
@@ -127,7 +128,7 @@ def check_settings(settings: dict[str, Any], *, where: str) -> None:
         raise ParameterError(f"'thresholds' in {where} must be a mapping of name: number")
     for name, value in thresholds.items():
         _check_threshold(name, value, where)
-    if settings["lang"] not in ("zh", "en"):
+    if settings["lang"] not in LANGS:
         raise ParameterError(f"lang: {settings['lang']!r} in {where} must be 'zh' or 'en'")
     _check_zone(settings["portfolio_timezone"], where)
     currency = settings["reporting_currency"]
@@ -305,7 +306,7 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, dict[str, Any]]:
 #: Parameters whose values are a closed set, checked before a report starts (inside the
 #: kernel would be too late: the failed run would replace the store's good record).
 PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {
-    "lang": ("zh", "en"),
+    "lang": LANGS,
     "on_bad_rows": ("fail", "quarantine"),
 }
 

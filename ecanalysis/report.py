@@ -24,6 +24,7 @@ from ecanalysis.errors import EcanalysisError
 from ecanalysis.labels import (
     COST_LIKE,
     LABELS,
+    LANGS,
     MISSING,
     format_value,
     is_missing,
@@ -167,7 +168,7 @@ def _block(kind: str, inner: str, text: str) -> Html:
 
 
 def _check_lang(lang: str) -> str:
-    if lang not in ("zh", "en"):
+    if lang not in LANGS:
         raise EcanalysisError(f"lang={lang!r} is not supported; use 'zh' or 'en'")
     return lang
 
