@@ -46,6 +46,26 @@ def sample_report(sample_dir, tmp_path):
     return open_one
 
 
+@pytest.fixture
+def sample_with(sample_dir, tmp_path):
+    """``sample_with(table=edit)``: a dataset folder holding the shared sample with
+    ``table`` replaced by ``edit(frame of the sample's table)``; the other tables are links
+    to the sample's files. For tests of one table's gaps or extra rows."""
+
+    def make(**edits):
+        data = tmp_path / "data"
+        data.mkdir()
+        for path in sample_dir.iterdir():
+            if path.stem not in edits:
+                (data / path.name).symlink_to(path)
+        for table, edit in edits.items():
+            frame = edit(pd.read_parquet(sample_dir / f"{table}.parquet"))
+            frame.to_parquet(data / f"{table}.parquet", index=False)
+        return data
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def dataset(sample_dir):
     """``open_dataset`` on the shared sample."""

@@ -314,16 +314,10 @@ def test_the_html_report_speaks_the_language_the_params_set(sample_dir, tmp_path
     assert record["parameters"]["lang"] == "en"
 
 
-def test_a_scheduled_batch_skips_stores_with_no_campaign_to_review(sample_dir, tmp_path, capsys):
+def test_a_scheduled_batch_skips_stores_with_no_campaign_to_review(sample_with, tmp_path, capsys):
     """schedule.yaml reviews each store's latest campaign: a store that runs none has
     nothing to review, which is said, not a failed report (exit 0)."""
-    data = tmp_path / "data"
-    data.mkdir()
-    for path in sample_dir.iterdir():
-        if path.name != "campaigns.parquet":
-            (data / path.name).symlink_to(path)
-    campaigns = pd.read_parquet(sample_dir / "campaigns.parquet")
-    campaigns[campaigns["store_id"] == "shop01"].to_parquet(data / "campaigns.parquet")
+    data = sample_with(campaigns=lambda frame: frame[frame["store_id"] == "shop01"])
     out = tmp_path / "runs"
     argv = ["batch", "--notebooks", "campaign_review", "--data", str(data), "--out", str(out)]
     assert main(argv) == 0
@@ -339,20 +333,18 @@ def test_a_scheduled_batch_skips_stores_with_no_campaign_to_review(sample_dir, t
 
 
 def test_a_campaign_review_never_overwrites_another_campaign_of_the_same_dates(
-    sample_dir, tmp_path, capsys
+    sample_with, tmp_path, capsys
 ):
     """Two campaigns of one store with the same dates share a record path: the second
     review is refused (exit 2, the first record intact) unless --force."""
-    data = tmp_path / "data"
-    data.mkdir()
-    for path in sample_dir.iterdir():
-        if path.name != "campaigns.parquet":
-            (data / path.name).symlink_to(path)
-    campaigns = pd.read_parquet(sample_dir / "campaigns.parquet")
-    twin = campaigns[campaigns["campaign_id"] == "shop02-1111-2025"].assign(
-        campaign_id="shop02-live-2025", name="双11 直播专场"
-    )
-    pd.concat([campaigns, twin]).to_parquet(data / "campaigns.parquet", index=False)
+
+    def with_twin(campaigns):
+        twin = campaigns[campaigns["campaign_id"] == "shop02-1111-2025"].assign(
+            campaign_id="shop02-live-2025", name="双11 直播专场"
+        )
+        return pd.concat([campaigns, twin])
+
+    data = sample_with(campaigns=with_twin)
     out = tmp_path / "runs"
     argv = ["run", "campaign_review", "--store-id", "shop02", "--data", str(data)]
     argv += ["--out", str(out)]

@@ -217,20 +217,17 @@ def test_the_trailing_mean_compares_a_day_only(sample_report, period, recorded):
     assert rep.comparisons == (expected if recorded else {})
 
 
-def test_days_missing_from_the_traffic_export_are_an_alert(sample_dir, tmp_path):
+def test_days_missing_from_the_traffic_export_are_an_alert(sample_with):
     """A day missing from a traffic export (shop01, 2025-11-06) read as fewer visitors
     and a higher conversion, under a coverage note that said the period was complete."""
     from ecanalysis.notebook import open_report
 
-    data = tmp_path / "data"
-    data.mkdir()
-    for path in sample_dir.iterdir():
-        if path.name != "traffic.parquet":
-            (data / path.name).symlink_to(path)
-    traffic = pd.read_parquet(sample_dir / "traffic.parquet")
-    gap = (traffic["store_id"] == "shop01") & (traffic["date"] == pd.Timestamp("2025-11-06"))
-    assert gap.any()
-    traffic[~gap].to_parquet(data / "traffic.parquet", index=False)
+    def without_a_day(traffic):
+        gap = (traffic["store_id"] == "shop01") & (traffic["date"] == pd.Timestamp("2025-11-06"))
+        assert gap.any()
+        return traffic[~gap]
+
+    data = sample_with(traffic=without_a_day)
 
     def alerts(store_id: str, period: str) -> list[dict]:
         rep = open_report("monthly_assessment", store_id=store_id, period=period, data=data,

@@ -91,18 +91,11 @@ def test_daily_report_over_a_month_shows_no_one_day_traffic(sample_dir, tmp_path
     assert record["kpis"]["orders"] > 1000, "the month's paid orders"
 
 
-def test_a_store_missing_from_an_optional_table_is_told_so(sample_dir, tmp_path):
+def test_a_store_missing_from_an_optional_table_is_told_so(sample_with, tmp_path):
     """A traffic export that covers other stores only: shop01's channel report says its
     traffic rows are missing (it showed channels without visitors, as if none came)."""
-    import pandas as pd
 
-    data = tmp_path / "data"
-    data.mkdir()
-    for path in sample_dir.iterdir():
-        if path.name != "traffic.parquet":
-            (data / path.name).symlink_to(path)
-    traffic = pd.read_parquet(sample_dir / "traffic.parquet")
-    traffic[traffic["store_id"] != "shop01"].to_parquet(data / "traffic.parquet", index=False)
+    data = sample_with(traffic=lambda frame: frame[frame["store_id"] != "shop01"])
     record, html = run("channel_efficiency", data, tmp_path / "runs")
     assert "本节需要 traffic 表中店铺 shop01 的数据（该表没有本店的行）" in html
     assert record["kpis"]["orders"] > 0, "the sections from orders and ad spend still report"
