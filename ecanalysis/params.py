@@ -224,6 +224,8 @@ def load_schedule(path: str | os.PathLike) -> list[dict[str, Any]]:
     if not path.is_file():
         raise ParameterError(f"schedule file {path} does not exist")
     schedule = _load_yaml(path)
+    for key in schedule:
+        _refuse_unknown("key", str(key), dict.fromkeys(("stores", "reports")), str(path))
     reports = schedule.get("reports")
     if not isinstance(reports, list) or not reports:
         raise ParameterError(f"{path} needs a non-empty 'reports:' list")
@@ -323,7 +325,7 @@ def validate_parameters(
     for name, value in given.items():
         if name not in declared:
             guess = closest(name, declared)
-            hint = f"; did you mean {guess!r}?" if guess else ""
+            hint = f"; did you mean {guess!r}?" if guess else "."
             raise ParameterError(
                 f"{notebook} has no parameter {name!r}{hint} "
                 f"Its parameters: {', '.join(declared)} (see `ecanalysis notebooks`)."

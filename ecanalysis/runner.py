@@ -578,16 +578,20 @@ def plan_batch(
     else:
         path = schedule or (resolve_params_dir(params) / "schedule.yaml")
         entries = load_schedule(path)
+        entries = [dict(e, _where=f"{path}: report {i}") for i, e in enumerate(entries, 1)]
         if wanted_notebooks is not None:
             entries = [e for e in entries if e["notebook"] in wanted_notebooks]
 
     specs = []
     for entry in entries:
         notebook = entry["notebook"]
-        notebook_path(notebook)
-        if entry.get("period") is not None:
-            check_period_text(str(entry["period"]))
-        extra = {k: v for k, v in entry.items() if k not in ("notebook", "period", "stores")}
+        where = entry.pop("_where", None)
+        try:
+            extra = _entry_parameters(entry)
+        except EcanalysisError as exc:
+            if where is None:
+                raise
+            raise ParameterError(f"{where} ({notebook}): {exc}") from None
         if notebook in PORTFOLIO_NOTEBOOKS:
             store_ids = ["all"]
         else:
@@ -613,6 +617,18 @@ def plan_batch(
                 )
             )
     return specs
+
+
+def _entry_parameters(entry: dict[str, Any]) -> dict[str, Any]:
+    """The notebook parameters of a batch entry, checked as `run` checks them (an unknown
+    name such as ``perod`` would otherwise fail each of its reports without a record)."""
+    from ecanalysis.params import notebook_parameters, validate_parameters
+
+    path = notebook_path(entry["notebook"])
+    if entry.get("period") is not None:
+        check_period_text(str(entry["period"]))
+    extra = {k: v for k, v in entry.items() if k not in ("notebook", "period", "stores")}
+    return validate_parameters(entry["notebook"], notebook_parameters(path), extra)
 
 
 def check_period_text(text: str) -> str:

@@ -160,6 +160,42 @@ def test_a_batch_refuses_a_period_no_store_can_resolve(sample_dir, tmp_path, per
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [
+        (
+            "stores: all\nreports:\n  - notebook: daily_report\n    perod: latest-day\n",
+            "schedule.yaml: report 1 (daily_report): daily_report has no parameter 'perod'; "
+            "did you mean 'period'?",
+        ),
+        (
+            "reports:\n  - notebook: weekly_review\n    period: latest-week\n"
+            "  - notebook: daily_report\n    period: latest-day\n    top_n: 3\n",
+            "schedule.yaml: report 2 (daily_report): daily_report has no parameter 'top_n'. "
+            "Its parameters:",
+        ),
+        (
+            "store: shop01\nreports:\n  - notebook: daily_report\n    period: latest-day\n",
+            "unknown key 'store' (did you mean 'stores'?) in ",
+        ),
+    ],
+)
+def test_a_typo_in_a_schedule_stops_the_batch_before_anything_runs(
+    sample_dir, tmp_path, capsys, schedule, message
+):
+    """A typo failed each report of its entry without a record, so the index and a cron
+    mail showed nothing; a top-level typo (store:) was ignored and ran every store."""
+    from ecanalysis.cli import main
+
+    path = tmp_path / "schedule.yaml"
+    path.write_text(schedule, encoding="utf-8")
+    out = tmp_path / "runs"
+    argv = ["batch", "--schedule", str(path), "--data", str(sample_dir), "--out", str(out)]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists(), "nothing ran"
+
+
 # -- notifying from metrics.json -------------------------------------------------------------
 
 
