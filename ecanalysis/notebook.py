@@ -679,14 +679,22 @@ class Report:
             self.kpi(f"{row['kpi']}_attainment", row["attainment"])
             if row["status"] in ("missed", "at_risk"):
                 level = "critical" if row["status"] == "missed" else "warning"
-                basis = (
-                    row["projected_attainment"]
-                    if row["projected_attainment"] == row["projected_attainment"]
-                    else row["attainment"]
-                )
+                projected = row["projected_attainment"] == row["projected_attainment"]
+                basis = row["projected_attainment"] if projected else row["attainment"]
                 kind = kind_of(row["kpi"])
                 target = format_value(row["target"], kind, currency=self.currency)
-                if row["kpi"] in LOWER_IS_BETTER:  # a ceiling: say how far over it
+                if basis != basis:  # no value (an AOV without orders): no percentage
+                    message = self.say(
+                        f"{self.t(row['kpi'])} 本期无数值（目标 {target}）",
+                        f"{self.t(row['kpi'])} has no value this period (target {target})",
+                    )
+                elif projected:  # a month in progress is judged on its projected end
+                    message = self.say(
+                        f"{self.t(row['kpi'])} 预计达成率 {basis:.0%}（按月末预测，目标 {target}）",
+                        f"{self.t(row['kpi'])} projected at {basis:.0%} of target by the end of "
+                        f"the month ({target})",
+                    )
+                elif row["kpi"] in LOWER_IS_BETTER:  # a ceiling: say how far over it
                     actual = format_value(row["actual"], kind, currency=self.currency)
                     over = row["actual"] / row["target"] - 1 if row["target"] else float("nan")
                     message = self.say(

@@ -86,6 +86,24 @@ def test_a_ceiling_exceeded_says_the_actual_and_how_far_over(sample_report):
     ]
 
 
+def test_a_target_alert_says_projected_and_never_prints_nan(sample_report):
+    """A month in progress is judged on its projection: the alert said "at 2 % of target"
+    for a projected attainment; an AOV without orders said "at nan% of target"."""
+    from ecanalysis.metrics.targets import assessment_table
+
+    rep = sample_report("monthly_assessment", "shop02", "2025-10")
+    rep.kpi("paid_amount", 1000.0)
+    rep.kpi("aov", float("nan"))
+    table = assessment_table(
+        rep.kpis, {"paid_amount": 50000.0, "aov": 120.0}, projected={"paid_amount": 30000.0}
+    )
+    rep.record_assessment(table)
+    assert [a["message"] for a in rep.alerts] == [
+        "Paid amount projected at 60% of target by the end of the month ($50,000.00)",
+        "AOV has no value this period (target $120.00)",
+    ]
+
+
 def test_an_anomaly_alert_shows_money_as_money(sample_report):
     rep = sample_report("daily_report", "shop02", "2025-11-30")
     flags = pd.DataFrame(
