@@ -134,3 +134,19 @@ def test_weekly_review_of_the_first_weeks_compares_with_nothing(sample_dir, tmp_
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert html.count("对比期 2023-W48 早于本店数据起点（2023-12-01），无法比较。") == 2
     assert not (folder / "tables" / "channel_contribution.csv").exists()
+
+
+def test_no_next_month_forecast_from_a_month_the_data_do_not_cover(sample_dir, tmp_path):
+    """The sample ends on 2025-11-30: a 2025-12 assessment forecast "next month" from
+    2025-12-01 on, that is this month, not January."""
+    spec = RunSpec(
+        "monthly_assessment", "shop01", "2025-12", str(sample_dir), out=str(tmp_path),
+        engine="inprocess",
+    )  # fmt: skip
+    folder = Path(run_notebook(spec).record_dir)
+    record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert record["status"] == "ok"
+    assert "forecast_next_period_paid_amount" not in record["kpis"]
+    assert not (folder / "tables" / "forecast.csv").exists()
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "数据截至 2025-11-30，未覆盖本月全部日期：下月预测需要本月完整的数据。" in html
