@@ -473,8 +473,8 @@ def run_batch(
     def settle(i: int, result: RunResult) -> None:
         results[i] = result
         bar.update(1)
-        if result.status == "failed":
-            bar.write(
+        if result.status == "failed" and not bar.disable:  # as it happens, on a terminal;
+            bar.write(  # the batch's summary lists every failure (once, in a cron log)
                 f"failed: {result.notebook} {result.store_id} {result.period}: {result.error}"
             )
 

@@ -129,9 +129,12 @@ def test_cli_exit_code_and_index_show_failures(in_planted_root, sample_dir, tmp_
     argv = ["batch", "--notebooks", "daily_report,raises", "--stores", "shop01"]
     argv += ["--period", DAY, "--data", str(sample_dir), "--out", str(out), "--workers", "1"]
     assert main(argv) == 1
-    printed = capsys.readouterr().out
+    said = capsys.readouterr()
+    printed = said.out
     assert "1 ok, 0 skipped (already done), 1 failed" in printed
     assert "ValueError: planted failure in the report" in printed
+    # not a terminal (a cron log): each failure once, in the summary
+    assert (said.out + said.err).count("failed: raises shop01") == 1
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "raises" in index and "failed" in index
     assert "error.txt" in index
