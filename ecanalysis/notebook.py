@@ -139,6 +139,21 @@ def resolve_period(
     return parse_period(str(text), tz, today=today, data_end=data_end)
 
 
+def check_period_in_data(dataset, store_id: str, period) -> None:
+    """Refuse a period that ends before the store's data begin: a mistake (a wrong year),
+    not news, whose report would be all zeros. One after the data end is reported and
+    marked incomplete: that is how a scheduler learns that an export did not arrive."""
+    if store_id == "all":
+        return
+    first, last = dataset.coverage(store_id)
+    if first is not None and period.last_day < first:
+        raise ParameterError(
+            f"period {period.label} ends before store {store_id}'s data begin ({first} "
+            f"to {last}): its report would be all zeros; pick a period inside the data "
+            "(e.g. latest-day, latest-month) or import the earlier days"
+        )
+
+
 def find_campaign(dataset, store_id: str, campaign_id: str) -> dict[str, Any]:
     """The campaigns row of ``campaign_id`` (``latest``: the store's latest ended campaign)."""
     if not dataset.has("campaigns"):
@@ -981,6 +996,7 @@ def open_report(
     resolved = resolve_period(
         dataset, store_id, period, store["timezone"], campaign_id=extra.get("campaign_id")
     )
+    check_period_in_data(dataset, store_id, resolved)
     parameters = {
         "store_id": store_id,
         "period": resolved.label,

@@ -163,7 +163,7 @@ def _is_done(final: Path, fingerprint: str) -> bool:
 def resolve_label(spec: RunSpec, data_dir: Path, params_dir: Path) -> str:
     """The canonical period label a spec resolves to (record paths are built from it)."""
     from ecanalysis.data import open_dataset
-    from ecanalysis.notebook import resolve_period
+    from ecanalysis.notebook import check_period_in_data, resolve_period
     from ecanalysis.params import load_settings
 
     dataset = open_dataset(data_dir)
@@ -178,17 +178,7 @@ def resolve_label(spec: RunSpec, data_dir: Path, params_dir: Path) -> str:
         store_id = "all"  # an absent store: its report fails, filed under the portfolio period
     campaign_id = spec.parameters.get("campaign_id")
     period = resolve_period(dataset, store_id, spec.period, tz, campaign_id=campaign_id)
-    # A period that ends before the store's data begin is a mistake (a wrong year), not
-    # news: its report would be all zeros. One after the data end is reported, marked
-    # incomplete: that is how a scheduler learns that an export did not arrive.
-    if store_id != "all":
-        first, last = dataset.coverage(store_id)
-        if first is not None and period.last_day < first:
-            raise ParameterError(
-                f"period {period.label} ends before store {store_id}'s data begin ({first} "
-                f"to {last}): its report would be all zeros; pick a period inside the data "
-                "(e.g. latest-day, latest-month) or import the earlier days"
-            )
+    check_period_in_data(dataset, store_id, period)
     return period.label
 
 

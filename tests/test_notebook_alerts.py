@@ -261,3 +261,16 @@ def test_days_missing_from_the_traffic_export_are_an_alert(sample_with):
         }
     ]
     assert alerts("shop01", "2025-10") == [] and alerts("shop02", "2025-11") == []
+
+
+def test_a_notebook_refuses_a_period_before_the_data_as_run_does(sample_dir):
+    """An analyst running the notebook directly (JupyterLab, papermill) got an all-zero
+    report for a wrong year, which `ecanalysis run` refuses."""
+    from ecanalysis.errors import ParameterError
+    from ecanalysis.notebook import open_report
+
+    with pytest.raises(ParameterError) as caught:
+        open_report("weekly_review", store_id="shop01", period="2021-W10", data=sample_dir)
+    assert str(caught.value).startswith(
+        "period 2021-W10 ends before store shop01's data begin (2023-12-01 to 2025-11-30)"
+    )
