@@ -48,6 +48,11 @@ _TEXT = {
     "failed": ("失败", "failed"),
     "unreadable": ("无法读取", "unreadable"),
     "unreadable_note": ("记录无法读取（unreadable record）", "unreadable record"),
+    "partial": ("数据不完整", "partial data"),
+    "partial_note": (
+        "数据未完整覆盖本期：数字不完整",
+        "the data do not cover the whole period: figures are partial",
+    ),
     "none": ("还没有运行记录。", "No runs yet."),
     "filter": ("筛选…", "Filter…"),
     "sort_hint": (
@@ -98,6 +103,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.msg{white-space:normal;min-width:14rem;max-width:28rem;overflow-wrap:anywhere}
 .badge{display:inline-block;border-radius:4px;padding:0 .45rem;color:#fff;font-size:.8rem}
 .ok{background:#1a7f37}.failed{background:#cf222e}.unreadable{background:#9a6700}
+.partial{background:#9a6700;margin-left:.3rem}
 a{margin-right:.4rem}
 #filter{margin-top:.5rem;padding:.3rem .5rem;width:18rem}
 """
@@ -119,6 +125,7 @@ class RunRow:
     alerts: dict[str, int] = field(default_factory=dict)
     note: str = ""
     files: tuple[str, ...] = ()
+    complete: bool = True
 
 
 def write_index(runs_dir: str | os.PathLike, *, lang: str = "zh") -> Path:
@@ -195,6 +202,8 @@ def read_run(folder: Path, parts: tuple[str, ...]) -> RunRow:
     if row.status == "failed":
         messages = [str(a.get("message", "")) for a in alerts if isinstance(a, dict)]
         row.note = _first_line(messages[0] if messages else "")
+    period = record.get("period")
+    row.complete = not (isinstance(period, dict) and period.get("complete") is False)
     return row
 
 
@@ -288,7 +297,7 @@ def _row_html(row: RunRow, lang: str) -> str:
         _cell(row.store_id),
         _cell(row.period),
         f'<td data-sort="{escape(row.status)}"><span class="badge {escape(row.status)}">'
-        f"{escape(_say(lang, row.status))}</span></td>",
+        f"{escape(_say(lang, row.status))}</span>{_partial(row, lang)}</td>",
         _links(row),
         _cell(row.currency),
     ]
@@ -301,15 +310,36 @@ def _row_html(row: RunRow, lang: str) -> str:
     alerts = " ".join(f"{label_}{n}" for label_, n in _alert_text(row.alerts, lang))
     cells.append(_cell(alerts, sum(row.alerts.values())))
     note = _say(lang, "unreadable_note") if row.status == "unreadable" else row.note
+    if not note and not row.complete:
+        note = _say(lang, "partial_note")
     cells.append(_cell(note, css="msg"))
     cells.append(_cell(row.started))
     cells.append(_cell(_finish_text(row.started, row.finished), row.finished))
     return f"<tr>{''.join(cells)}</tr>"
 
 
+def _partial(row: RunRow, lang: str) -> str:
+    """The badge of a run whose data do not cover its whole period (a half day, a day
+    after the last export): its figures are not comparable with complete periods."""
+    if row.complete or row.status != "ok":
+        return ""
+    return f'<span class="badge partial">{escape(_say(lang, "partial"))}</span>'
+
+
+#: Short link texts (the file name is the link's title), so that the KPI and alert
+#: columns stay on screen.
+_LINK_TEXT = {"report.html": "HTML", "report.ipynb": "ipynb", "metrics.json": "JSON"}
+
+
+def _link_text(name: str) -> str:
+    return _LINK_TEXT.get(name) or ("xlsx" if name.endswith(".xlsx") else name)
+
+
 def _links(row: RunRow) -> str:
     links = "".join(
-        f'<a href="{escape(_href(row.folder, name))}">{escape(name)}</a>' for name in row.files
+        f'<a href="{escape(_href(row.folder, name))}" title="{escape(name)}">'
+        f"{escape(_link_text(name))}</a>"
+        for name in row.files
     )
     return f'<td data-sort="">{links}</td>'
 

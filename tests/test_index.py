@@ -138,3 +138,21 @@ def test_cli_index_returns_0(runs, capsys):
     assert main(["index", "--out", str(runs)]) == 0
     assert "index.html" in capsys.readouterr().out
     assert (runs / "index.html").is_file()
+
+
+def test_a_run_whose_data_do_not_cover_its_period_is_marked(tmp_path):
+    """A daily report after the last export (all zeros) showed a plain green 'ok'."""
+    _record(tmp_path / "daily_report" / "shop01" / "2025-12-03")
+    _record(tmp_path / "daily_report" / "shop01" / "2025-11-30")
+    partial = tmp_path / "daily_report" / "shop01" / "2025-12-03" / "metrics.json"
+    record = json.loads(partial.read_text(encoding="utf-8"))
+    record["period"]["complete"] = False
+    partial.write_text(json.dumps(record), encoding="utf-8")
+    rows = {row.period: row for row in collect_runs(tmp_path)}
+    assert (rows["2025-12-03"].complete, rows["2025-11-30"].complete) == (False, True)
+    page = write_index(tmp_path, lang="en").read_text(encoding="utf-8")
+    assert page.count('<span class="badge partial">partial data</span>') == 1
+    assert "the data do not cover the whole period: figures are partial" in page
+    assert (
+        '<a href="daily_report/shop01/2025-12-03/report.html" title="report.html">HTML</a>' in page
+    )
