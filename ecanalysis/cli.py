@@ -11,9 +11,14 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from ecanalysis.config import DEFAULT_CELL_TIMEOUT
+
 DEFAULT_DATA = "data/sample"
 DEFAULT_OUT = "runs"
 DEFAULT_PARAMS = "params"
+TIMEOUT_HELP = (
+    f"seconds a notebook cell may run before the report fails (default {DEFAULT_CELL_TIMEOUT:.0f})"
+)
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -162,10 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("notebooks", _cmd_notebooks, "list the notebooks and their parameters")
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", default=None, help=f"dataset directory (default {DEFAULT_DATA})")
-    common.add_argument("--out", default=DEFAULT_OUT, help=f"runs root (default {DEFAULT_OUT})")
     common.add_argument(
-        "--params", default=None, help=f"params directory (default {DEFAULT_PARAMS})"
+        "--data", default=None, help=f"dataset directory (default: the project's {DEFAULT_DATA})"
+    )
+    common.add_argument(
+        "--out", default=DEFAULT_OUT, help=f"runs root (default: {DEFAULT_OUT}, in this directory)"
+    )
+    common.add_argument(
+        "--params", default=None, help=f"params directory (default: the project's {DEFAULT_PARAMS})"
     )
     common.add_argument("--force", action="store_true", help="rerun reports that are done")
     common.add_argument(
@@ -183,7 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
         "inprocess: in the worker's interpreter, no kernel start-up (default for batch)",
     )
 
-    p = sub.add_parser("run", parents=[common], help="run one report")
+    p = sub.add_parser(
+        "run",
+        parents=[common],
+        help="run one report",
+        description="Run one report (a notebook for a store and period) into "
+        "OUT/NOTEBOOK/STORE/PERIOD/: report.ipynb, report.html, metrics.json, tables/. "
+        "Exit 0 ok, 1 the report failed (error.txt), 2 unusable arguments or data.",
+    )
     p.set_defaults(handler=_cmd_run)
     p.add_argument("notebook", help="notebook name, e.g. daily_report")
     p.add_argument("--store-id", dest="store_id", default=None, help="store id")
@@ -198,9 +214,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("NAME", "VALUE"),
         help="set a notebook parameter",
     )
-    p.add_argument("--timeout", type=float, default=None, help="seconds per cell")
+    p.add_argument("--timeout", type=float, default=None, help=TIMEOUT_HELP)
 
-    p = sub.add_parser("batch", parents=[common], help="run many reports concurrently")
+    p = sub.add_parser(
+        "batch",
+        parents=[common],
+        help="run many reports concurrently",
+        description="Run many reports concurrently, with a progress bar: every notebook for "
+        "--period, or the schedule (params/schedule.yaml by default). A failed report never "
+        "stops the others. Exit 0 all ok, 1 some failed, 2 unusable arguments or data.",
+    )
     p.set_defaults(handler=_cmd_batch)
     p.add_argument("--notebooks", default=None, help="comma-separated notebook names")
     p.add_argument("--stores", default=None, help="all, or comma-separated store ids")
@@ -209,10 +232,16 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument(
         "--schedule", default=None, help="schedule YAML (default params/schedule.yaml)"
     )
-    p.add_argument("--executor", choices=["process", "dask"], default="process")
+    p.add_argument(
+        "--executor",
+        choices=["process", "dask"],
+        default="process",
+        help="process: a pool of local processes (default); dask: dask.distributed, on "
+        "--scheduler or a LocalCluster of --workers (pip install 'ecanalysis[dask]')",
+    )
     p.add_argument("--workers", type=int, default=None, help="worker processes (default 2)")
     p.add_argument("--scheduler", default=None, help="dask scheduler address (tcp://host:8786)")
-    p.add_argument("--timeout", type=float, default=None, help="seconds per cell")
+    p.add_argument("--timeout", type=float, default=None, help=TIMEOUT_HELP)
 
     p = add("index", _cmd_index, "rebuild DIR/index.html of all runs")
     p.add_argument("--out", default=DEFAULT_OUT, help=f"runs root (default {DEFAULT_OUT})")

@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+#: Seconds a notebook cell may run before its report fails (``--timeout``).
+DEFAULT_CELL_TIMEOUT = 600.0
+
 #: Environment variable that overrides the project root (for installed, non-editable use).
 ROOT_ENV = "ECANALYSIS_ROOT"
 

@@ -24,7 +24,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecanalysis.config import notebooks_dir, resolve_data_dir, resolve_params_dir
+from ecanalysis.config import (
+    DEFAULT_CELL_TIMEOUT,
+    notebooks_dir,
+    resolve_data_dir,
+    resolve_params_dir,
+)
 from ecanalysis.errors import DataError, EcanalysisError, ParameterError, closest
 from ecanalysis.paths import (
     check_identifier,
@@ -49,7 +54,6 @@ NOTEBOOKS = (
 PORTFOLIO_NOTEBOOKS = ("portfolio_overview",)
 #: Parameters the runner sets itself; users set the others with ``-p NAME VALUE``.
 RUNNER_PARAMETERS = ("store_id", "period", "data", "params", "output_dir", "on_bad_rows")
-DEFAULT_CELL_TIMEOUT = 600.0
 KERNEL_NAME = "python3"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
