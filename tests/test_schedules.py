@@ -286,6 +286,10 @@ def test_exit_codes(runs, capsys):
     with pytest.raises(SystemExit) as bad:
         script.main([str(runs), "--since", "2025-12-01 06:30"])  # no UTC offset
     assert bad.value.code == 2
+    with pytest.raises(SystemExit) as bad:
+        script.main([str(runs / "nonexistent")])  # not "nothing to tell"
+    assert bad.value.code == 2
+    assert "nonexistent is not a directory" in capsys.readouterr().err
 
 
 def test_an_unreadable_record_is_told(tmp_path):

@@ -54,6 +54,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.since is not None and args.since.tzinfo is None:
         parser.error("--since needs a UTC offset, e.g. 2025-12-01T06:00:00+00:00")
+    if not args.runs.is_dir():  # a mistyped path must not read as "nothing to tell"
+        parser.error(f"{args.runs} is not a directory (the runs root, ecanalysis --out)")
     lines = [line for _, line in notices(args.runs, args.since, args.level)]
     for line in lines:
         print(line)
