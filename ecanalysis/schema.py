@@ -580,7 +580,8 @@ def _specific_rules(name: str, present: set[str]) -> list[Rule]:
                 "refund_amount <= paid_amount",
                 "larger than paid_amount",
                 "a refund returns at most what the buyer paid",
-                lambda f: ~(f["refund_amount"] > f["paid_amount"]),
+                # a negative paid_amount is its own problem (non-negative amounts), not this
+                lambda f: ~((f["refund_amount"] > f["paid_amount"]) & (f["paid_amount"] >= 0)),
                 shows=("paid_amount", "refund_amount"),
             )
         )

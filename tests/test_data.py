@@ -592,3 +592,29 @@ def test_validate_notes_what_it_does_not_read(csv_dir, capsys):
     assert "ignored order.csv: not a table of the data contract (did you mean orders.csv?)" in out
     assert "quarantine/ holds 1 file(s) of rows `ecanalysis import` set aside; not read" in out
     assert "ignored quarantine/" not in out
+
+
+def test_a_negative_payment_is_one_problem_not_also_a_refund_above_it():
+    """paid_amount -5 with refund 0 was reported twice: negative, and 'refund_amount larger
+    than paid_amount' (0 > -5), a cascade that sends the user after a second fix."""
+    from ecanalysis.schema import validate_table
+
+    orders = pd.DataFrame(
+        {
+            "order_id": ["a", "b"],
+            "store_id": "s1",
+            "customer_id": ["x", "y"],
+            "ordered_at": pd.to_datetime(["2025-11-01 10:00", "2025-11-01 11:00"]),
+            "status": "paid",
+            "gross_amount": [10.0, 10.0],
+            "paid_amount": [-5.0, 8.0],
+            "refund_amount": [0.0, 9.0],
+        }
+    )
+    problems = validate_table("orders", orders).problems
+    assert sorted((p.column, p.rule) for p in problems) == [
+        ("paid_amount", ">= 0"),
+        ("refund_amount", "refund_amount <= paid_amount"),
+    ]
+    (refund,) = [p for p in problems if p.column == "refund_amount"]
+    assert refund.count == 1, "order b only: 9 refunded of 8 paid"
