@@ -109,7 +109,10 @@ class Dataset:
             Keep rows whose date column is in the period's local window
             ``[start, end)``: ``ordered_at`` for orders and order lines, ``date`` for
             traffic, ad spend and fx rates, ``created_at`` for reviews; campaigns that
-            overlap the period. Text is parsed in the store's time zone.
+            overlap the period. Text is parsed in the store's time zone. Orders of the
+            period *placed* in it: for the period's paid orders, refunds (dated when they
+            happen) and new buyers (who need the history), read with ``until`` and let the
+            metric functions date each figure.
         columns : list of str, optional
             Return only these columns, in this order. Optional columns the file lacks come
             back all-NaN; a missing required column raises :class:`DataError`.
