@@ -136,9 +136,24 @@ def describe_notebooks() -> str:
 # one report
 
 
+def _code_stamp() -> str:
+    """The version and source files (path, size, mtime) of the installed ecanalysis: a
+    report done by other code is not done (an upgrade or a fix reruns it)."""
+    import ecanalysis
+
+    package = Path(ecanalysis.__file__).parent
+    stamp = [ecanalysis.__version__]
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        stamp.append(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\n".join(stamp)
+
+
 def _fingerprint(spec: RunSpec, nb_path: Path, data_dir: Path, params_dir: Path, label: str) -> str:
-    """A hash of everything that shapes a report: notebook, parameters, data and params files."""
+    """A hash of everything that shapes a report: the library's code, notebook,
+    parameters, data and params files."""
     digest = hashlib.sha256()
+    digest.update(_code_stamp().encode())
     digest.update(nb_path.read_bytes())
     digest.update(
         json.dumps(

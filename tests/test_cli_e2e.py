@@ -115,6 +115,23 @@ def test_rerun_skips_then_force_reruns_with_same_numbers(batch, sample_dir, caps
     assert after["comparisons"] == before["comparisons"]
 
 
+def test_a_report_done_by_other_code_is_not_done(batch, sample_dir, capsys, monkeypatch):
+    """A fix or an upgrade of ecanalysis reruns the reports it shapes: the library's code
+    is part of a report's inputs, as the data and params are."""
+    from ecanalysis import runner
+
+    _, out = batch
+    label = records(out)[("daily_report", "shop01")]["period"]["label"]
+    argv = ["run", "daily_report", "--store-id", "shop01", "--period", label]
+    argv += ["--data", str(sample_dir), "--out", str(out)]
+    assert main(argv) == 0
+    assert "0 ok, 1 skipped" in capsys.readouterr().out
+    stamp = runner._code_stamp()
+    monkeypatch.setattr(runner, "_code_stamp", lambda: stamp + "\nmetrics/orders.py:1:1")
+    assert main(argv) == 0
+    assert "1 ok, 0 skipped" in capsys.readouterr().out
+
+
 def test_absent_store_fails_with_error_txt(sample_dir, tmp_path):
     code = main(
         [
