@@ -986,3 +986,21 @@ def test_files_may_come_after_the_options(tmp_path, capsys):
     capsys.readouterr()
     assert main(["import", "shopify", *options, source, "--bogus", "--out", str(after)]) == 2
     assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+def test_traffic_imported_before_the_orders_is_not_a_failed_import(tmp_path, capsys):
+    """生意参谋 traffic into a new folder: the rows are written and the dataset only lacks
+    orders, which the next import brings. Exit 0 and say so (it was exit 2, an error)."""
+    argv = ["import", "sycm", str(DATA / "sycm_traffic.csv"), "--store-id", "tb1"]
+    assert main([*argv, "--timezone", SHANGHAI, "--out", str(tmp_path)]) == 0
+    said = capsys.readouterr().out
+    assert "the dataset has no orders table" in said
+    assert said.rstrip().endswith(
+        "next: import the store's orders (e.g. `ecanalysis import taobao 订单报表.csv "
+        "--store-id tb1 …`); reports need them"
+    )
+    assert main(["validate", str(tmp_path)]) == 2, "the dataset is still incomplete"
+    capsys.readouterr()
+    argv = ["import", "taobao", str(DATA / "taobao_orders.csv"), "--store-id", "tb1"]
+    assert main([*argv, "--timezone", SHANGHAI, "--out", str(tmp_path)]) == 0
+    assert "next:" not in capsys.readouterr().out

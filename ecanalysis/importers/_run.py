@@ -122,8 +122,18 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        """True unless the dataset fails validation."""
-        return self.validation is None or bool(self.validation.ok)
+        """True unless the dataset fails validation. A dataset that lacks only its orders
+        (生意参谋 traffic imported before the order export) is not a failed import: the
+        summary says what to import next."""
+        return self.validation is None or bool(self.validation.ok) or self.awaits_orders
+
+    @property
+    def awaits_orders(self) -> bool:
+        """True when the dataset's only problem is that it has no orders table yet."""
+        problems = [] if self.validation is None else self.validation.problems
+        return bool(problems) and all(
+            p.table == "orders" and p.rule == "required table" for p in problems
+        )
 
     def render(self) -> str:
         """A short report: files, rows per table, their dates, quarantine, validation.
@@ -163,6 +173,11 @@ class ImportResult:
         else:
             report = dataclasses.replace(self.validation, date_range=None)
             lines.append("validation: " + report.render())
+        if self.awaits_orders:
+            lines.append(
+                "next: import the store's orders (e.g. `ecanalysis import taobao 订单报表.csv "
+                f"--store-id {self.store_id} …`); reports need them"
+            )
         return "\n".join(lines)
 
 
