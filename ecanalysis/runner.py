@@ -409,6 +409,8 @@ def _execute(
         # shutdown finds it idle ("KeyboardInterrupt caught in kernel", under load). A
         # report's own errors reach error.txt through papermill, not through this log.
         "extra_arguments": ["--IPKernelApp.log_level=CRITICAL"],
+        # no heartbeat thread, which can hang forever when the channels stop (kernel.py)
+        "kernel_manager_class": "ecanalysis.kernel.ReportKernelManager",
     }
     if engine == "inprocess":
         from ecanalysis.engine import register

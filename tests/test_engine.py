@@ -121,3 +121,16 @@ def test_a_figure_is_drawn_once(tmp_path):
     assert any("image/png" in o.get("data", {}) for o in figure["outputs"])
     shown, one_png = map(int, count["outputs"][0]["text"].split())
     assert shown == one_png
+
+
+def test_report_kernels_start_no_heartbeat_channel(monkeypatch):
+    """The heartbeat thread could hang a dask worker forever when the channels stopped;
+    nbclient never reads it, so report kernels run without it (ecanalysis.kernel)."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    from ecanalysis.kernel import ReportKernelManager
+
+    started = {}
+    monkeypatch.setattr(AsyncKernelClient, "start_channels", lambda self, **kw: started.update(kw))
+    ReportKernelManager(kernel_name="python3").client().start_channels()
+    assert started == {"shell": True, "iopub": True, "stdin": True, "hb": False, "control": True}
