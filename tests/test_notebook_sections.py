@@ -23,15 +23,22 @@ PROJECT_PARAMS = Path(__file__).resolve().parent.parent / "params"
 
 
 def run(notebook, sample_dir, out, **kwargs):
+    """``(metrics.json, report.html)`` of shop01's report for 2025-11 (or ``period=``)."""
+    record, html, _ = run_in(notebook, sample_dir, out, **kwargs)
+    return record, html
+
+
+def run_in(notebook, sample_dir, out, *, period="2025-11", **kwargs):
+    """:func:`run`, and the record's folder too (for its tables)."""
     spec = RunSpec(
-        notebook, "shop01", "2025-11", str(sample_dir), out=str(out), engine="inprocess", **kwargs
+        notebook, "shop01", period, str(sample_dir), out=str(out), engine="inprocess", **kwargs
     )
     result = run_notebook(spec)
     folder = Path(result.record_dir)
     error = (folder / "error.txt").read_text() if (folder / "error.txt").exists() else ""
     assert result.status == "ok", error
     record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    return record, (folder / "report.html").read_text(encoding="utf-8")
+    return record, (folder / "report.html").read_text(encoding="utf-8"), folder
 
 
 def test_clv_that_does_not_converge_is_a_note(sample_dir, tmp_path, monkeypatch):
@@ -99,19 +106,12 @@ def test_a_store_missing_from_an_optional_table_is_told_so(sample_with, tmp_path
     record, html = run("channel_efficiency", data, tmp_path / "runs")
     assert "本节需要 traffic 表中店铺 shop01 的数据（该表没有本店的行）" in html
     assert record["kpis"]["orders"] > 0, "the sections from orders and ad spend still report"
-    spec = RunSpec(
-        "daily_report", "shop01", "2025-11-30", str(data), out=str(tmp_path / "runs"),
-        engine="inprocess",
-    )  # fmt: skip
-    folder = Path(run_notebook(spec).record_dir)
-    record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    assert record["status"] == "ok"
+    record, html = run("daily_report", data, tmp_path / "runs", period="2025-11-30")
     assert not [k for k in record["kpis"] if "visitor" in k], "no traffic KPIs, not zeros"
     unchecked = [a for a in record["alerts"] if a["level"] == "info"]
     assert [a["message"].split("：")[0] for a in unchecked] == [
         "本节需要 traffic 表中店铺 shop01 的数据（该表没有本店的行）"
     ], "what needs attention says what could not be checked"
-    html = (folder / "report.html").read_text(encoding="utf-8")
     assert "本节需要 traffic 表中店铺 shop01 的数据（该表没有本店的行）" in html
 
 
@@ -121,17 +121,10 @@ def test_weekly_review_of_the_first_weeks_compares_with_nothing(sample_dir, tmp_
     and the channel and category contributions say why they are not shown."""
     import pandas as pd
 
-    spec = RunSpec(
-        "weekly_review", "shop01", "2023-W49", str(sample_dir), out=str(tmp_path),
-        engine="inprocess",
-    )  # fmt: skip
-    folder = Path(run_notebook(spec).record_dir)
-    record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    assert record["status"] == "ok"
+    _, html, folder = run_in("weekly_review", sample_dir, tmp_path, period="2023-W49")
     for name in ("kpis_wow", "kpis_yoy"):
         table = pd.read_csv(folder / "tables" / f"{name}.csv", encoding="utf-8-sig")
         assert table["current"].notna().any() and table["previous"].isna().all(), name
-    html = (folder / "report.html").read_text(encoding="utf-8")
     assert html.count("对比期 2023-W48 早于本店数据起点（2023-12-01），无法比较。") == 2
     assert not (folder / "tables" / "channel_contribution.csv").exists()
 
@@ -139,14 +132,7 @@ def test_weekly_review_of_the_first_weeks_compares_with_nothing(sample_dir, tmp_
 def test_no_next_month_forecast_from_a_month_the_data_do_not_cover(sample_dir, tmp_path):
     """The sample ends on 2025-11-30: a 2025-12 assessment forecast "next month" from
     2025-12-01 on, that is this month, not January."""
-    spec = RunSpec(
-        "monthly_assessment", "shop01", "2025-12", str(sample_dir), out=str(tmp_path),
-        engine="inprocess",
-    )  # fmt: skip
-    folder = Path(run_notebook(spec).record_dir)
-    record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    assert record["status"] == "ok"
+    record, html, folder = run_in("monthly_assessment", sample_dir, tmp_path, period="2025-12")
     assert "forecast_next_period_paid_amount" not in record["kpis"]
     assert not (folder / "tables" / "forecast.csv").exists()
-    html = (folder / "report.html").read_text(encoding="utf-8")
     assert "数据截至 2025-11-30，未覆盖本月全部日期：下月预测需要本月完整的数据。" in html
