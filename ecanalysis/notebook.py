@@ -272,9 +272,6 @@ class Report:
                 return None
             raise DataError(f"the dataset has no {table!r} table, which is required")
         store = None if self.store_id == "all" else self.store_id
-        if store is not None and self._store_has_no_rows(table):
-            self._cache[key] = None  # as if absent: a section of "—" cards would say nothing
-            return None
         if table in ("stores", "fx_rates"):
             frame = self.dataset.table(table, columns=columns)
         elif until_data_end:
@@ -283,6 +280,9 @@ class Report:
             frame = self.dataset.table(table, store_id=store, until=self.period, columns=columns)
         else:
             frame = self.dataset.table(table, store_id=store, period=self.period, columns=columns)
+        if frame.empty and store is not None and self._store_has_no_rows(table):
+            self._cache[key] = None  # as if absent: a section of "—" cards would say nothing
+            return None
         frame = self._screen(table, frame)
         if table == "traffic" and store is not None:
             self._flag_missing_days(frame, table)
