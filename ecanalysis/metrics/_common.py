@@ -132,6 +132,13 @@ def period_floor(values: pd.Series, freq: str) -> pd.Series:
     return out.astype(PERIOD_DTYPE).rename(values.name)
 
 
+def never_negative(values) -> bool:
+    """True when ``values`` (a series of a KPI) has values and none below 0 (NaN aside):
+    sales, orders and visitors, whose expectations and forecasts are floored at 0."""
+    array = np.asarray(values, dtype="float64")
+    return bool(array.size) and not (array < 0).any()
+
+
 def ratio(numerator, denominator):
     """``numerator / denominator`` with 0/0 (and x/0) as NaN, never 0 or inf."""
     num = pd.Series(numerator, dtype="float64") if np.isscalar(numerator) else numerator

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ecanalysis.errors import ParameterError
-from ecanalysis.metrics._common import conform
+from ecanalysis.metrics._common import conform, never_negative
 from ecanalysis.metrics._timeseries import daily_series
 
 #: Columns of :func:`detect_anomalies`.
@@ -139,7 +139,7 @@ def detect_anomalies(
             f"(two seasons of {period} days and one more); nothing is flagged"
         )
         return out
-    non_negative = not (series < 0).any()
+    non_negative = never_negative(series)
     expected, scale = _fit(series, period, threshold, robust=robust, non_negative=non_negative)
     residual = series.to_numpy() - expected
     score = residual / scale

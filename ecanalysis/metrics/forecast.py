@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ecanalysis.errors import ParameterError
-from ecanalysis.metrics._common import conform
+from ecanalysis.metrics._common import conform, never_negative
 from ecanalysis.metrics._timeseries import daily_series, normal_quantile, to_day
 
 #: Columns of :func:`forecast_daily` and :func:`seasonal_naive`.
@@ -399,7 +399,7 @@ def _future_days(series: pd.Series, horizon: int) -> pd.DatetimeIndex:
 
 def _floored(forecast: pd.DataFrame, series: pd.Series) -> pd.DataFrame:
     """``forecast`` with its values and bounds floored at 0 when ``series`` never goes below 0."""
-    if len(series) and (series >= 0).all():
+    if never_negative(series):
         columns = ["forecast", "lower", "upper"]
         forecast[columns] = forecast[columns].clip(lower=0.0)
     return forecast
@@ -441,7 +441,7 @@ def _remaining_sum(history: pd.Series, last, remaining: int, m: int, interval: f
         return np.nan, np.nan, np.nan
     quantile = normal_quantile(interval)
     history = history.reindex(pd.date_range(history.index[0], last, freq="D"), fill_value=0.0)
-    floor = 0.0 if (history >= 0).all() else -np.inf  # no negative days for sales and orders
+    floor = 0.0 if never_negative(history) else -np.inf  # no negative days for sales, orders
     fit = _fit_ets(history, m)
     if fit is None:
         point, sd = _naive_parts(history, remaining, m)
