@@ -11,6 +11,7 @@ failure never stops the others.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -136,9 +137,11 @@ def describe_notebooks() -> str:
 # one report
 
 
+@functools.cache
 def _code_stamp() -> str:
     """The version and source files (path, size, mtime) of the installed ecanalysis: a
-    report done by other code is not done (an upgrade or a fix reruns it)."""
+    report done by other code is not done (an upgrade or a fix reruns it). Once a process:
+    the code it runs does not change under it."""
     import ecanalysis
 
     package = Path(ecanalysis.__file__).parent
