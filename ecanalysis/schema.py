@@ -116,6 +116,7 @@ TABLES: dict[str, TableSpec] = {
                 "cost_amount": _MONEY,
                 "campaign_id": _ID,
                 "currency": _TEXT,
+                "shipping_cost": _MONEY,
             },
             "ordered_at",
         ),
@@ -157,6 +158,9 @@ TABLES: dict[str, TableSpec] = {
                 "unit_cost": _MONEY,
                 "stock_on_hand": _COUNT,
                 "listed_at": _TS,
+                "lead_time_days": _COUNT,
+                "min_order_qty": _COUNT,
+                "case_pack": _COUNT,
             },
         ),
         TableSpec(
@@ -195,6 +199,39 @@ TABLES: dict[str, TableSpec] = {
             "created_at",
         ),
         TableSpec(
+            "refunds",
+            ("refund_id",),
+            {
+                "refund_id": _ID,
+                "store_id": _ID,
+                "order_id": _ID,
+                "amount": _MONEY,
+                "refunded_at": _TS,
+            },
+            {
+                "requested_at": _TS,
+                "sku": _ID,
+                "quantity": _COUNT,
+                "reason": _TEXT,
+                "kind": _TEXT,
+            },
+            "refunded_at",
+        ),
+        TableSpec(
+            "product_traffic",
+            ("store_id", "date", "sku"),
+            {"store_id": _ID, "date": _DATE, "sku": _ID, "visitors": _COUNT},
+            {"pageviews": _COUNT, "cart_visitors": _COUNT, "buyers": _COUNT},
+            "date",
+        ),
+        TableSpec(
+            "stock_levels",
+            ("store_id", "date", "sku"),
+            {"store_id": _ID, "date": _DATE, "sku": _ID, "stock_on_hand": _COUNT},
+            {},
+            "date",
+        ),
+        TableSpec(
             "fx_rates",
             ("date", "currency"),
             {"date": _DATE, "currency": _TEXT, "rate": _FLOAT},
@@ -220,6 +257,9 @@ ORDER_STATUSES = (
 
 #: Product statuses of DESIGN §2.
 PRODUCT_STATUSES = ("listed", "delisted")
+
+#: Refund kinds of DESIGN §2 (仅退款 / 退货退款).
+REFUND_KINDS = ("refund_only", "return_refund")
 
 #: Identifiers that become path components (store and campaign ids), DESIGN §6.
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
@@ -593,6 +633,18 @@ def _specific_rules(name: str, present: set[str]) -> list[Rule]:
                 "not a known product status",
                 "write listed (on sale) or delisted",
             )
+        )
+    if name == "refunds":
+        rules.append(
+            _one_of(
+                "kind",
+                REFUND_KINDS,
+                "not a known refund kind",
+                "write refund_only (仅退款) or return_refund (退货退款)",
+            )
+        )
+        rules.append(
+            _before("requested_at", "refunded_at", "a refund is completed after it is requested")
         )
     if name == "campaigns":
         rules += _identifier("campaign_id")
