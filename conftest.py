@@ -1,9 +1,8 @@
 """pytest set-up for the notebooks (nbval), for `make test` and `pytest notebooks/` alike.
 
 nbval runs every stored notebook with its default parameters, which read data/sample (the
-sample `make sample` writes). Their cells marked ``# NBVAL_CHECK_OUTPUT`` assert KPIs of that
-sample when ``ECANALYSIS_SAMPLE_CHECK`` is set (see ``Report.sample_check``), which this file
-does for the kernels nbval starts (they inherit the environment). Test fixtures are in
+sample `make sample` writes), as a run check: the notebooks carry no test code. The KPIs of a
+test run are compared with golden values in tests/test_golden_kpis.py. Test fixtures are in
 tests/conftest.py.
 """
 
@@ -14,10 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from ecanalysis.notebook import SAMPLE_CHECK_ENV
-
-os.environ.setdefault(SAMPLE_CHECK_ENV, "1")
 
 #: The dataset the notebooks' defaults read (`make sample`, `ecanalysis sample data/sample`).
 DEFAULT_SAMPLE = Path(__file__).resolve().parent / "data" / "sample"

@@ -160,6 +160,76 @@ class Period:
             start, end = self.start, self.end
         return bool(start <= stamp < end)
 
+    def shift(self, *, days: int) -> Period:
+        """The period of the same length moved by ``days`` local days (``-7``: a week earlier).
+
+        A day stays a day and a week moved by whole weeks stays a week; anything else
+        becomes a date range.
+
+        Examples
+        --------
+        >>> str(parse_period("2025-11-30", "UTC").shift(days=-7))
+        '2025-11-23'
+        >>> str(parse_period("2025-W48", "UTC").shift(days=-7))
+        '2025-W47'
+        >>> str(parse_period("2025-11", "UTC").shift(days=30))
+        '2025-12-01..2025-12-30'
+        """
+        step = dt.timedelta(days=days)
+        first, last = self.first_day + step, self.last_day + step
+        if self.kind == "day" or (self.kind == "week" and days % 7 == 0):
+            kind = self.kind
+        else:
+            kind = "range"
+        return Period(first, last, kind, self.tz)
+
+    def next(self) -> Period:
+        """The period of the same kind right after this one (a range: as many days).
+
+        Examples
+        --------
+        >>> str(parse_period("2025-02", "UTC").next()), str(parse_period("2025-W52", "UTC").next())
+        ('2025-03', '2026-W01')
+        """
+        following = self.last_day + dt.timedelta(days=1)
+        if self.kind in ("month", "quarter", "year"):
+            months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
+            last = _add_months(following, months) - dt.timedelta(days=1)
+            return Period(following, last, self.kind, self.tz)
+        return Period(following, following + dt.timedelta(days=self.days - 1), self.kind, self.tz)
+
+    def rows(self, frame: pd.DataFrame, column: str) -> pd.DataFrame:
+        """Rows of ``frame`` whose naive local ``column`` falls in ``[start, end)``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"date": pd.to_datetime(["2025-10-31", "2025-11-01"])})
+        >>> len(parse_period("2025-11", "UTC").rows(frame, "date"))
+        1
+        """
+        start, end = self.local_bounds()
+        values = frame[column]
+        return frame[(values >= start) & (values < end)].reset_index(drop=True)
+
+    def trailing_rows(self, frame: pd.DataFrame, column: str, *, days: int) -> pd.DataFrame:
+        """Rows of ``frame`` in the ``days`` local days that end with the period.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"date": pd.date_range("2025-11-01", periods=30)})
+        >>> len(parse_period("2025-11-30", "UTC").trailing_rows(frame, "date", days=7))
+        7
+        """
+        import pandas as pd
+
+        end = self.local_bounds()[1]
+        values = frame[column]
+        return frame[(values >= end - pd.Timedelta(days=days)) & (values < end)].reset_index(
+            drop=True
+        )
+
     def previous(self) -> Period:
         """The period of the same kind just before (a range: as many days just before).
 

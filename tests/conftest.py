@@ -29,9 +29,9 @@ def sample_dir(tmp_path_factory):
 
 @pytest.fixture
 def sample_report(sample_dir, tmp_path):
-    """``sample_report(notebook, store_id, period)``: the Report a notebook opens on the
-    sample (in English unless ``lang`` says), writing into a temporary record (for tests of its alerts)."""
-    from ecanalysis.notebook import open_report
+    """``sample_report(notebook, store_id, period)``: the ``(context, record)`` a notebook
+    opens on the sample (in English unless ``lang`` says), writing into a temporary record."""
+    from ecanalysis.context import open_report
 
     def open_one(notebook: str, store_id: str, period: str, *, lang: str = "en"):
         return open_report(

@@ -39,7 +39,11 @@ def test_notebook_contract(name):
         assert spec["inferred_type_name"] not in ("None", ""), f"{pname} has no type annotation"
         assert spec["help"], f"{pname} has no help comment"
     final = "".join(code_cells[-1]["source"])
-    assert "rep.finish()" in final, "the notebook ends by writing metrics.json"
+    assert "rec.finish()" in final, "the notebook ends by writing metrics.json"
+    for cell in code_cells:
+        source = "".join(cell["source"])
+        assert "assert " not in source, "notebooks carry no test code (tests/test_golden_kpis.py)"
+        assert "_dataset" not in source, "notebooks never touch the dataset object"
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

@@ -185,24 +185,3 @@ def test_the_projects_params_are_valid():
     params = Path(__file__).resolve().parents[1] / "params"
     for store_file in sorted((params / "stores").glob("*.yaml")):
         assert load_settings(params, store_file.stem)["store_file"] == str(store_file)
-
-
-def test_a_target_for_no_kpi_is_an_alert_not_a_miss(sample_report):
-    """A typo'd KPI name in targets is said, with the closest KPI, instead of being
-    reported as a target missed at nan %."""
-    from ecanalysis.metrics.targets import assessment_table
-
-    rep = sample_report("monthly_assessment", "shop01", "2025-10")
-    rep.kpi("paid_amount", 90.0)
-    rep.kpi("orders", 10)
-    table = assessment_table(rep.kpis, {"paid_amout": 100.0, "orders": 10.0})
-    rep.record_assessment(table)
-    assert rep.alerts == [
-        {
-            "level": "warning",
-            "message": "the target 'paid_amout' names no KPI of this report"
-            " (did you mean 'paid_amount'?); check targets in params.",
-        }
-    ]
-    assert "paid_amout_attainment" not in rep.kpis
-    assert rep.kpis["orders_attainment"] == 1.0

@@ -140,30 +140,3 @@ def test_portfolio_overview_totals_in_one_currency_only_with_rates(tmp_path, cap
     assert metrics["kpis"]["paid_amount"] == pytest.approx(4582.7)
     assert metrics["parameters"]["reporting_currency"] == "CNY"
     assert metrics["currency"] == "CNY"
-
-
-@pytest.mark.parametrize(("coverage", "alerted"), [(2 / 3, True), (1.0, False)])
-def test_totals_missing_rates_are_an_alert(sample_report, coverage, alerted):
-    rep = sample_report("portfolio_overview", "all", "2025-11")
-    totals = pd.DataFrame(
-        {
-            "currency": ["CNY"],
-            "stores": [2],
-            "orders": [7],
-            "paid_amount": [41.0],
-            "net_sales": [39.0],
-            "gross_profit": [12.0],
-            "rate_coverage": [coverage],
-        }
-    )
-    rep.record_totals(totals)
-    assert rep.kpis["paid_amount"] == 41.0
-    assert rep.kpis["rate_coverage"] == coverage
-    expected = [
-        {
-            "level": "warning",
-            "message": "33.3% of store-days have no exchange rate to CNY; their amounts are "
-            "left out of the totals. Add the missing rates to fx_rates.",
-        }
-    ]
-    assert rep.alerts == (expected if alerted else [])

@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
+from ecanalysis.context import resolve_period
 from ecanalysis.data import open_dataset
 from ecanalysis.errors import DataError
-from ecanalysis.notebook import resolve_period
 from ecanalysis.runner import RunSpec, resolve_label
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from ecanalysis.context import open_report
 from ecanalysis.labels import label, value_label
-from ecanalysis.notebook import open_report
 from ecanalysis.workbook import (
     MAX_SHEET_TITLE,
     neutralise_formulas,
@@ -262,14 +262,14 @@ def test_neutralise_formulas_touches_only_text():
 
 def test_report_writes_csv_and_workbook(sample_dir, tmp_path):
     out = tmp_path / "record"
-    rep = open_report(
+    _, rec = open_report(
         "monthly_assessment", store_id="shop01", period="2025-10", data=sample_dir, output_dir=out
     )
-    rep.kpi("orders", 7)
-    rep.alert("warning", "orders fell")
-    rep.save_table("assessment", assessment_table().assign(status=[HOSTILE, "met", "met"]))
-    rep.save_table("monthly", stock_table())
-    record = rep.finish()
+    rec.kpi("orders", 7)
+    rec.alert("warning", "orders fell")
+    rec.save_table("assessment", assessment_table().assign(status=[HOSTILE, "met", "met"]))
+    rec.save_table("monthly", stock_table())
+    record = rec.finish()
 
     with open(out / "tables" / "assessment.csv", encoding="utf-8-sig", newline="") as handle:
         fields = [field for row in csv.reader(handle) for field in row]
@@ -287,15 +287,15 @@ def test_report_writes_csv_and_workbook(sample_dir, tmp_path):
 
 def test_other_reports_write_no_workbook(sample_dir, tmp_path):
     out = tmp_path / "record"
-    rep = open_report(
+    _, rec = open_report(
         "daily_report", store_id="shop01", period="2025-10-01", data=sample_dir, output_dir=out
     )
-    rep.kpi("orders", 7)
-    rep.save_table("by_channel", stock_table())
-    rep.finish()
+    rec.kpi("orders", 7)
+    rec.save_table("by_channel", stock_table())
+    rec.finish()
     assert not list(out.glob("*.xlsx"))
     assert (out / "tables" / "by_channel.csv").is_file()
-    assert rep.tables == {}
+    assert rec.tables == {}
 
 
 def test_quarantined_rows_are_neutralised(sample_dir, tmp_path):
@@ -307,7 +307,7 @@ def test_quarantined_rows_are_neutralised(sample_dir, tmp_path):
     reviews.loc[index, "text"] = HOSTILE
     reviews.to_parquet(data / "reviews.parquet", index=False)
     out = tmp_path / "record"
-    rep = open_report(
+    ctx, rec = open_report(
         "store_inspection",
         store_id="shop01",
         period="latest-day",
@@ -315,8 +315,8 @@ def test_quarantined_rows_are_neutralised(sample_dir, tmp_path):
         output_dir=out,
         on_bad_rows="quarantine",
     )
-    rep.load("reviews")
-    assert rep.quarantined == {"reviews": 1}
+    ctx.load("reviews")
+    assert rec.quarantined == {"reviews": 1}
     set_aside = pd.read_csv(out / "quarantine" / "reviews.csv", encoding="utf-8-sig")
     assert set_aside["text"].tolist() == ["'" + HOSTILE]
 

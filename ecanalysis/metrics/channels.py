@@ -311,3 +311,49 @@ def _decide(row, min_share: float, floor: float, grow: float) -> tuple[str, str]
     if roas >= grow:
         return "grow", f"{figures}: at or above {grow:g}"
     return "keep", f"{figures}: between {floor:g} and {grow:g}"
+
+
+#: Columns of :func:`channel_totals`.
+TOTAL_COLUMNS = {"spend": "float64", "roas": "float64", "cpa": "float64"}
+
+
+def channel_totals(performance: pd.DataFrame) -> pd.DataFrame:
+    """Spend, ROAS and CPA over all channels of a ``channel_performance`` table (渠道合计).
+
+    Parameters
+    ----------
+    performance : DataFrame
+        :func:`channel_performance` output (``spend``, ``paid_amount``, ``orders``).
+
+    Returns
+    -------
+    DataFrame
+        One row: ``spend`` (Σ spend; NaN when no channel has spend data), ``roas`` and
+        ``cpa`` (NaN without spend).
+
+    Notes
+    -----
+    Ratios of sums over the channels with spend, never means of the channels' ratios:
+    ``roas`` = Σ paid_amount / Σ spend and ``cpa`` = Σ spend / Σ orders, the sums of
+    ``paid_amount`` and ``orders`` taken over channels whose spend is positive (sales of
+    organic channels are not attributed to spend). 中文：渠道合计花费、投产比（ROAS）与
+    单笔支付订单花费（CPA）。
+
+    Examples
+    --------
+    >>> perf = pd.DataFrame({"channel": ["search", "organic"], "spend": [100.0, 0.0],
+    ...                      "paid_amount": [300.0, 500.0], "orders": [4, 9]})
+    >>> channel_totals(perf)
+       spend  roas   cpa
+    0  100.0   3.0  25.0
+    """
+    require(performance, ["spend", "paid_amount", "orders"], "performance")
+    spend = performance["spend"].sum(min_count=1)
+    with_spend = performance.loc[performance["spend"] > 0]
+    known = not pd.isna(spend)
+    row = {
+        "spend": spend,
+        "roas": ratio(with_spend["paid_amount"].sum(), spend) if known else np.nan,
+        "cpa": ratio(spend, with_spend["orders"].sum()) if known else np.nan,
+    }
+    return conform(pd.DataFrame([row]), TOTAL_COLUMNS)

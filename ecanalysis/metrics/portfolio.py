@@ -232,3 +232,46 @@ def to_reporting_currency(
         }
     )
     return conform(out, REPORTING_COLUMNS)
+
+
+#: Columns of :func:`currency_totals`.
+CURRENCY_TOTAL_COLUMNS = {
+    "currency": "str",
+    "stores": "int64",
+    "orders": "int64",
+    "paid_amount": "float64",
+    "net_sales": "float64",
+}
+
+
+def currency_totals(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The portfolio's totals per currency (按币种合计), from a ``store_comparison`` table.
+
+    Returns
+    -------
+    DataFrame
+        One row per currency, sorted: ``currency, stores, orders, paid_amount, net_sales``.
+
+    Notes
+    -----
+    Amounts in different currencies are never added: each currency gets its own row (see
+    :func:`to_reporting_currency` to convert them with exchange rates). 中文：按币种合计的
+    店铺数、支付订单数、支付金额与净销售额。
+
+    Examples
+    --------
+    >>> comparison = pd.DataFrame({"currency": ["CNY", "USD", "CNY"], "orders": [3, 2, 5],
+    ...                            "paid_amount": [30.0, 20.0, 50.0], "net_sales": [28.0, 20.0, 50.0]})
+    >>> currency_totals(comparison)
+      currency  stores  orders  paid_amount  net_sales
+    0      CNY       2       8         80.0       78.0
+    1      USD       1       2         20.0       20.0
+    """
+    require(comparison, ["currency", "orders", "paid_amount", "net_sales"], "comparison")
+    totals = comparison.groupby("currency", sort=True).agg(
+        stores=("orders", "size"),
+        orders=("orders", "sum"),
+        paid_amount=("paid_amount", "sum"),
+        net_sales=("net_sales", "sum"),
+    )
+    return conform(totals.reset_index(), CURRENCY_TOTAL_COLUMNS)

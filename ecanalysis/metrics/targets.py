@@ -139,3 +139,34 @@ def _attainment(name: str, actual: float, target: float) -> float:
     if name in LOWER_IS_BETTER:
         return target / actual if actual != 0 else np.nan
     return actual / target if target != 0 else np.nan
+
+
+def judged_targets(assessment: pd.DataFrame, *, kpis) -> pd.DataFrame:
+    """Rows of an ``assessment_table`` that judge a KPI: a target set, naming a KPI of ``kpis``.
+
+    Parameters
+    ----------
+    assessment : DataFrame
+        :func:`assessment_table` output.
+    kpis : mapping or iterable of str
+        The report's KPI names (a target naming none of them is a typo, not a miss).
+
+    Returns
+    -------
+    DataFrame
+        The judged rows, every column unchanged, fresh RangeIndex.
+
+    Notes
+    -----
+    中文：有目标且对应本报告指标的考核行（其达成率记入 metrics.json 的 ``<kpi>_attainment``）。
+
+    Examples
+    --------
+    >>> table = assessment_table({"orders": 80}, {"orders": 100.0, "paid_amout": 5.0})
+    >>> judged_targets(table, kpis={"orders": 80})[["kpi", "attainment"]]
+          kpi  attainment
+    0  orders         0.8
+    """
+    names = set(kpis)
+    keep = (assessment["status"] != "not_set") & assessment["kpi"].isin(names)
+    return assessment[keep].reset_index(drop=True)

@@ -17,5 +17,6 @@ CASES = {
         {},
     ),
     "flag_channels": lambda empty: ((_performance(empty),), {}),
+    "channel_totals": lambda empty: ((_performance(empty),), {}),
 }
 EXEMPT: dict[str, str] = {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from frames import fx_rates_frame, stores_frame
 
+from ecanalysis.metrics.portfolio import store_comparison
+
 
 def facts_frame(empty: bool = False) -> pd.DataFrame:
     """Daily facts of DESIGN §5: one store-day, or none."""
@@ -31,6 +33,10 @@ CASES = {
     "to_reporting_currency": lambda empty: (
         (facts_frame(empty), stores_frame(empty), fx_rates_frame(empty)),
         {"reporting_currency": "CNY"},
+    ),
+    "currency_totals": lambda empty: (
+        (store_comparison(facts_frame(empty), stores_frame(empty)),),
+        {},
     ),
 }
 EXEMPT: dict[str, str] = {}

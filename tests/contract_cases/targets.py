@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecanalysis.metrics.targets import assessment_table
+
 CASES = {
     "assessment_table": lambda empty: (
         (pd.DataFrame({"paid_amount": [] if empty else [95.0]}), {"paid_amount": 100.0}),
         {},
+    ),
+    "judged_targets": lambda empty: (
+        (
+            assessment_table(
+                pd.DataFrame({"paid_amount": [] if empty else [95.0]}), {"paid_amount": 100.0}
+            ),
+        ),
+        {"kpis": {"paid_amount": 95.0}},
     ),
 }
 EXEMPT: dict[str, str] = {}

@@ -1,0 +1,423 @@
+"""Alert rules: pure functions from a result table (and thresholds) to alerts.
+
+An alert is ``{"level": "critical" | "warning" | "info", "message": str}``; each rule returns
+a list of them in the report language, so that a notebook reads
+``rec.add(alerts.channel_cuts(performance, floor=..., lang=lang))``. No rule reads data,
+settings or the clock: what it judges is in its arguments, and each is tested on a frame of
+a few rows (tests/test_alerts.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ecanalysis.labels import format_value, kind_of, label, value_label
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Alert levels, most severe first.
+LEVELS = ("critical", "warning", "info")
+
+#: What "against the period just before" is called, by the period's kind: (zh, en).
+PREVIOUS_WORDS = {
+    "day": ("环比前一天", "vs the day before"),
+    "week": ("环比上周", "vs last week"),
+    "month": ("环比上月", "vs last month"),
+    "quarter": ("环比上季度", "vs last quarter"),
+    "year": ("比上一年", "vs the year before"),
+    "range": ("环比上期", "vs the period before"),
+}
+
+#: A period kind in words: (zh, en).
+KIND_WORDS = {
+    "day": ("一天", "a day"),
+    "week": ("一个 ISO 周", "an ISO week"),
+    "month": ("一个自然月", "a calendar month"),
+    "quarter": ("一个季度", "a quarter"),
+    "year": ("一年", "a year"),
+    "range": ("一段日期", "a date range"),
+}
+
+Alert = dict[str, str]
+
+
+def make(level: str, message: str) -> Alert:
+    """One alert; refuses an unknown level.
+
+    Examples
+    --------
+    >>> make("warning", "stock is low")
+    {'level': 'warning', 'message': 'stock is low'}
+    """
+    if level not in LEVELS:
+        raise ValueError(f"alert level {level!r} is not one of {LEVELS}")
+    return {"level": level, "message": str(message)}
+
+
+def say(lang: str, zh: str, en: str) -> str:
+    """``zh`` or ``en`` by the report language."""
+    return zh if lang == "zh" else en
+
+
+def partial_period(label_: str, coverage: Mapping[str, Any], *, lang: str) -> list[Alert]:
+    """The period is not covered by the data: its figures are partial."""
+    first, last = coverage.get("first"), coverage.get("last")
+    return [
+        make(
+            "warning",
+            say(
+                lang,
+                f"数据未完整覆盖 {label_}（数据范围 {first} 至 {last}），本期数字不完整，"
+                "勿与完整周期直接比较。",
+                f"The data do not cover all of {label_} (data from {first} to {last}); "
+                "figures are partial.",
+            ),
+        )
+    ]
+
+
+def period_kind_note(period, made_for: Iterable[str], *, lang: str) -> str | None:
+    """What a period of another kind than the notebook is made for means, or None.
+
+    Examples
+    --------
+    >>> from ecanalysis.periods import parse_period
+    >>> period_kind_note(parse_period("2025-11", "UTC"), ("day",), lang="en")[:40]
+    'This report is made for a day; 2025-11 i'
+    >>> period_kind_note(parse_period("2025-11", "UTC"), ("month",), lang="en") is None
+    True
+    """
+    kinds = tuple(made_for)
+    if not kinds or period.kind in kinds:
+        return None
+    words = [KIND_WORDS[k] for k in kinds]
+    zh_for = "或".join(zh for zh, _ in words)
+    en_for = " or ".join(en for _, en in words)
+    zh_is, en_is = KIND_WORDS[period.kind]
+    return say(
+        lang,
+        f"本报告按{zh_for}设计；{period.label} 是{zh_is}：“上期”指紧邻其前的同样长度，"
+        "按周或按月的说法请按本期理解。",
+        f"This report is made for {en_for}; {period.label} is {en_is}: its "
+        "comparisons are with the period of the same kind just before, and headings "
+        "that name a day, week or month mean this period.",
+    )
+
+
+def missing_days(table: str, days: list, *, lang: str) -> list[Alert]:
+    """Days of the period without a row of ``table`` (a traffic export with gaps)."""
+    if not days:
+        return []
+    shown = ", ".join(str(day) for day in days[:5]) + (" …" if len(days) > 5 else "")
+    return [
+        make(
+            "warning",
+            say(
+                lang,
+                f"{table} 表缺少本期 {len(days)} 天的数据（{shown}）：这些天的访客等指标"
+                "不计入，访客与转化率不是真实的变化。",
+                f"The {table} table lacks {len(days)} day(s) of the period ({shown}): "
+                "their visitors are not counted, so visitor and conversion figures are "
+                "not a real change.",
+            ),
+        )
+    ]
+
+
+def quarantined(table: str, rows: int, *, lang: str) -> list[Alert]:
+    """Rows of ``table`` set aside by ``--on-bad-rows quarantine``."""
+    if rows <= 0:
+        return []
+    return [
+        make(
+            "warning",
+            say(
+                lang,
+                f"{table} 表有 {rows} 行不符合数据约定，已隔离到 quarantine/{table}.csv，"
+                "本报告的数字不含这些行。",
+                f"{rows} {table} row(s) broke the data contract and were quarantined "
+                f"(quarantine/{table}.csv); the figures exclude them.",
+            ),
+        )
+    ]
+
+
+def drops(
+    comparisons: Mapping[str, Mapping[str, Any]],
+    names: Iterable[str],
+    *,
+    limit: float,
+    against: tuple[str, str],
+    partial: bool = False,
+    lang: str,
+) -> list[Alert]:
+    """KPIs among ``names`` whose ``change_pct`` fell below ``limit`` (e.g. -0.2).
+
+    ``against`` names the comparison (zh, en), e.g. ``PREVIOUS_WORDS["week"]``. Nothing for
+    a ``partial`` period (the data do not cover it): a half day is not a 50 % drop, and the
+    report says the figures are partial instead.
+
+    Examples
+    --------
+    >>> comparisons = {"orders": {"change_pct": -0.5}, "buyers": {"change_pct": 0.1}}
+    >>> drops(comparisons, ["orders", "buyers"], limit=-0.2, against=("环比上周", "vs last week"),
+    ...       lang="en")
+    [{'level': 'warning', 'message': 'Paid orders fell 50% vs last week (alert at 20%)'}]
+    """
+    if partial:
+        return []
+    zh, en = against
+    out = []
+    for name in names:
+        change = comparisons.get(name, {}).get("change_pct")
+        if change is not None and change < limit:
+            out.append(
+                make(
+                    "warning",
+                    say(
+                        lang,
+                        f"{label(name, lang)} {zh}下降 {abs(change):.0%}（预警线 {abs(limit):.0%}）",
+                        f"{label(name, lang)} fell {abs(change):.0%} {en} (alert at {abs(limit):.0%})",
+                    ),
+                )
+            )
+    return out
+
+
+def anomalies(flags: pd.DataFrame, metric: str, *, currency: str | None, lang: str) -> list[Alert]:
+    """Days flagged in a ``detect_anomalies`` result (pass the report period's rows)."""
+    flagged = flags[flags["is_anomaly"].fillna(False).astype(bool)]
+    out = []
+    for _, row in flagged.iterrows():
+        above = row["value"] > row["expected"]
+        actual, expected = (
+            format_value(row[c], kind_of(metric), currency=currency) for c in ("value", "expected")
+        )
+        out.append(
+            make(
+                "warning",
+                say(
+                    lang,
+                    f"{row['date']:%Y-%m-%d} {label(metric, lang)} {'高于' if above else '低于'}预期"
+                    f"（实际 {actual}，预期 {expected}）",
+                    f"{row['date']:%Y-%m-%d} {label(metric, lang)} is "
+                    f"{'above' if above else 'below'} expectation (actual {actual}, "
+                    f"expected {expected})",
+                ),
+            )
+        )
+    return out
+
+
+def count(n: int, level: str, zh: str, en: str, *, lang: str) -> list[Alert]:
+    """ "<n> <what>" when ``n`` is positive (stock-outs, idle products, …).
+
+    Examples
+    --------
+    >>> count(3, "critical", "个商品缺货", "products are out of stock", lang="zh")
+    [{'level': 'critical', 'message': '3 个商品缺货'}]
+    >>> count(0, "critical", "个商品缺货", "products are out of stock", lang="zh")
+    []
+    """
+    return [make(level, say(lang, f"{n} {zh}", f"{n} {en}"))] if n > 0 else []
+
+
+def channel_cuts(performance: pd.DataFrame, *, floor: float, lang: str) -> list[Alert]:
+    """Channels that ``flag_channels`` says to cut."""
+    if "action" not in performance.columns:
+        return []
+    out = []
+    for _, row in performance[performance["action"] == "cut"].iterrows():
+        roas, share = row["roas"], row["spend_share"]
+        channel = value_label("channel", row["channel"], lang)
+        out.append(
+            make(
+                "warning",
+                say(
+                    lang,
+                    f"渠道 {channel} 花费高、回报低，建议削减（ROAS {roas:.2f}，"
+                    f"占花费 {share:.0%}，低于回本线 {floor:g}）",
+                    f"Channel {channel} costs money and brings little: cut "
+                    f"(ROAS {roas:.2f}, {share:.0%} of spend: sales do not repay spend, "
+                    f"floor {floor:g})",
+                ),
+            )
+        )
+    return out
+
+
+def dsr_below(dsr: pd.DataFrame, *, line: float, lang: str) -> list[Alert]:
+    """DSR dimensions of a ``dsr_summary`` table below the alert ``line``."""
+    out = []
+    for _, row in dsr.iterrows():
+        if bool(row.get("below_threshold")):
+            name = label(f"dsr_{row['dimension']}", lang)
+            out.append(
+                make(
+                    "critical",
+                    say(
+                        lang,
+                        f"店铺动态评分「{name}」{row['score']:.2f}，低于预警线 {line}",
+                        f"DSR {row['dimension']} is {row['score']:.2f}, below the alert line "
+                        f"{line}",
+                    ),
+                )
+            )
+    return out
+
+
+def campaign(
+    summary: pd.DataFrame, lift: pd.DataFrame, *, roas_floor: float, lang: str
+) -> list[Alert]:
+    """A campaign whose ROAS is below ``roas_floor``, or whose lift interval includes 0."""
+    out = []
+    if len(summary) and summary["roas"].iloc[0] < roas_floor:
+        roas = summary["roas"].iloc[0]
+        out.append(
+            make(
+                "warning",
+                say(
+                    lang,
+                    f"活动 ROAS {roas:.2f} 低于 {roas_floor:g}：投入大于产出",
+                    f"Campaign ROAS {roas:.2f} is below {roas_floor:g}: it cost more than it "
+                    "brought",
+                ),
+            )
+        )
+    if len(lift) and lift["lift_low"].iloc[0] <= 0:
+        out.append(
+            make(
+                "warning",
+                say(
+                    lang,
+                    "活动增量的区间包含 0：无法确认活动带来了增量销售",
+                    "The lift interval includes zero: no clear incremental sales",
+                ),
+            )
+        )
+    return out
+
+
+def targets(
+    assessment: pd.DataFrame,
+    kpis: Mapping[str, Any],
+    *,
+    lower_is_better: Iterable[str],
+    currency: str | None,
+    lang: str,
+) -> list[Alert]:
+    """Missed or at-risk targets of an ``assessment_table``, and targets naming no KPI."""
+    from ecanalysis.errors import closest
+
+    lower = set(lower_is_better)
+    out = []
+    for _, row in assessment.iterrows():
+        name = row["kpi"]
+        if row["status"] == "not_set":
+            continue
+        if name not in kpis:
+            guess = closest(name, kpis)
+            hint = (
+                say(lang, f"（是否应为 {guess}？）", f" (did you mean {guess!r}?)") if guess else ""
+            )
+            out.append(
+                make(
+                    "warning",
+                    say(
+                        lang,
+                        f"目标 {name} 不是本报告的指标{hint}，请检查 params 中的 targets。",
+                        f"the target {name!r} names no KPI of this report{hint}; "
+                        "check targets in params.",
+                    ),
+                )
+            )
+            continue
+        if row["status"] in ("missed", "at_risk"):
+            level = "critical" if row["status"] == "missed" else "warning"
+            out.append(make(level, _target_message(row, lower, currency=currency, lang=lang)))
+    return out
+
+
+def _target_message(row, lower: set[str], *, currency: str | None, lang: str) -> str:
+    name = label(row["kpi"], lang)
+    projected = row["projected_attainment"] == row["projected_attainment"]
+    basis = row["projected_attainment"] if projected else row["attainment"]
+    kind = kind_of(row["kpi"])
+    target = format_value(row["target"], kind, currency=currency)
+    if basis != basis:  # no value (an AOV without orders): no percentage
+        return say(
+            lang,
+            f"{name} 本期无数值（目标 {target}）",
+            f"{name} has no value this period (target {target})",
+        )
+    if projected:  # a month in progress is judged on its projected end
+        return say(
+            lang,
+            f"{name} 预计达成率 {basis:.0%}（按月末预测，目标 {target}）",
+            f"{name} projected at {basis:.0%} of target by the end of the month ({target})",
+        )
+    if row["kpi"] in lower:  # a ceiling: say how far over it
+        actual = format_value(row["actual"], kind, currency=currency)
+        over = row["actual"] / row["target"] - 1 if row["target"] else float("nan")
+        return say(
+            lang,
+            f"{name} {actual}，超出上限 {target}（{over:+.0%}）",
+            f"{name} {actual}, above the ceiling {target} ({over:+.0%})",
+        )
+    return say(
+        lang,
+        f"{name} 目标达成率 {basis:.0%}（目标 {target}）",
+        f"{name} at {basis:.0%} of target ({target})",
+    )
+
+
+def outliers(comparison: pd.DataFrame, *, lang: str) -> list[Alert]:
+    """Stores whose change stands out from the portfolio, and stores without orders."""
+    out = []
+    for _, row in comparison[comparison["outlier"]].iterrows():
+        change = row["paid_amount_change_pct"]
+        out.append(
+            make(
+                "warning",
+                say(
+                    lang,
+                    f"店铺 {row['name']}（{row['store_id']}）变化异常：{change:+.0%}",
+                    f"Store {row['name']} ({row['store_id']}) stands out: {change:+.0%}",
+                ),
+            )
+        )
+    for _, row in comparison[comparison["orders"] == 0].iterrows():
+        out.append(
+            make(
+                "warning",
+                say(
+                    lang,
+                    f"店铺 {row['store_id']} 本期无订单",
+                    f"Store {row['store_id']} has no orders in the period",
+                ),
+            )
+        )
+    return out
+
+
+def rate_coverage(totals: pd.DataFrame, *, lang: str) -> list[Alert]:
+    """Store-days left out of the reporting-currency totals for want of an exchange rate."""
+    if len(totals) != 1 or not totals["rate_coverage"].iloc[0] < 1:
+        return []
+    row = totals.iloc[0]
+    missing = 1 - row["rate_coverage"]
+    return [
+        make(
+            "warning",
+            say(
+                lang,
+                f"{missing:.1%} 的店铺日没有折算为 {row['currency']} 的汇率，"
+                "其金额未计入合计；请在 fx_rates 中补全汇率。",
+                f"{missing:.1%} of store-days have no exchange rate to "
+                f"{row['currency']}; their amounts are left out of the totals. "
+                "Add the missing rates to fx_rates.",
+            ),
+        )
+    ]
