@@ -177,11 +177,8 @@ class Period:
         """
         step = dt.timedelta(days=days)
         first, last = self.first_day + step, self.last_day + step
-        if self.kind == "day" or (self.kind == "week" and days % 7 == 0):
-            kind = self.kind
-        else:
-            kind = "range"
-        return Period(first, last, kind, self.tz)
+        keeps_kind = self.kind == "day" or (self.kind == "week" and days % 7 == 0)
+        return Period(first, last, self.kind if keeps_kind else "range", self.tz)
 
     def next(self) -> Period:
         """The period of the same kind right after this one (a range: as many days).
