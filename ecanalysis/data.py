@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from ecanalysis._catalog import REQUIRED_TABLES, TABLES, Catalog
+from ecanalysis._catalog import Catalog
 from ecanalysis.errors import DataError, ParameterError, closest
 from ecanalysis.facts import FACTS_COLUMNS, daily_facts_sql
 from ecanalysis.periods import Period, parse_period
+from ecanalysis.schema import PANDAS_DTYPES, REQUIRED_TABLES, TABLES
 
 _PANDAS_TYPES = {
     "VARCHAR": "str",
@@ -397,13 +398,10 @@ def _contract_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     casts = {}
     for column in frame.columns:
         kind = kinds.get(column)
-        if kind in ("id", "text"):
-            casts[column] = "str"
-        elif kind in ("timestamp", "date"):
-            casts[column] = "datetime64[ns]"
-        elif kind in ("money", "number"):
-            casts[column] = "float64"
-        elif kind == "count":
+        if kind is None:
+            continue
+        casts[column] = PANDAS_DTYPES[kind]
+        if kind == "count":
             values = frame[column]
             whole = values.notna().all() and bool((values % 1 == 0).all())
             casts[column] = "int64" if whole else "float64"
