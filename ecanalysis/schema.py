@@ -556,6 +556,7 @@ _NEGATIVE_HINTS = {
     "gross_amount": "gross_amount is the list value of the goods; refunds belong in refund_amount",
     "discount_amount": "write discounts as positive amounts that are subtracted",
     "refund_amount": "write refunds as positive amounts (they are subtracted in net_sales)",
+    "amount": "write the refunded amount as a positive number",
 }
 
 
@@ -1223,7 +1224,11 @@ def validate_table(
     parsed = _parse(name, frame)
     problems += parsed.problems
     problems += _schema_problems(name, parsed, stores=stores, orders=orders)
-    warnings = _refund_sum_warnings(parsed.frame, orders) if name == "refunds" else []
+    warnings = []
+    if name == "refunds":
+        bad = {r - 1 for p in problems if p.row_level for r in p.rows}
+        good = parsed.frame.drop(index=sorted(bad))
+        warnings = _refund_sum_warnings(good, orders)
     return ValidationReport(
         problems=_ordered(name, problems),
         tables={name: len(frame)},
@@ -1241,9 +1246,10 @@ _REFUND_TOLERANCE = 0.005
 def _refund_sum_warnings(refunds: pd.DataFrame, orders: pd.DataFrame | None) -> list[Problem]:
     """A warning when an order's ``refund_amount`` differs from the sum of its refunds.
 
-    Only orders with refund rows (and ``orders`` with a ``refund_amount`` column) are
-    compared; an empty ``refund_amount`` counts as 0. Orders unknown to ``orders`` are the
-    "known order_id" rule's problem, not compared here.
+    ``refunds`` holds the rows that break no row-level rule (the others are problems of
+    their own). Only orders with refund rows (and ``orders`` with a ``refund_amount``
+    column) are compared; an empty ``refund_amount`` counts as 0. Orders unknown to
+    ``orders`` are the "known order_id" rule's problem, not compared here.
     """
     if not (_has(orders, "refund_amount") and _has(orders, "order_id")):
         return []
@@ -1271,9 +1277,10 @@ def _refund_sum_warnings(refunds: pd.DataFrame, orders: pd.DataFrame | None) -> 
             "amount",
             "sum per order = orders.refund_amount",
             count,
-            what=f"{count} order{'s' * (count != 1)} {'have' if count != 1 else 'has'} a "
-            f"refund_amount in orders that differs from the sum of its refunds, e.g. {shown}; "
-            "where refunds has rows for an order, they define its refunds (DESIGN §2)",
+            what=f"{count} order{'s have' if count != 1 else ' has'} a refund_amount in "
+            f"orders that differs from the sum of {'their' if count != 1 else 'its'} refunds, "
+            f"e.g. {shown}; where refunds has rows for an order, they define its refunds "
+            "(DESIGN §2)",
             hint="export orders and refunds at the same time, or correct orders.refund_amount",
             row_level=False,
         )
