@@ -108,9 +108,11 @@ class Dataset:
             Keep one store's rows (order lines: the lines of that store's orders).
         period : Period or str, optional
             Keep rows whose date column is in the period's local window
-            ``[start, end)``: ``ordered_at`` for orders and order lines, ``date`` for
-            traffic, ad spend and fx rates, ``created_at`` for reviews; campaigns that
-            overlap the period. Text is parsed in the store's time zone. Orders of the
+            ``[start, end)``: the table's date column
+            (:attr:`ecanalysis.schema.TableSpec.date_column`): ``ordered_at`` for orders
+            and order lines, ``date`` for traffic, ad spend, product traffic, stock levels
+            and fx rates, ``created_at`` for reviews, ``refunded_at`` for refunds;
+            campaigns that overlap the period. Text is parsed in the store's time zone. Orders of the
             period *placed* in it: for the period's paid orders, refunds (dated when they
             happen) and new buyers (who need the history), read with ``until`` and let the
             metric functions date each figure.

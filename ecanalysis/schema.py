@@ -1,17 +1,28 @@
 """The data contract of DESIGN §2: table specs, pandera schemas and validation reports.
 
-Three layers, each usable alone:
+The one place the contract is written: every other module (data layer, importers,
+sample, runner) takes its tables, columns, kinds and types from here. Three layers, each
+usable alone:
 
 - :data:`TABLES` — a declarative :class:`TableSpec` per table (key, required and optional
-  columns with their kind, the date column). Importing it loads neither pandas nor pandera,
-  so the data layer and the importers can use it freely.
+  columns with their kind, the date column), with :data:`REQUIRED_TABLES`,
+  :data:`OPTIONAL_TABLES`, :data:`PER_STORE_TABLES`, the statuses and refund kinds, and per
+  kind (:data:`KINDS`) its DuckDB, Arrow and pandas type (:data:`SQL_TYPES`,
+  :data:`ARROW_TYPES`, :data:`PANDAS_DTYPES`). Importing it loads neither pandas nor
+  pandera, so the data layer and the importers can use it freely.
 - :func:`validate_table` — one table (a frame as read from a file, text or typed) against the
   contract: its cells are parsed by kind, then a pandera ``DataFrameSchema``
   (:func:`table_schema`) checks every rule lazily, so that one pass reports every problem.
   The result is a :class:`ValidationReport` of :class:`Problem` objects, each rendered as one
   readable line that names the table, column, rule, rows, example values and a fix.
-- :func:`validate_dataset` — every table of a dataset directory (``ecanalysis validate``);
-  unreadable files (empty, truncated, not UTF-8, …) become problems, never tracebacks.
+- :func:`ecanalysis.validate.validate_dataset` — every table of a dataset directory
+  (``ecanalysis validate``); unreadable files (empty, truncated, not UTF-8, …) become
+  problems, never tracebacks. It imports this module, never the reverse; the names
+  ``schema.validate_dataset`` and ``schema.read_table_file`` still work (loaded on first
+  use).
+
+Findings that do not make data invalid (an order whose ``refund_amount`` differs from the
+sum of its refunds) are warnings: shown by ``ecanalysis validate``, never failing it.
 
 Row numbers in messages count the table's data rows from 1, in file order: row 1 is the
 first row under the header (in a CSV file, line = row + 1). Rows that break a row-level
