@@ -1,252 +1,35 @@
-"""The tables of a dataset directory as DuckDB SQL: discovery, typing, local time.
+"""The tables of a dataset directory as DuckDB SQL: typing, local time, filters.
 
-Private to :mod:`ecanalysis.data` and :mod:`ecanalysis.facts`; imports neither pandas nor
-pandera, so that the ``facts`` command stays light. Every SQL text that reads the files is
-built here:
+Private to the data layer (:mod:`ecanalysis.data`, :mod:`ecanalysis.facts`,
+:mod:`ecanalysis.validate`); imports neither pandas nor pandera, so that the ``facts``
+command stays light. The tables are found by :mod:`ecanalysis._files` and described by
+:data:`ecanalysis.schema.TABLES` (kinds, required columns, keys, date column); every SQL
+text that reads the files is built here:
 
+- :func:`scan` is the DuckDB table function of one table's file or hive folder.
 - :meth:`Catalog.typed_sql` turns one table's file(s) into a relation in the dtypes of
-  docs/conventions.md: ids and text ``VARCHAR``, money ``DOUBLE``, counts ``BIGINT``,
-  timestamps ``TIMESTAMP`` in the store's local wall time (a ``TIMESTAMPTZ`` column, or
-  text with an offset such as ``Z`` or ``+08:00``, is converted with the store's
-  ``timezone`` from the stores table; naive values are already local), dates ``TIMESTAMP``
-  at local midnight.
-- Table and column names come from :data:`TABLES` or from the files themselves and are
+  docs/conventions.md (:data:`ecanalysis.schema.SQL_TYPES`): ids and text ``VARCHAR``,
+  money and numbers ``DOUBLE``, counts ``BIGINT``, timestamps ``TIMESTAMP`` in the store's
+  local wall time (a ``TIMESTAMPTZ`` column, or text with an offset such as ``Z`` or
+  ``+08:00``, is converted with the store's ``timezone`` from the stores table; naive
+  values are already local), dates ``TIMESTAMP`` at local midnight.
+- Table and column names come from the contract or from the files themselves and are
   quoted; values are bound as parameters.
-
-``TABLES`` is a minimal copy of DESIGN §2 (kinds, required columns, keys, date column);
-``ecanalysis.schema`` holds the full contract with its rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ecanalysis._files import TableFile, discover
 from ecanalysis.errors import DataError, closest
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """What the data layer needs to know of one table of DESIGN §2."""
-
-    columns: dict[str, str]  # column -> kind (id, text, timestamp, date, money, number, count)
-    required: tuple[str, ...]
-    key: tuple[str, ...]
-    date_column: str | None = None  # the column ``period=`` and ``until=`` filter on
-
-
-_TS, _D = "timestamp", "date"
-
-#: DESIGN §2, as far as reading and filtering need it.
-TABLES: dict[str, TableSpec] = {
-    "stores": TableSpec(
-        {
-            "store_id": "id",
-            "name": "text",
-            "timezone": "text",
-            "currency": "text",
-            "platform": "text",
-            "opened_at": _TS,
-        },
-        ("store_id", "name", "timezone", "currency"),
-        ("store_id",),
-    ),
-    "orders": TableSpec(
-        {
-            "order_id": "id",
-            "store_id": "id",
-            "customer_id": "id",
-            "ordered_at": _TS,
-            "paid_at": _TS,
-            "status": "text",
-            "channel": "text",
-            "device": "text",
-            "item_count": "count",
-            "gross_amount": "money",
-            "discount_amount": "money",
-            "shipping_amount": "money",
-            "paid_amount": "money",
-            "refund_amount": "money",
-            "refunded_at": _TS,
-            "cost_amount": "money",
-            "campaign_id": "id",
-            "currency": "text",
-            "shipping_cost": "money",
-        },
-        (
-            "order_id",
-            "store_id",
-            "customer_id",
-            "ordered_at",
-            "status",
-            "gross_amount",
-            "paid_amount",
-        ),
-        ("order_id",),
-        "ordered_at",
-    ),
-    "order_items": TableSpec(
-        {
-            "order_id": "id",
-            "line_no": "count",
-            "sku": "id",
-            "quantity": "count",
-            "unit_price": "money",
-            "unit_cost": "money",
-            "discount_amount": "money",
-        },
-        ("order_id", "line_no", "sku", "quantity", "unit_price"),
-        ("order_id", "line_no"),
-    ),
-    "traffic": TableSpec(
-        {
-            "store_id": "id",
-            "date": _D,
-            "source": "text",
-            "device": "text",
-            "visitors": "count",
-            "sessions": "count",
-            "pageviews": "count",
-            "new_visitors": "count",
-            "bounces": "count",
-            "time_on_site_s": "number",
-            "cart_visitors": "count",
-            "product_views": "count",
-        },
-        ("store_id", "date", "visitors", "pageviews"),
-        ("store_id", "date", "source", "device"),
-        "date",
-    ),
-    "products": TableSpec(
-        {
-            "store_id": "id",
-            "sku": "id",
-            "title": "text",
-            "category": "text",
-            "price": "money",
-            "unit_cost": "money",
-            "stock_on_hand": "count",
-            "listed_at": _TS,
-            "status": "text",
-            "lead_time_days": "count",
-            "min_order_qty": "count",
-            "case_pack": "count",
-        },
-        ("store_id", "sku", "title", "status"),
-        ("store_id", "sku"),
-    ),
-    "ad_spend": TableSpec(
-        {
-            "store_id": "id",
-            "date": _D,
-            "channel": "text",
-            "spend": "money",
-            "impressions": "count",
-            "clicks": "count",
-            "campaign_id": "id",
-        },
-        ("store_id", "date", "channel", "spend"),
-        ("store_id", "date", "channel"),
-        "date",
-    ),
-    "campaigns": TableSpec(
-        {
-            "campaign_id": "id",
-            "store_id": "id",
-            "name": "text",
-            "start": _D,
-            "end": _D,
-            "budget": "money",
-            "channel": "text",
-            "kind": "text",
-        },
-        ("campaign_id", "store_id", "name", "start", "end"),
-        ("campaign_id",),
-        "start",
-    ),
-    "reviews": TableSpec(
-        {
-            "review_id": "id",
-            "store_id": "id",
-            "created_at": _TS,
-            "rating": "count",
-            "sku": "id",
-            "order_id": "id",
-            "dsr_item": "number",
-            "dsr_service": "number",
-            "dsr_logistics": "number",
-            "reason": "text",
-            "text": "text",
-        },
-        ("review_id", "store_id", "created_at", "rating"),
-        ("review_id",),
-        "created_at",
-    ),
-    "refunds": TableSpec(
-        {
-            "refund_id": "id",
-            "store_id": "id",
-            "order_id": "id",
-            "amount": "money",
-            "refunded_at": _TS,
-            "requested_at": _TS,
-            "sku": "id",
-            "quantity": "count",
-            "reason": "text",
-            "kind": "text",
-        },
-        ("refund_id", "store_id", "order_id", "amount", "refunded_at"),
-        ("refund_id",),
-        "refunded_at",
-    ),
-    "product_traffic": TableSpec(
-        {
-            "store_id": "id",
-            "date": _D,
-            "sku": "id",
-            "visitors": "count",
-            "pageviews": "count",
-            "cart_visitors": "count",
-            "buyers": "count",
-        },
-        ("store_id", "date", "sku", "visitors"),
-        ("store_id", "date", "sku"),
-        "date",
-    ),
-    "stock_levels": TableSpec(
-        {"store_id": "id", "date": _D, "sku": "id", "stock_on_hand": "count"},
-        ("store_id", "date", "sku", "stock_on_hand"),
-        ("store_id", "date", "sku"),
-        "date",
-    ),
-    "fx_rates": TableSpec(
-        {"date": _D, "currency": "text", "rate": "number"},
-        ("date", "currency", "rate"),
-        ("date", "currency"),
-        "date",
-    ),
-}
-
-#: Tables every dataset must have.
-REQUIRED_TABLES = ("stores", "orders")
-
-#: DuckDB type of each column kind.
-SQL_TYPES = {
-    "id": "VARCHAR",
-    "text": "VARCHAR",
-    "timestamp": "TIMESTAMP",
-    "date": "TIMESTAMP",
-    "money": "DOUBLE",
-    "number": "DOUBLE",
-    "count": "BIGINT",
-}
+from ecanalysis.schema import SQL_TYPES, TABLES, table_spec
 
 #: Text timestamps that end in a UTC offset (``Z``, ``+08``, ``+08:00``, ``-0500``).
 _OFFSET_RE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|[+-]\d\d(:?\d\d)?)$"
-_HIVE_KEY = re.compile(r"^([^=/\\]+)=")
 
 
 def quote(name: str) -> str:
@@ -259,79 +42,17 @@ def literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where one table lives: a Parquet or CSV file, or a hive-partitioned folder."""
-
-    table: str
-    form: str  # "parquet", "csv" or "hive"
-    path: Path
-
-    def scan(self) -> str:
-        """The DuckDB table function that reads the source (ids stay text in CSV and paths)."""
-        if self.form == "csv":
-            return f"read_csv({literal(self.path)}, all_varchar = true, header = true)"
-        if self.form == "hive":
-            pattern = literal(self.path / "**" / "*.parquet")
-            return (
-                f"read_parquet({pattern}, hive_partitioning = true, "
-                "hive_types_autocast = false, union_by_name = true)"
-            )
-        return f"read_parquet({literal(self.path)})"
-
-    def partition_keys(self) -> set[str]:
-        """Names of the hive partition columns (``store_id`` of ``store_id=shop01/``)."""
-        if self.form != "hive":
-            return set()
-        keys = set()
-        for file in self.path.rglob("*.parquet"):
-            for part in file.relative_to(self.path).parts[:-1]:
-                match = _HIVE_KEY.match(part)
-                if match:
-                    keys.add(match.group(1))
-        return keys
-
-
-def discover(path: str | Path) -> dict[str, Source]:
-    """Find the tables of a dataset directory: ``<t>.parquet``, ``<t>.csv``, ``<t>/**/*.parquet``.
-
-    Names that are not tables of DESIGN §2 are ignored (README files, notes). Two sources
-    for one table are refused: the reader could not tell which is current.
-    """
-    root = Path(path)
-    if not root.is_dir():
-        raise DataError(
-            f"dataset directory {root} does not exist or is not a directory; "
-            "pass the folder that holds stores.* and orders.* (e.g. `ecanalysis sample DIR`)"
+def scan(source: TableFile) -> str:
+    """The DuckDB table function that reads ``source`` (ids stay text in CSV and paths)."""
+    if source.form == "csv":
+        return f"read_csv({literal(source.path)}, all_varchar = true, header = true)"
+    if source.form == "hive":
+        pattern = literal(source.path / "**" / "*.parquet")
+        return (
+            f"read_parquet({pattern}, hive_partitioning = true, "
+            "hive_types_autocast = false, union_by_name = true)"
         )
-    found: dict[str, list[Source]] = {}
-    for entry in sorted(root.iterdir()):
-        source = _source_of(entry)
-        if source is not None:
-            found.setdefault(source.table, []).append(source)
-    sources = {}
-    for table, candidates in found.items():
-        if len(candidates) > 1:
-            names = ", ".join(c.path.name for c in candidates)
-            raise DataError(
-                f"table {table!r} has {len(candidates)} sources in {root} ({names}); "
-                "keep one of them and move the others away"
-            )
-        sources[table] = candidates[0]
-    return sources
-
-
-def _source_of(entry: Path) -> Source | None:
-    if entry.name.startswith("."):
-        return None
-    if entry.is_dir():
-        if entry.name in TABLES and any(entry.rglob("*.parquet")):
-            return Source(entry.name, "hive", entry)
-        return None
-    suffix = entry.suffix.lower()
-    if entry.stem in TABLES and suffix in (".parquet", ".csv"):
-        return Source(entry.stem, suffix[1:], entry)
-    return None
+    return f"read_parquet({literal(source.path)})"
 
 
 @dataclass
@@ -342,7 +63,7 @@ class Catalog:
     """
 
     path: Path
-    sources: dict[str, Source]
+    sources: dict[str, TableFile]
     _con: Any = field(default=None, repr=False)
     _types: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     _zones: dict[str, Any] | None = field(default=None, repr=False)
@@ -401,14 +122,9 @@ class Catalog:
         """True when the dataset has a source for ``table``."""
         return table in self.sources
 
-    def source(self, table: str) -> Source:
+    def source(self, table: str) -> TableFile:
         """The source of ``table``, or a :class:`DataError` saying which tables exist."""
-        if table not in TABLES:
-            guess = closest(table, TABLES)
-            hint = f" (did you mean {guess!r}?)" if guess else ""
-            raise DataError(
-                f"{table!r} is not a table of the data contract{hint}; tables: {', '.join(TABLES)}"
-            )
+        table_spec(table)
         if table not in self.sources:
             present = ", ".join(sorted(self.sources)) or "none"
             raise DataError(
@@ -424,7 +140,7 @@ class Catalog:
             import duckdb
 
             try:
-                rows = self.con.execute(f"DESCRIBE SELECT * FROM {source.scan()}").fetchall()
+                rows = self.con.execute(f"DESCRIBE SELECT * FROM {scan(source)}").fetchall()
             except duckdb.Error as exc:
                 raise DataError(_unreadable(source, exc)) from None
             dropped = source.partition_keys() - set(TABLES[table].columns)
@@ -472,7 +188,7 @@ class Catalog:
                 continue
             expr = _convert(f"t.{quote(column)}", kind, present[column], tz, strict)
             selects.append(f"{expr} AS {quote(column)}")
-        return f"SELECT {', '.join(selects) or '*'} FROM {self.source(table).scan()} AS t"
+        return f"SELECT {', '.join(selects) or '*'} FROM {scan(self.source(table))} AS t"
 
     def _zone_sql(self, table: str, present: dict[str, str]) -> str:
         """SQL of the time zone of each row of ``table`` (its store's, else UTC)."""
@@ -490,11 +206,11 @@ class Catalog:
     def zone_params(self) -> dict[str, Any]:
         """``{zone_<i>_tz: zone, zone_<i>_ids: [store ids]}`` from the stores table."""
         if self._zones is None:
-            scan = self.source("stores").scan()
+            stores = scan(self.source("stores"))
             sql = (
                 "SELECT tz, list(sid ORDER BY sid) FROM (SELECT CAST(store_id AS VARCHAR) AS "
                 "sid, any_value(CAST(timezone AS VARCHAR)) AS tz FROM "
-                f"{scan} WHERE store_id IS NOT NULL AND timezone IS NOT NULL GROUP BY 1) "
+                f"{stores} WHERE store_id IS NOT NULL AND timezone IS NOT NULL GROUP BY 1) "
                 "GROUP BY tz ORDER BY tz"
             )
             rows = self.execute(sql, tables=("stores",)).fetchall()
@@ -654,7 +370,7 @@ class Catalog:
             raw = quote(column)
             sql = (
                 f"SELECT n, CAST({raw} AS VARCHAR) FROM (SELECT row_number() OVER () AS n, "
-                f"t.{raw}, {expr} AS converted FROM {self.source(table).scan()} AS t"
+                f"t.{raw}, {expr} AS converted FROM {scan(self.source(table))} AS t"
                 f") WHERE {raw} IS NOT NULL AND converted IS NULL ORDER BY n LIMIT 5"
             )
             try:
@@ -725,14 +441,14 @@ def _local_timestamp(column: str, file_type: str, tz: str, cast: str):
     return f"{cast}({column} AS TIMESTAMP)"
 
 
-def _unreadable(source: Source, exc: Exception) -> str:
+def _unreadable(source: TableFile, exc: Exception) -> str:
     return (
         f"cannot read table {source.table!r} from {source.path}: {exc}. Check that the file "
         "is a complete Parquet or UTF-8 CSV file with a header row, or regenerate it"
     )
 
 
-def _missing_column(source: Source, column: str, present) -> str:
+def _missing_column(source: TableFile, column: str, present) -> str:
     guess = closest(column, present)
     hint = f" (did you mean {guess!r}?)" if guess else ""
     return (
@@ -741,7 +457,7 @@ def _missing_column(source: Source, column: str, present) -> str:
     )
 
 
-def _unknown_column(source: Source, column: str, present) -> str:
+def _unknown_column(source: TableFile, column: str, present) -> str:
     guess = closest(column, [*TABLES[source.table].columns, *present])
     hint = f" (did you mean {guess!r}?)" if guess else ""
     return (

@@ -37,7 +37,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from ecanalysis.schema import validate_dataset
+    from ecanalysis.validate import validate_dataset
 
     report = validate_dataset(args.dir)
     print(report.render())

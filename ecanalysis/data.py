@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from ecanalysis._catalog import REQUIRED_TABLES, TABLES, Catalog
+from ecanalysis._catalog import Catalog
 from ecanalysis.errors import DataError, ParameterError, closest
 from ecanalysis.facts import FACTS_COLUMNS, daily_facts_sql
 from ecanalysis.periods import Period, parse_period
+from ecanalysis.schema import PANDAS_DTYPES, REQUIRED_TABLES, TABLES
 
 _PANDAS_TYPES = {
     "VARCHAR": "str",
@@ -107,9 +108,11 @@ class Dataset:
             Keep one store's rows (order lines: the lines of that store's orders).
         period : Period or str, optional
             Keep rows whose date column is in the period's local window
-            ``[start, end)``: ``ordered_at`` for orders and order lines, ``date`` for
-            traffic, ad spend and fx rates, ``created_at`` for reviews; campaigns that
-            overlap the period. Text is parsed in the store's time zone. Orders of the
+            ``[start, end)``: the table's date column
+            (:attr:`ecanalysis.schema.TableSpec.date_column`): ``ordered_at`` for orders
+            and order lines, ``date`` for traffic, ad spend, product traffic, stock levels
+            and fx rates, ``created_at`` for reviews, ``refunded_at`` for refunds;
+            campaigns that overlap the period. Text is parsed in the store's time zone. Orders of the
             period *placed* in it: for the period's paid orders, refunds (dated when they
             happen) and new buyers (who need the history), read with ``until`` and let the
             metric functions date each figure.
@@ -397,13 +400,10 @@ def _contract_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     casts = {}
     for column in frame.columns:
         kind = kinds.get(column)
-        if kind in ("id", "text"):
-            casts[column] = "str"
-        elif kind in ("timestamp", "date"):
-            casts[column] = "datetime64[ns]"
-        elif kind in ("money", "number"):
-            casts[column] = "float64"
-        elif kind == "count":
+        if kind is None:
+            continue
+        casts[column] = PANDAS_DTYPES[kind]
+        if kind == "count":
             values = frame[column]
             whole = values.notna().all() and bool((values % 1 == 0).all())
             casts[column] = "int64" if whole else "float64"

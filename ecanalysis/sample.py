@@ -43,19 +43,12 @@ import pyarrow.parquet as pq
 
 from ecanalysis import _sample_words as words
 from ecanalysis.errors import DataError, ParameterError
+from ecanalysis.schema import TABLES as CONTRACT_TABLES
 
-#: Tables written, in this order.
-TABLES = (
-    "stores",
-    "orders",
-    "order_items",
-    "traffic",
-    "products",
-    "ad_spend",
-    "campaigns",
-    "reviews",
-    "fx_rates",
-)
+#: Tables of the data contract the sample does not write (second-round tables).
+_NOT_WRITTEN = ("refunds", "product_traffic", "stock_levels")
+#: Tables written, in contract order.
+TABLES = tuple(name for name in CONTRACT_TABLES if name not in _NOT_WRITTEN)
 
 DEFAULT_START = dt.date(2023, 12, 1)
 DEFAULT_END = dt.date(2025, 11, 30)

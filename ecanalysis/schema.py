@@ -1,17 +1,28 @@
 """The data contract of DESIGN §2: table specs, pandera schemas and validation reports.
 
-Three layers, each usable alone:
+The one place the contract is written: every other module (data layer, importers,
+sample, runner) takes its tables, columns, kinds and types from here. Three layers, each
+usable alone:
 
 - :data:`TABLES` — a declarative :class:`TableSpec` per table (key, required and optional
-  columns with their kind, the date column). Importing it loads neither pandas nor pandera,
-  so the data layer and the importers can use it freely.
+  columns with their kind, the date column), with :data:`REQUIRED_TABLES`,
+  :data:`OPTIONAL_TABLES`, :data:`PER_STORE_TABLES`, the statuses and refund kinds, and per
+  kind (:data:`KINDS`) its DuckDB, Arrow and pandas type (:data:`SQL_TYPES`,
+  :data:`ARROW_TYPES`, :data:`PANDAS_DTYPES`). Importing it loads neither pandas nor
+  pandera, so the data layer and the importers can use it freely.
 - :func:`validate_table` — one table (a frame as read from a file, text or typed) against the
   contract: its cells are parsed by kind, then a pandera ``DataFrameSchema``
   (:func:`table_schema`) checks every rule lazily, so that one pass reports every problem.
   The result is a :class:`ValidationReport` of :class:`Problem` objects, each rendered as one
   readable line that names the table, column, rule, rows, example values and a fix.
-- :func:`validate_dataset` — every table of a dataset directory (``ecanalysis validate``);
-  unreadable files (empty, truncated, not UTF-8, …) become problems, never tracebacks.
+- :func:`ecanalysis.validate.validate_dataset` — every table of a dataset directory
+  (``ecanalysis validate``); unreadable files (empty, truncated, not UTF-8, …) become
+  problems, never tracebacks. It imports this module, never the reverse; the names
+  ``schema.validate_dataset`` and ``schema.read_table_file`` still work (loaded on first
+  use).
+
+Findings that do not make data invalid (an order whose ``refund_amount`` differs from the
+sum of its refunds) are warnings: shown by ``ecanalysis validate``, never failing it.
 
 Row numbers in messages count the table's data rows from 1, in file order: row 1 is the
 first row under the header (in a CSV file, line = row + 1). Rows that break a row-level
@@ -39,7 +50,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ecanalysis.errors import closest
+from ecanalysis.errors import DataError, closest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,8 +58,28 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------------
 # the contract, declaratively
 
-#: Column kinds: how a column is parsed and which generic rules it gets.
-KINDS = ("id", "text", "timestamp", "date", "money", "count", "rate", "float")
+#: Column kinds of the contract and their types: ``(DuckDB SQL, Arrow, pandas)``, the one
+#: place they are written (docs/conventions.md). Dates are read as local midnight
+#: (``TIMESTAMP``) and stored as Arrow ``date32``; counts are ``int64`` in pandas, or
+#: ``float64`` when the column holds NaN.
+_KIND_TYPES: dict[str, tuple[str, str, str]] = {
+    "id": ("VARCHAR", "string", "str"),
+    "text": ("VARCHAR", "string", "str"),
+    "timestamp": ("TIMESTAMP", "timestamp[us]", "datetime64[ns]"),
+    "date": ("TIMESTAMP", "date32", "datetime64[ns]"),
+    "money": ("DOUBLE", "double", "float64"),
+    "count": ("BIGINT", "int64", "int64"),
+    "number": ("DOUBLE", "double", "float64"),
+}
+
+#: Column kinds: how a column is parsed and typed, and which generic rules it gets.
+KINDS = tuple(_KIND_TYPES)
+#: DuckDB type of each kind (the data layer's reads).
+SQL_TYPES = {kind: types[0] for kind, types in _KIND_TYPES.items()}
+#: Arrow type alias of each kind (``pyarrow.type_for_alias``), as Parquet files store it.
+ARROW_TYPES = {kind: types[1] for kind, types in _KIND_TYPES.items()}
+#: pandas dtype of each kind, as :func:`ecanalysis.data.open_dataset` returns it.
+PANDAS_DTYPES = {kind: types[2] for kind, types in _KIND_TYPES.items()}
 
 
 @dataclass(frozen=True)
@@ -80,7 +111,7 @@ class TableSpec:
 
 
 _ID, _TEXT, _TS, _DATE = "id", "text", "timestamp", "date"
-_MONEY, _COUNT, _FLOAT = "money", "count", "float"
+_MONEY, _COUNT, _NUMBER = "money", "count", "number"
 
 #: The tables of DESIGN §2, in contract order.
 TABLES: dict[str, TableSpec] = {
@@ -142,7 +173,7 @@ TABLES: dict[str, TableSpec] = {
                 "sessions": _COUNT,
                 "new_visitors": _COUNT,
                 "bounces": _COUNT,
-                "time_on_site_s": _FLOAT,
+                "time_on_site_s": _NUMBER,
                 "cart_visitors": _COUNT,
                 "product_views": _COUNT,
             },
@@ -190,9 +221,9 @@ TABLES: dict[str, TableSpec] = {
             {
                 "sku": _ID,
                 "order_id": _ID,
-                "dsr_item": _FLOAT,
-                "dsr_service": _FLOAT,
-                "dsr_logistics": _FLOAT,
+                "dsr_item": _NUMBER,
+                "dsr_service": _NUMBER,
+                "dsr_logistics": _NUMBER,
                 "reason": _TEXT,
                 "text": _TEXT,
             },
@@ -234,7 +265,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "fx_rates",
             ("date", "currency"),
-            {"date": _DATE, "currency": _TEXT, "rate": _FLOAT},
+            {"date": _DATE, "currency": _TEXT, "rate": _NUMBER},
             {},
             "date",
         ),
@@ -243,6 +274,35 @@ TABLES: dict[str, TableSpec] = {
 
 #: Tables every dataset must have.
 REQUIRED_TABLES = ("stores", "orders")
+
+#: Tables a dataset may lack, in contract order (a report section that needs one says so).
+OPTIONAL_TABLES = tuple(name for name in TABLES if name not in REQUIRED_TABLES)
+
+#: Optional tables with a ``store_id`` column: a store may have no rows in them.
+PER_STORE_TABLES = tuple(name for name in OPTIONAL_TABLES if "store_id" in TABLES[name].columns)
+
+
+def table_spec(name: str) -> TableSpec:
+    """The :class:`TableSpec` of table ``name``, or a :class:`~ecanalysis.errors.DataError`
+    that names the tables of the contract (and the closest one).
+
+    Examples
+    --------
+    >>> table_spec("refunds").date_column
+    'refunded_at'
+    >>> table_spec("refund")
+    Traceback (most recent call last):
+    ...
+    ecanalysis.errors.DataError: 'refund' is not a table of the data contract (did you mean 'refunds'?); tables: stores, orders, order_items, traffic, products, ad_spend, campaigns, reviews, refunds, product_traffic, stock_levels, fx_rates
+    """
+    if name in TABLES:
+        return TABLES[name]
+    guess = closest(name, TABLES)
+    hint = f" (did you mean {guess!r}?)" if guess else ""
+    raise DataError(
+        f"{name!r} is not a table of the data contract{hint}; tables: {', '.join(TABLES)}"
+    )
+
 
 #: Order statuses of DESIGN §2.
 ORDER_STATUSES = (
@@ -372,6 +432,10 @@ class ValidationReport:
         Remarks that do not make the data invalid (files ignored, …).
     source : str or None
         The dataset directory, when one was validated.
+    warnings : list of Problem
+        Findings that do not make the data invalid but deserve a look (an order whose
+        ``refund_amount`` differs from the sum of its refunds): shown, never failing
+        (``ok`` ignores them; they are not quarantined).
     """
 
     problems: list[Problem] = field(default_factory=list)
@@ -380,18 +444,23 @@ class ValidationReport:
     date_range: tuple[str, str] | None = None
     notes: list[str] = field(default_factory=list)
     source: str | None = None
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when no rule is broken."""
+        """True when no rule is broken (warnings do not count)."""
         return not self.problems
 
     def render(self) -> str:
-        """Problems one per line (if any), then a summary of tables, rows, stores and dates."""
+        """Problems one per line (if any), warnings, then a summary of tables, rows, stores
+        and dates."""
         name = f"dataset {self.source}" if self.source else ", ".join(self.tables) or "data"
         count = len(self.problems)
         head = f"{name}: valid" if self.ok else f"{name}: {count} problem{'s' * (count != 1)}"
+        if self.warnings:
+            head += f", {len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}"
         lines = [head, *(p.line() for p in self.problems)]
+        lines.extend(f"warning: {w.line()}" for w in self.warnings)
         rows = ", ".join(f"{t} {n:,} row{'s' * (n != 1)}" for t, n in self.tables.items())
         lines.append(f"tables: {rows or 'none read'}")
         if self.stores:
@@ -498,6 +567,7 @@ _NEGATIVE_HINTS = {
     "gross_amount": "gross_amount is the list value of the goods; refunds belong in refund_amount",
     "discount_amount": "write discounts as positive amounts that are subtracted",
     "refund_amount": "write refunds as positive amounts (they are subtracted in net_sales)",
+    "amount": "write the refunded amount as a positive number",
 }
 
 
@@ -514,7 +584,7 @@ def _generic_rules(spec: TableSpec, present: set[str]) -> list[Rule]:
 
     rules = []
     for column, kind in spec.columns.items():
-        if column not in present or kind not in (_MONEY, _COUNT, _FLOAT):
+        if column not in present or kind not in (_MONEY, _COUNT, _NUMBER):
             continue
         rules.append(
             Rule(
@@ -589,7 +659,7 @@ def _specific_rules(name: str, present: set[str]) -> list[Rule]:
                 lambda f: _in(f["timezone"], _time_zones()),
             )
         )
-    if name in ("stores", "orders", "fx_rates"):
+    if "currency" in TABLES[name].columns:
         rules.append(
             Rule(
                 "currency",
@@ -723,19 +793,27 @@ def _reference_rules(
                     shows=("store_id", "currency"),
                 )
             )
-    if name == "order_items" and "order_id" in present and _has(orders, "order_id"):
+    if name in _ORDER_REFERENCES and "order_id" in present and _has(orders, "order_id"):
         known_orders = orders["order_id"].dropna().astype(str).unique()
         rules.append(
             Rule(
                 "order_id",
                 "known order_id",
                 "not in the orders table",
-                "every line belongs to an order of the orders table; add the order or drop "
-                "the line",
+                _ORDER_REFERENCES[name],
                 lambda f: _in(f["order_id"], known_orders),
             )
         )
     return rules
+
+
+#: Tables whose ``order_id`` must be an order of the orders table, and the fix.
+_ORDER_REFERENCES = {
+    "order_items": "every line belongs to an order of the orders table; add the order or "
+    "drop the line",
+    "refunds": "every refund belongs to an order of the orders table; add the order or fix "
+    "the refund's order_id",
+}
 
 
 def _has(frame: pd.DataFrame | None, column: str) -> bool:
@@ -1123,13 +1201,15 @@ def validate_table(
         The stores table: enables the rules "known store_id" and, for orders, "the store's
         currency".
     orders : pandas.DataFrame, optional
-        The orders table: enables "known order_id" for ``order_items``.
+        The orders table: enables "known order_id" for ``order_items`` and ``refunds``,
+        and for ``refunds`` the warning where an order's ``refund_amount`` differs from the
+        sum of its refunds (DESIGN §2).
 
     Returns
     -------
     ValidationReport
-        ``problems`` (empty when valid), ``tables`` = ``{name: rows}``, ``stores`` (the
-        store ids of the table), ``date_range`` (orders only).
+        ``problems`` (empty when valid), ``warnings``, ``tables`` = ``{name: rows}``,
+        ``stores`` (the store ids of the table), ``date_range`` (orders only).
 
     Notes
     -----
@@ -1150,24 +1230,72 @@ def validate_table(
     stores.store_id: 1 row is the reserved id 'all' (rule: not 'all'), row 2; example 'all'. Fix: 'all' stands for the whole portfolio; give the store another id; or run with --on-bad-rows quarantine to set these rows aside.
     stores.timezone: 1 row is not an IANA time zone (rule: IANA time zone), row 2; example 'Mars/Olympus'. Fix: write the zone's IANA name, e.g. Asia/Shanghai, America/New_York; or run with --on-bad-rows quarantine to set these rows aside.
     """
-    if name not in TABLES:
-        from ecanalysis.errors import DataError
-
-        guess = closest(name, TABLES)
-        hint = f" (did you mean {guess!r}?)" if guess else ""
-        raise DataError(
-            f"{name!r} is not a table of the data contract{hint}; tables: {', '.join(TABLES)}"
-        )
+    table_spec(name)
     problems = _column_problems(name, list(frame.columns))
     parsed = _parse(name, frame)
     problems += parsed.problems
     problems += _schema_problems(name, parsed, stores=stores, orders=orders)
+    warnings = []
+    if name == "refunds":
+        bad = {r - 1 for p in problems if p.row_level for r in p.rows}
+        good = parsed.frame.drop(index=sorted(bad))
+        warnings = _refund_sum_warnings(good, orders)
     return ValidationReport(
         problems=_ordered(name, problems),
         tables={name: len(frame)},
         stores=_store_ids(name, parsed.frame),
         date_range=_date_range(name, parsed.frame),
+        warnings=warnings,
     )
+
+
+#: Largest difference between ``orders.refund_amount`` and the sum of the order's refunds
+#: that counts as equal (half a cent: sums of two-decimal amounts in floating point).
+_REFUND_TOLERANCE = 0.005
+
+
+def _refund_sum_warnings(refunds: pd.DataFrame, orders: pd.DataFrame | None) -> list[Problem]:
+    """A warning when an order's ``refund_amount`` differs from the sum of its refunds.
+
+    ``refunds`` holds the rows that break no row-level rule (the others are problems of
+    their own). Only orders with refund rows (and ``orders`` with a ``refund_amount``
+    column) are compared; an empty ``refund_amount`` counts as 0. Orders unknown to
+    ``orders`` are the "known order_id" rule's problem, not compared here.
+    """
+    if not (_has(orders, "refund_amount") and _has(orders, "order_id")):
+        return []
+    if not {"order_id", "amount"} <= set(refunds.columns):
+        return []
+    summed = refunds.groupby("order_id", sort=True)["amount"].sum(min_count=1).dropna()
+    stated = (
+        _parse_number(orders["refund_amount"])
+        .fillna(0.0)
+        .groupby(orders["order_id"].astype(str).to_numpy())
+        .sum()
+    )
+    common = summed.index.intersection(stated.index)
+    differ = common[(summed[common] - stated[common]).abs() > _REFUND_TOLERANCE]
+    if differ.empty:
+        return []
+    shown = ", ".join(
+        f"{order!r} (refunds {summed[order]:.2f}, refund_amount {stated[order]:.2f})"
+        for order in differ[:_SHOWN_EXAMPLES]
+    )
+    count = len(differ)
+    return [
+        Problem(
+            "refunds",
+            "amount",
+            "sum per order = orders.refund_amount",
+            count,
+            what=f"{count} order{'s have' if count != 1 else ' has'} a refund_amount in "
+            f"orders that differs from the sum of {'their' if count != 1 else 'its'} refunds, "
+            f"e.g. {shown}; where refunds has rows for an order, they define its refunds "
+            "(DESIGN §2)",
+            hint="export orders and refunds at the same time, or correct orders.refund_amount",
+            row_level=False,
+        )
+    ]
 
 
 def _ordered(name: str, problems: list[Problem]) -> list[Problem]:
@@ -1290,24 +1418,18 @@ def _rule_problem(name: str, rule: Rule, rows: list[int], frame: pd.DataFrame) -
 
 
 # ---------------------------------------------------------------------------
-# a dataset directory (implemented in ecanalysis._dataset_check)
+# a dataset directory: ecanalysis.validate (which imports this module, never the reverse)
+
+#: Names kept here for compatibility, implemented in :mod:`ecanalysis.validate`.
+_IN_VALIDATE = ("validate_dataset", "read_table_file")
 
 
-def validate_dataset(path) -> ValidationReport:
-    """Check every table of a dataset directory; see :func:`ecanalysis._dataset_check.validate_dataset`.
+def __getattr__(name: str):
+    """``schema.validate_dataset`` and ``schema.read_table_file``, from
+    :mod:`ecanalysis.validate` on first use (so importing this module loads neither it nor
+    pandas)."""
+    if name in _IN_VALIDATE:
+        from ecanalysis import validate
 
-    Unreadable files, missing tables and columns and broken rules all become problems of
-    the report (``ecanalysis validate DIR`` prints ``report.render()``; exit 0 when
-    ``report.ok``, else 2); a user's mistake never raises.
-    """
-    from ecanalysis._dataset_check import validate_dataset as check
-
-    return check(path)
-
-
-def read_table_file(path) -> pd.DataFrame:
-    """Read one table's file as it is (CSV cells as text); see
-    :func:`ecanalysis._dataset_check.read_table_file`."""
-    from ecanalysis._dataset_check import read_table_file as read
-
-    return read(path)
+        return getattr(validate, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -618,3 +618,112 @@ def test_a_negative_payment_is_one_problem_not_also_a_refund_above_it():
     ]
     (refund,) = [p for p in problems if p.column == "refund_amount"]
     assert refund.count == 1, "order b only: 9 refunded of 8 paid"
+
+
+# -- second-round tables: refunds, product_traffic, stock_levels -------------------------
+
+# R2's refunded_at is in UTC (+8 h in Shanghai: 2025-11-11 14:00 local); R3 is December's.
+REFUNDS_CSV = """\
+refund_id,store_id,order_id,amount,refunded_at,requested_at,sku,quantity,reason,kind
+R1,00001,O3,30,2025-11-12 10:00,2025-11-11 09:00,0042,1,damaged,refund_only
+R2,00001,O6,40,2025-11-11T06:00:00Z,,,,,return_refund
+R3,00002,O7,20.5,2025-12-01 08:00,,,,,refund_only
+"""
+
+
+def test_refunds_are_filtered_by_store_and_refunded_at(csv_dir):
+    write(csv_dir, "refunds.csv", REFUNDS_CSV)
+    dataset = open_dataset(csv_dir)
+    assert dataset.tables() == ["stores", "orders", "refunds"]
+    refunds = dataset.table("refunds", store_id="00001", period="2025-11")
+    assert refunds["refund_id"].tolist() == ["R1", "R2"]
+    assert refunds["refunded_at"].tolist() == [
+        pd.Timestamp("2025-11-12 10:00"),
+        pd.Timestamp("2025-11-11 14:00"),
+    ]
+    assert refunds.dtypes.astype(str).to_dict() == {
+        "refund_id": "str",
+        "store_id": "str",
+        "order_id": "str",
+        "amount": "float64",
+        "refunded_at": "datetime64[ns]",
+        "requested_at": "datetime64[ns]",
+        "sku": "str",
+        "quantity": "float64",  # a count with empty cells
+        "reason": "str",
+        "kind": "str",
+    }
+    assert refunds["sku"].tolist()[0] == "0042"
+    # until= a date keeps everything to the end of that local day
+    assert dataset.table("refunds", store_id="00001", until=dt.date(2025, 11, 11))[
+        "refund_id"
+    ].tolist() == ["R2"]
+    assert dataset.table("refunds", store_id="00002", period="2025-11").empty
+    december = dataset.table("refunds", store_id="00002", period="2025-12", columns=["amount"])
+    assert december["amount"].tolist() == [20.5]
+
+
+def test_product_traffic_parquet_is_filtered_by_date(csv_dir):
+    write_parquet(
+        csv_dir / "product_traffic.parquet",
+        {
+            "store_id": ["00001", "00001", "00002", "00001"],
+            "date": pa.array(
+                [dt.date(2025, 11, 10), dt.date(2025, 11, 11), dt.date(2025, 11, 10), None],
+                pa.date32(),
+            ),
+            "sku": ["0042", "0042", "0042", "0043"],
+            "visitors": pa.array([50, 60, 30, 5], pa.int64()),
+            "buyers": pa.array([2, None, 1, 0], pa.int64()),
+        },
+    )
+    dataset = open_dataset(csv_dir)
+    day = dataset.table("product_traffic", store_id="00001", period="2025-11-11")
+    assert day[["sku", "visitors"]].values.tolist() == [["0042", 60]]
+    assert day["date"].tolist() == [pd.Timestamp("2025-11-11")]
+    assert day["visitors"].dtype == "int64"
+    assert day["buyers"].isna().all() and day["buyers"].dtype == "float64"
+    # a row without a date is in no period (and not before any until=)
+    everything = dataset.table("product_traffic", store_id="00001")
+    assert len(everything) == 3
+    until = dataset.table("product_traffic", store_id="00001", until="2025-11-10")
+    assert until["visitors"].tolist() == [50]
+    # optional columns the file lacks come back all-NaN
+    cart = dataset.table("product_traffic", columns=["sku", "cart_visitors"])
+    assert cart["cart_visitors"].isna().all() and len(cart) == 4
+
+
+def test_stock_levels_in_a_hive_folder(csv_dir):
+    for store, days, stock in [("00001", [10, 11], [12, 11]), ("00002", [10], [5])]:
+        write_parquet(
+            csv_dir / "stock_levels" / f"store_id={store}" / "part-0.parquet",
+            {
+                "date": [pd.Timestamp(f"2025-11-{d}") for d in days],
+                "sku": ["0042"] * len(days),
+                "stock_on_hand": pa.array(stock, pa.int64()),
+            },
+        )
+    dataset = open_dataset(csv_dir)
+    assert dataset.has("stock_levels")
+    levels = dataset.table("stock_levels", store_id="00001", period="2025-11-11")
+    assert levels[["store_id", "sku", "stock_on_hand"]].values.tolist() == [["00001", "0042", 11]]
+    week = dataset.table("stock_levels", period=parse_period("2025-11-10..2025-11-16", "UTC"))
+    assert sorted(week["stock_on_hand"].tolist()) == [5, 11, 12]
+    assert dataset.table_problems() == []
+
+
+def test_table_problems_check_the_keys_of_the_new_tables(csv_dir):
+    write(csv_dir, "refunds.csv", REFUNDS_CSV + "R1,00009,O1,1,2025-11-10 10:00,,,,,\n")
+    write(
+        csv_dir,
+        "stock_levels.csv",
+        "store_id,date,sku,stock_on_hand\n00001,2025-11-10,A,1\n00001,2025-11-10,A,2\n",
+    )
+    problems = open_dataset(csv_dir).table_problems()
+    assert any(p.startswith("refunds: 1 value(s) of the key (refund_id)") for p in problems)
+    assert any(
+        "refunds: 1 row(s) have a store_id that is not in the stores table" in p for p in problems
+    )
+    assert any(
+        p.startswith("stock_levels: 1 value(s) of the key (store_id, date, sku)") for p in problems
+    )

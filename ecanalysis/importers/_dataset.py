@@ -16,8 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ecanalysis._catalog import TABLES
 from ecanalysis.errors import DataError
+from ecanalysis.schema import TABLES
 
 #: Optional column of imported rows: the position of the file they came from.
 FILE_COLUMN = "_import_file"

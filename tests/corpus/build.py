@@ -151,6 +151,40 @@ def base_tables() -> dict[str, pd.DataFrame]:
             "text": ["很好", "arrived broken"],
         }
     )
+    # o2 and o6 are the refunded orders: their refunds add up to orders.refund_amount.
+    refunds = pd.DataFrame(
+        {
+            "refund_id": ["rf1", "rf2"],
+            "store_id": ["s01", "s02"],
+            "order_id": ["o2", "o6"],
+            "amount": [90.0, 30.0],
+            "refunded_at": ["2025-11-12 10:00:00", "2025-11-13 09:00:00"],
+            "requested_at": ["2025-11-11 20:00:00", "2025-11-12 18:00:00"],
+            "sku": ["A1", "Y8"],
+            "quantity": [1, 1],
+            "reason": ["不想要了", "damaged"],
+            "kind": ["return_refund", "refund_only"],
+        }
+    )
+    product_traffic = pd.DataFrame(
+        {
+            "store_id": ["s01", "s01", "s02"],
+            "date": ["2025-11-10", "2025-11-11", "2025-11-10"],
+            "sku": ["A1", "A1", "X9"],
+            "visitors": [50, 60, 30],
+            "pageviews": [80, 95, 45],
+            "cart_visitors": [8, 9, 4],
+            "buyers": [1, 1, 1],
+        }
+    )
+    stock_levels = pd.DataFrame(
+        {
+            "store_id": ["s01", "s01", "s02"],
+            "date": ["2025-11-10", "2025-11-11", "2025-11-10"],
+            "sku": ["A1", "A1", "X9"],
+            "stock_on_hand": [12, 11, 5],
+        }
+    )
     fx_rates = pd.DataFrame(
         {"date": ["2025-11-10", "2025-11-10"], "currency": ["CNY", "USD"], "rate": [1.0, 7.1]}
     )
@@ -163,6 +197,9 @@ def base_tables() -> dict[str, pd.DataFrame]:
         "ad_spend": ad_spend,
         "campaigns": campaigns,
         "reviews": reviews,
+        "refunds": refunds,
+        "product_traffic": product_traffic,
+        "stock_levels": stock_levels,
         "fx_rates": fx_rates,
     }
 
@@ -291,7 +328,7 @@ def _generic_cases(table: str) -> list[Case]:
             _edited(lambda t: t.update({table: pd.concat([t[table], t[table].iloc[[0]]])})),
         )
     )
-    numbers = _kind_columns(table, ("money", "count", "float"))
+    numbers = _kind_columns(table, ("money", "count", "number"))
     if numbers:
         column = numbers[0]
         cases += [
@@ -634,6 +671,30 @@ def _specific_cases() -> list[Case]:
             "known order_id",
             ["not in the orders table", "example 'o404'"],
             _edited(_set("order_items", "order_id", "o404", row=2)),
+        ),
+        case(
+            "refunds-unknown-order",
+            "refunds",
+            "order_id",
+            "known order_id",
+            ["not in the orders table", "example 'o404'"],
+            _edited(_set("refunds", "order_id", "o404")),
+        ),
+        case(
+            "refunds-unknown-kind",
+            "refunds",
+            "kind",
+            "one of refund_only, return_refund",
+            ["not a known refund kind", "example 'exchange'"],
+            _edited(_set("refunds", "kind", "exchange", row=1)),
+        ),
+        case(
+            "refunds-requested-after-refunded",
+            "refunds",
+            "refunded_at",
+            "refunded_at >= requested_at",
+            ["before requested_at", "row 1;"],
+            _edited(_set("refunds", "requested_at", "2025-11-12 11:00:00")),
         ),
         case(
             "traffic-ragged-csv",

@@ -1,18 +1,21 @@
 """``ecanalysis validate``: read a dataset directory as the user wrote it and check every table.
 
-Private to :mod:`ecanalysis.schema`, which re-exports :func:`validate_dataset` and
-:func:`read_table_file`. Files are read by DuckDB as they are (CSV cells as text, Parquet
-in its own types), so that the rules of :func:`ecanalysis.schema.validate_table` can point
-at the exact cell and row. A file that cannot be read (empty, truncated, not UTF-8) is a
-problem of its table, never a traceback.
+The dataset half of the data contract (:mod:`ecanalysis.schema` checks one table; this
+module imports it, never the reverse). Files are found by :mod:`ecanalysis._files` and
+read by DuckDB as they are (CSV cells as text, Parquet in its own types), so that the rules
+of :func:`ecanalysis.schema.validate_table` can point at the exact cell and row. A file
+that cannot be read (empty, truncated, not UTF-8) is a problem of its table, never a
+traceback. ``ecanalysis.schema.validate_dataset`` and ``ecanalysis.schema.read_table_file``
+are these functions, kept there for compatibility.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ecanalysis._catalog import scan
+from ecanalysis._files import FORMS, TableFile, find_tables
 from ecanalysis.errors import DataError, closest
 from ecanalysis.schema import (
     REQUIRED_TABLES,
@@ -25,8 +28,6 @@ from ecanalysis.schema import (
 if TYPE_CHECKING:
     import pandas as pd
 
-_FORMS = {".csv": "csv", ".parquet": "parquet"}
-
 
 class UnreadableFileError(DataError):
     """A table's file cannot be read; ``what`` says why and ``hint`` how to fix it."""
@@ -35,41 +36,6 @@ class UnreadableFileError(DataError):
         super().__init__(f"{what}. Fix: {hint}.")
         self.what = what
         self.hint = hint
-
-
-@dataclass(frozen=True)
-class TableFile:
-    """One source of a table: ``<table>.csv``, ``<table>.parquet`` or ``<table>/**/*.parquet``."""
-
-    table: str
-    form: str  # "csv", "parquet" or "hive"
-    path: Path
-
-
-def discover(root: Path) -> tuple[dict[str, list[TableFile]], list[str]]:
-    """Sources per table of DESIGN §2, and notes on the entries that are not tables."""
-    sources: dict[str, list[TableFile]] = {}
-    notes = []
-    for entry in sorted(root.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        source = _source_of(entry)
-        if source is not None:
-            sources.setdefault(source.table, []).append(source)
-        else:
-            notes.append(_ignored_note(entry))
-    return sources, notes
-
-
-def _source_of(entry: Path) -> TableFile | None:
-    if entry.is_dir():
-        if entry.name in TABLES and any(entry.rglob("*.parquet")):
-            return TableFile(entry.name, "hive", entry)
-        return None
-    form = _FORMS.get(entry.suffix.lower())
-    if form and entry.stem in TABLES:
-        return TableFile(entry.stem, form, entry)
-    return None
 
 
 def _ignored_note(entry: Path) -> str:
@@ -123,7 +89,7 @@ def read_table_file(path: str | Path, *, con=None) -> pd.DataFrame:
             "export the table again (a CSV needs at least its header row), "
             "or remove the file if the table is optional",
         )
-    form = _FORMS.get(path.suffix.lower(), "csv")
+    form = FORMS.get(path.suffix.lower(), "csv")
     if form == "csv":
         _check_utf8(path)
     return _read_duckdb(path, form, con)
@@ -156,14 +122,6 @@ def _looks_like_gbk(data: bytes) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-_SCANS = {
-    "csv": "read_csv($path, all_varchar = true, header = true)",
-    "parquet": "read_parquet($path)",
-    "hive": "read_parquet($path, hive_partitioning = true, hive_types_autocast = false, "
-    "union_by_name = true)",
-}
-
-
 def _connect():
     import duckdb
 
@@ -177,9 +135,8 @@ def _read_duckdb(path: Path, form: str, con=None) -> pd.DataFrame:
 
     own = con is None
     con = _connect() if own else con
-    target = str(path / "**" / "*.parquet") if form == "hive" else str(path)
     try:
-        frame = con.execute(f"SELECT * FROM {_SCANS[form]}", {"path": target}).fetch_df()
+        frame = con.execute(f"SELECT * FROM {scan(TableFile(path.stem, form, path))}").fetch_df()
     except duckdb.Error as error:
         if form == "csv":
             _check_fields(path)
@@ -246,7 +203,9 @@ def validate_dataset(path: str | Path) -> ValidationReport:
     -----
     ``stores`` and ``orders`` are required, and must have rows; the other tables may be
     absent or empty. Rows of other tables are checked against the stores table (known
-    ``store_id``, the store's currency), order lines against the orders table.
+    ``store_id``, the store's currency), order lines and refunds against the orders table
+    (known ``order_id``); an order whose ``refund_amount`` differs from the sum of its
+    refunds is a warning (``report.warnings``), which leaves ``report.ok`` True.
     """
     root = Path(path)
     report = ValidationReport(source=str(path))
@@ -259,7 +218,9 @@ def validate_dataset(path: str | Path) -> ValidationReport:
             )
         )
         return report
-    sources, report.notes = discover(root)
+    found = find_tables(root)
+    sources = found.sources
+    report.notes = [_ignored_note(entry) for entry in found.ignored]
     frames = _read_sources(sources, report)
     _missing_tables(sources, report)
     for name in TABLES:
@@ -333,6 +294,7 @@ def _validate_one(name: str, frames: dict[str, pd.DataFrame], report: Validation
         )
     result = validate_table(name, frame, stores=frames.get("stores"), orders=frames.get("orders"))
     report.problems.extend(result.problems)
+    report.warnings.extend(result.warnings)
     report.tables.update(result.tables)
     if name == "stores":
         report.stores = result.stores
