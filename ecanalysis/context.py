@@ -26,32 +26,9 @@ from ecanalysis.errors import DataError, ParameterError
 from ecanalysis.labels import LANGS
 from ecanalysis.paths import check_identifier
 from ecanalysis.record import Record, json_safe
+from ecanalysis.schema import OPTIONAL_TABLES, PER_STORE_TABLES
 from ecanalysis.workbook import WORKBOOK_NOTEBOOKS
 
-#: Optional tables: a section whose table is absent says so and the report goes on.
-OPTIONAL_TABLES = (
-    "order_items",
-    "traffic",
-    "products",
-    "ad_spend",
-    "campaigns",
-    "reviews",
-    "refunds",
-    "product_traffic",
-    "stock_levels",
-    "fx_rates",
-)
-#: Optional tables with a store_id column: a store may have no rows in them.
-PER_STORE_TABLES = (
-    "traffic",
-    "products",
-    "ad_spend",
-    "campaigns",
-    "reviews",
-    "refunds",
-    "product_traffic",
-    "stock_levels",
-)
 #: The period kinds each notebook is made for (DESIGN §1); others run with a note.
 PERIOD_KINDS = {
     "daily_report": ("day",),
