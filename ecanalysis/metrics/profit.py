@@ -595,9 +595,10 @@ def cohort_value(
     purchases["period"] = period_floor(purchases["paid_time"], freq)
     first = purchases.sort_values("paid_time", kind="stable").drop_duplicates("customer_id")
     first = first.set_index("customer_id")
-    purchases["cohort"] = purchases["customer_id"].map(first["period"])
     for key in groups:
-        purchases[key] = purchases["customer_id"].map(first[key].fillna(NO_GROUP))
+        first[key] = first[key].fillna(NO_GROUP)
+        purchases[key] = purchases["customer_id"].map(first[key])
+    purchases["cohort"] = purchases["customer_id"].map(first["period"])
     purchases["age"] = _periods_between(purchases["cohort"], purchases["period"], freq)
     cell_keys = [*groups, "cohort", "age"]
     grouped = purchases.assign(unknown=purchases["value"].isna()).groupby(cell_keys)
@@ -612,8 +613,11 @@ def cohort_value(
         lambda values: values.cumsum(skipna=False)
     )
     out["cumulative_value_per_customer"] = ratio(out["cumulative_value"], out["cohort_size"])
-    out = out.merge(_cohort_spend(ad_spend, by, freq), on=cohort_keys, how="left")
-    if ad_spend is not None:
+    spend = _cohort_spend(ad_spend, by, freq)
+    if spend is None:
+        out["ad_spend"] = np.nan
+    else:
+        out = out.merge(spend, on=cohort_keys, how="left")
         out["ad_spend"] = out["ad_spend"].fillna(0.0)
     out["cac"] = ratio(out["ad_spend"], out["cohort_size"])
     out["payback_age"] = _payback(out, cohort_keys)
@@ -635,13 +639,12 @@ def _grid(sizes: pd.DataFrame, orders: pd.DataFrame, freq: str) -> pd.DataFrame:
     return grid
 
 
-def _cohort_spend(ad_spend: pd.DataFrame | None, by: str | None, freq: str) -> pd.DataFrame:
-    """Ad spend per cohort period (and ``by`` group when ``ad_spend`` has that column)."""
+def _cohort_spend(ad_spend: pd.DataFrame | None, by: str | None, freq: str) -> pd.DataFrame | None:
+    """Ad spend per cohort period (and ``by`` group); None when it cannot be known (no
+    table, or a table without the ``by`` column)."""
     keys = [by] if by is not None else []
-    columns = [*keys, "cohort", "ad_spend"]
     if ad_spend is None or (by is not None and by not in ad_spend.columns):
-        empty = pd.DataFrame({c: pd.Series(dtype="str") for c in keys})
-        return empty.assign(cohort=pd.Series(dtype=PERIOD_DTYPE), ad_spend=np.nan)[columns]
+        return None
     require(ad_spend, ["date", "spend"], "ad_spend")
     frame = pd.DataFrame(
         {
