@@ -3,8 +3,8 @@ validation of notebook parameters before a kernel starts.
 
 ``params/defaults.yaml`` holds settings for every store (thresholds, portfolio time
 zone, reporting currency); ``params/stores/<store_id>.yaml`` overrides them for one
-store and holds its monthly targets; ``params/schedule.yaml`` says which reports
-``ecanalysis batch`` runs by default.
+store and holds its monthly targets and variable costs (``costs:``, DESIGN §5 "Profit");
+``params/schedule.yaml`` says which reports ``ecanalysis batch`` runs by default.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +187,7 @@ def check_costs(costs: Any, *, where: str) -> None:
     """
     if costs is None:
         return
-    if not isinstance(costs, dict):
+    if not isinstance(costs, Mapping):
         raise ParameterError(f"'costs' in {where} must be a mapping of name: number")
     for name, value in costs.items():
         _refuse_unknown("cost", str(name), dict.fromkeys(COST_KEYS), where)

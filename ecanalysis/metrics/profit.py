@@ -219,8 +219,8 @@ def contribution_margin(
 
 def _known_costs(costs: Mapping[str, float | None] | None) -> dict[str, float | None]:
     """Every cost key with its value, None when unknown; bad keys and values refused."""
+    check_costs(costs, where="the costs= argument")
     given = dict(costs or {})
-    check_costs(given, where="costs=")
     return {key: None if given.get(key) is None else float(given[key]) for key in COST_KEYS}
 
 
@@ -247,16 +247,15 @@ def _spend(ad_spend: pd.DataFrame | None, keys: list[str], freq: str) -> pd.Data
     if ad_spend is None:
         return None
     require(ad_spend, ["date", "spend"], "ad_spend")
-    split = all(key in ad_spend.columns for key in keys)
+    if not all(key in ad_spend.columns for key in keys):
+        return None  # the spend cannot be split by these groups: unknown per group
     frame = pd.DataFrame(
         {
-            **{key: ad_spend[key] for key in keys if split},
+            **{key: ad_spend[key] for key in keys},
             "period_start": period_floor(ad_spend["date"], freq),
             "ad_spend": numeric(ad_spend, "spend"),
         }
     )
-    if not split:
-        return None  # the spend cannot be split by these groups: unknown per group
     grouped = frame.groupby([*keys, "period_start"], dropna=False, sort=True)
     return grouped["ad_spend"].sum().reset_index()
 
@@ -544,7 +543,8 @@ def cohort_value(
         - ``cumulative_value`` (float64): the sum of ``value`` over ages 0 … age.
         - ``cumulative_value_per_customer`` (float64): cumulative_value / cohort_size.
         - ``ad_spend`` (float64): ad spend on the local dates of the cohort period (of the
-          group's channel or campaign with ``by``); NaN without ``ad_spend``.
+          group's channel or campaign with ``by``: 0 for a group with no spend rows, such
+          as organic channels); NaN without ``ad_spend`` or when it lacks the ``by`` column.
         - ``cac`` (float64): ad_spend / cohort_size.
         - ``payback_age`` (float64): the first age at which cumulative_value_per_customer ≥
           cac, the same on every row of the cohort; NaN when not reached in the observed
