@@ -249,6 +249,9 @@ def write_sample(
     (``discount_amount``), as platform exports do (Shopify ``Lineitem price`` and
     ``Lineitem discount``), so that ``gross_amount`` = Σ quantity × unit_price and the
     order's ``discount_amount`` is the sum over its lines. ``fx_rates`` gives CNY per unit of each store currency every day.
+    ``orders.shipping_cost`` (what shipping cost the store) is recorded by the Shopify stores
+    for shipped orders, as Shopify Shipping labels are, and null elsewhere: the other stores
+    rely on ``fulfilment_cost_per_order`` in their params (DESIGN §5 "Profit").
 
     Examples
     --------
