@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from ecanalysis.errors import ParameterError
@@ -262,6 +264,72 @@ def test_identity_on_the_sample(sample_dir):
     assert row["contribution_margin"] == pytest.approx(expected, rel=1e-9)
     assert row["fulfilment_cost"] == pytest.approx(fulfilment)
     assert row["breakeven_roas"] == pytest.approx(paid_amount / (expected + ad))
+
+
+_rows = st.lists(
+    st.tuples(
+        st.integers(0, 4),  # customer
+        st.integers(0, 60 * 24 * 20),  # minutes after 2025-10-25 (spans two months)
+        st.sampled_from(["placed", "paid", "completed", "cancelled", "refunded"]),
+        st.floats(0, 500, allow_nan=False),  # paid amount
+        st.floats(0, 1, allow_nan=False),  # cost share of it
+        st.one_of(st.none(), st.floats(0, 30, allow_nan=False)),  # shipping_cost
+    ),
+    max_size=20,
+)
+_spend_days = st.lists(
+    st.tuples(st.integers(0, 19), st.floats(0, 300, allow_nan=False)), max_size=10
+)
+
+
+def _random(rows, spend_days):
+    start = pd.Timestamp("2025-10-25")
+    ordered = pd.Series([start + pd.Timedelta(minutes=m) for _, m, *_ in rows])
+    frame = pd.DataFrame(
+        {
+            "order_id": [f"O{i}" for i in range(len(rows))],
+            "customer_id": [f"c{c}" for c, *_ in rows],
+            "ordered_at": ordered.astype("datetime64[ns]"),
+            "paid_at": ordered.astype("datetime64[ns]"),
+            "status": [s for _, _, s, *_ in rows],
+            "gross_amount": [a for _, _, _, a, _, _ in rows],
+            "paid_amount": [a for _, _, _, a, _, _ in rows],
+            "refund_amount": [a if s == "refunded" else 0.0 for _, _, s, a, _, _ in rows],
+            "refunded_at": (ordered + pd.Timedelta(days=3)).astype("datetime64[ns]"),
+            "cost_amount": [a * c for _, _, _, a, c, _ in rows],
+            "shipping_cost": [NAN if x is None else x for *_, x in rows],
+        }
+    )
+    ads = pd.DataFrame(
+        {
+            "date": pd.Series(
+                [start + pd.Timedelta(days=d) for d, _ in spend_days], dtype="datetime64[ns]"
+            ),
+            "spend": pd.Series([x for _, x in spend_days], dtype="float64"),
+        }
+    )
+    return frame, ads
+
+
+@settings(max_examples=40, deadline=None)
+@given(_rows, _spend_days)
+def test_identity_per_row_and_days_add_up_to_months(rows, spend_days):
+    orders, ads = _random(rows, spend_days)
+    daily = contribution_margin(orders, ads, costs=COSTS, freq="D")
+    costs = daily[["payment_fees", "commission", "other_variable_cost", "fulfilment_cost"]]
+    np.testing.assert_allclose(
+        daily["contribution_margin"],
+        daily["net_sales"] - daily["cost_amount"] - costs.sum(axis=1) - daily["ad_spend"],
+        atol=1e-6,
+    )
+    monthly = contribution_margin(orders, ads, costs=COSTS, freq="MS").set_index("period_start")
+    month = daily["period_start"].dt.to_period("M").dt.start_time
+    for column in ("paid_amount", "fulfilment_cost", "cm2", "ad_spend", "contribution_margin"):
+        summed = daily.groupby(month)[column].sum()
+        np.testing.assert_allclose(summed, monthly.loc[summed.index, column], atol=1e-6)
+    assert daily["ad_spend"].sum() == pytest.approx(ads["spend"].sum())
+    positive = daily["cm2"] > 0
+    assert (daily.loc[positive, "breakeven_roas"] >= 1 - 1e-9).all()  # CM2 ≤ paid amount
 
 
 # breakeven_roas, mer, ncac ------------------------------------------------------------------
