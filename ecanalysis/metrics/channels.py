@@ -257,10 +257,10 @@ def flag_channels(
     grow_roas : float, default 3.0
         ROAS at or above this means ``grow``.
     breakeven_roas : float, optional
-        The store's break-even ROAS (保本投产比, :func:`ecanalysis.metrics.profit.
-        breakeven_roas`): paid amount / CM2. When given, it is the line instead of the
-        floor (the higher of the two): a channel with spend below it is ``cut`` (``watch``
-        on a small budget), never ``keep`` or ``grow``. ``math.inf`` says no ROAS breaks
+        The store's break-even ROAS (保本投产比: paid amount / CM2, see
+        :func:`ecanalysis.metrics.profit.breakeven_roas`). When given, it is the line
+        instead of the floor (the higher of the two): a channel with spend below it is
+        ``cut`` (``watch`` on a small budget), never ``keep`` or ``grow``. ``math.inf`` says no ROAS breaks
         even (CM2 ≤ 0). None or NaN (costs unknown) keeps the rules on ``roas_floor``
         alone, as before this option existed.
 
