@@ -661,3 +661,57 @@ _FORMATTERS: dict[str, Callable[[float, str | None], str]] = {
     "count": lambda number, _: f"{number:,.0f}",
     "number": _plain,
 }
+
+
+# -- profit after marketing (DESIGN §5 "Profit", ecanalysis.metrics.profit) ---------------
+
+LABELS.update(
+    {
+        "cm1": ("毛利 (CM1)", "Gross profit (CM1)"),
+        "cm1_rate": ("毛利率 (CM1)", "CM1 margin"),
+        "payment_fees": ("支付手续费", "Payment fees"),
+        "commission": ("平台佣金（技术服务费）", "Platform commission"),
+        "other_variable_cost": ("其他变动成本", "Other variable costs"),
+        "fulfilment_cost": ("履约成本（仓储物流）", "Fulfilment cost"),
+        "shipping_cost": ("物流成本", "Shipping cost"),
+        "cm2": ("变动成本后毛利 (CM2)", "Contribution after variable costs (CM2)"),
+        "cm2_rate": ("CM2 毛利率", "CM2 margin"),
+        "ad_spend": ("广告花费", "Ad spend"),
+        "contribution_margin": ("贡献毛利 (CM3)", "Contribution margin (CM3)"),
+        "contribution_margin_rate": ("贡献毛利率", "Contribution margin rate"),
+        "breakeven_roas": ("保本投产比", "Break-even ROAS"),
+        "mer": ("全店投产比 MER", "MER (blended ROAS)"),
+        "ncac": ("新客获客成本", "New-customer CAC"),
+        "cumulative_value": ("累计价值", "Cumulative value"),
+        "cumulative_value_per_customer": ("人均累计价值", "Cumulative value per customer"),
+        "cac": ("获客成本 (CAC)", "CAC"),
+        "payback_age": ("回本周期（期数）", "Payback (periods)"),
+    }
+)
+MONEY = MONEY | {
+    "cm1",
+    "cm2",
+    "payment_fees",
+    "commission",
+    "other_variable_cost",
+    "fulfilment_cost",
+    "shipping_cost",
+    "ad_spend",
+    "contribution_margin",
+    "ncac",
+    "cac",
+    "cumulative_value",
+    "cumulative_value_per_customer",
+}
+RATIOS = RATIOS | {"breakeven_roas", "mer"}
+COUNTS = COUNTS | {"payback_age"}
+COST_LIKE = COST_LIKE | {
+    "payment_fees",
+    "commission",
+    "other_variable_cost",
+    "fulfilment_cost",
+    "shipping_cost",
+    "ncac",
+    "cac",
+    "breakeven_roas",
+}

@@ -3,8 +3,8 @@ validation of notebook parameters before a kernel starts.
 
 ``params/defaults.yaml`` holds settings for every store (thresholds, portfolio time
 zone, reporting currency); ``params/stores/<store_id>.yaml`` overrides them for one
-store and holds its monthly targets; ``params/schedule.yaml`` says which reports
-``ecanalysis batch`` runs by default.
+store and holds its monthly targets and variable costs (``costs:``, DESIGN §5 "Profit");
+``params/schedule.yaml`` says which reports ``ecanalysis batch`` runs by default.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,12 @@ BUILTIN_DEFAULTS: dict[str, Any] = {
         "clv_horizon_weeks": 52,
     },
     "targets": {},
+    "costs": {
+        "payment_fee_rate": None,
+        "commission_rate": None,
+        "other_variable_rate": None,
+        "fulfilment_cost_per_order": None,
+    },
 }
 
 
@@ -144,6 +151,7 @@ def check_settings(settings: dict[str, Any], *, where: str) -> None:
         raise ParameterError(f"'targets' in {where} must be a mapping of KPI: target")
     for kpi, target in targets.items():
         _check_target(str(kpi), target, where)
+    check_costs(settings.get("costs"), where=where)
 
 
 def _check_threshold(name: str, value: Any, where: str) -> None:
@@ -159,6 +167,50 @@ def _check_threshold(name: str, value: Any, where: str) -> None:
     if value < low or (high is not None and value > high):
         bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
         raise ParameterError(f"{fix} {bound}")
+
+
+# -- costs (DESIGN §5 "Profit") ------------------------------------------------------------
+
+#: The keys of the ``costs:`` block: shares of paid_amount, and a cost per paid order in the
+#: store's currency. A key left unset (None) is unknown, never 0.
+COST_RATES = ("payment_fee_rate", "commission_rate", "other_variable_rate")
+COST_AMOUNTS = ("fulfilment_cost_per_order",)
+COST_KEYS = (*COST_RATES, *COST_AMOUNTS)
+
+
+def check_costs(costs: Any, *, where: str) -> None:
+    """Refuse a ``costs:`` block a report cannot use, naming the key, the value and the fix.
+
+    ``costs`` is a mapping of the :data:`COST_KEYS` (or None). Rates are shares of the paid
+    amount in [0, 1) (write 0.006 for 0.6 %); ``fulfilment_cost_per_order`` is an amount of
+    at least 0 in the store's currency; every value is a number or left unset (null).
+    """
+    if costs is None:
+        return
+    if not isinstance(costs, Mapping):
+        raise ParameterError(f"'costs' in {where} must be a mapping of name: number")
+    for name, value in costs.items():
+        _refuse_unknown("cost", str(name), dict.fromkeys(COST_KEYS), where)
+        if value is None:
+            continue
+        fix = f"costs: {name}: {value!r} in {where} must be"
+        if not _is_number(value):
+            raise ParameterError(
+                f"{fix} a number or left unset (write 0.006 for 0.6 %, 10 for a cost of 10)"
+            )
+        if name in COST_RATES and not 0 <= value < 1:
+            raise ParameterError(
+                f"{fix} a share of the paid amount from 0 up to (not including) 1 "
+                "(write 0.05 for 5 %, not 5)"
+            )
+        if name in COST_AMOUNTS and value < 0:
+            raise ParameterError(f"{fix} an amount of at least 0 in the store's currency")
+
+
+def store_costs(settings: dict[str, Any]) -> dict[str, float | None]:
+    """The ``costs`` of loaded settings: every key of :data:`COST_KEYS`, None when unset."""
+    costs = settings.get("costs") or {}
+    return {key: None if costs.get(key) is None else float(costs[key]) for key in COST_KEYS}
 
 
 def _refuse_unknown(what: str, name: str, known: dict[str, Any], where: str) -> None:

@@ -115,6 +115,13 @@ _RATING_SHARES = {  # ratings 1..5
     "other": [0.004, 0.004, 0.012, 0.04, 0.94],
 }
 
+#: Platforms whose order export records what shipping cost the store (``shipping_cost``),
+#: the spawn key of the random stream those costs draw from, and the status codes (index in
+#: STATUSES) of orders that have shipped: shipped, completed, refunded, partially_refunded.
+_RECORDS_SHIPPING_COST = frozenset({"shopify"})
+_SHIPPING_COST_STREAM = 1
+_SHIPPED_STATUS_CODES = (2, 3, 5, 6)
+
 _PARQUET_OPTIONS = {
     "compression": "zstd",
     "compression_level": 3,
@@ -235,6 +242,9 @@ def write_sample(
     (``discount_amount``), as platform exports do (Shopify ``Lineitem price`` and
     ``Lineitem discount``), so that ``gross_amount`` = Σ quantity × unit_price and the
     order's ``discount_amount`` is the sum over its lines. ``fx_rates`` gives CNY per unit of each store currency every day.
+    ``orders.shipping_cost`` (what shipping cost the store) is recorded by the Shopify stores
+    for shipped orders, as Shopify Shipping labels are, and null elsewhere: the other stores
+    rely on ``fulfilment_cost_per_order`` in their params (DESIGN §5 "Profit").
 
     Examples
     --------
@@ -265,7 +275,12 @@ def write_sample(
         writers.write("stores", _stores_table(shops))
         for shop in shops:
             rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(shop.index + 1,)))
-            for name, table in _store_tables(rng, shop, first, last, rate).items():
+            # Shipping costs draw from a stream of their own, so that adding them moved no
+            # other number of the sample.
+            cost_rng = np.random.default_rng(
+                np.random.SeedSequence(seed, spawn_key=(shop.index + 1, _SHIPPING_COST_STREAM))
+            )
+            for name, table in _store_tables(rng, shop, first, last, rate, cost_rng).items():
                 writers.write(name, table)
         currencies = sorted({shop.profile.currency for shop in shops})
         fx_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
@@ -548,7 +563,12 @@ def _campaign_of_day(days: np.ndarray, campaigns: Sequence[_Campaign]) -> np.nda
 
 
 def _store_tables(
-    rng: np.random.Generator, shop: _Store, first: dt.date, last: dt.date, rate: float
+    rng: np.random.Generator,
+    shop: _Store,
+    first: dt.date,
+    last: dt.date,
+    rate: float,
+    cost_rng: np.random.Generator,
 ) -> dict[str, pa.Table]:
     """Every table but ``stores`` and ``fx_rates`` for one store, from its own generator.
 
@@ -566,6 +586,7 @@ def _store_tables(
     orders = _drop_burn_in(orders)
     items = _order_items(rng, shop, orders, products, campaign_day)
     _settle(rng, shop, orders, items, days.size, campaign_day)
+    orders["shipping_cost"] = _shipping_cost(cost_rng, shop, orders)
     campaign_ids = [c.campaign_id for c in campaigns]
     tables = {
         "orders": _orders_table(shop, orders, campaign_day, campaign_ids, origin),
@@ -812,6 +833,26 @@ def _shipping(rng: np.random.Generator, shop: _Store, goods: np.ndarray) -> np.n
     return _round_money(fee, shop.profile.decimals)
 
 
+def _shipping_cost(
+    rng: np.random.Generator, shop: _Store, orders: dict[str, np.ndarray]
+) -> np.ndarray:
+    """What shipping an order cost the store, for platforms whose export records it.
+
+    Shopify stores buy labels through Shopify Shipping, so their orders carry the label
+    cost once shipped (shipped, completed or refunded afterwards); the other stores' exports
+    have no such column (all NaN) and rely on the per-order cost in their params. A label
+    costs about 6 (USD-equivalent) plus 1.2 a further item, times a log-normal spread.
+    """
+    n = orders["day"].size
+    spread = rng.lognormal(0.0, 0.25, n)
+    if shop.profile.platform not in _RECORDS_SHIPPING_COST:
+        return np.full(n, np.nan)
+    items = np.maximum(orders["item_count"], 1)
+    cost = (6.0 + 1.2 * (items - 1)) * spread * shop.profile.price_scale
+    shipped = np.isin(orders["status"], _SHIPPED_STATUS_CODES)
+    return np.where(shipped, _round_money(cost, shop.profile.decimals), np.nan)
+
+
 def _status_and_times(
     rng: np.random.Generator, shop: _Store, orders: dict[str, np.ndarray], total_days: int
 ) -> None:
@@ -876,6 +917,9 @@ def _orders_table(
             "cost_amount": pa.array(orders["cost_amount"], pa.float64()),
             "campaign_id": _pick(list(campaign_ids) or [""], np.maximum(campaign, 0), campaign < 0),
             "currency": _pick([shop.profile.currency], np.zeros(n, np.int64)),
+            "shipping_cost": pa.array(
+                orders["shipping_cost"], pa.float64(), mask=np.isnan(orders["shipping_cost"])
+            ),
         }
     )
 

@@ -42,6 +42,7 @@ COLUMNS = {
         "cost_amount",
         "campaign_id",
         "currency",
+        "shipping_cost",
     ],
     "order_items": [
         "order_id",

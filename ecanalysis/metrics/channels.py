@@ -241,6 +241,7 @@ def flag_channels(
     min_spend_share: float = 0.05,
     roas_floor: float = 1.0,
     grow_roas: float = 3.0,
+    breakeven_roas: float | None = None,
 ) -> pd.DataFrame:
     """Say which channels to cut, grow, keep or watch: money spent against sales brought.
 
@@ -255,6 +256,13 @@ def flag_channels(
         ROAS below this (sales do not even repay the spend) means ``cut``.
     grow_roas : float, default 3.0
         ROAS at or above this means ``grow``.
+    breakeven_roas : float, optional
+        The store's break-even ROAS (保本投产比: paid amount / CM2, see
+        :func:`ecanalysis.metrics.profit.breakeven_roas`). When given, it is the line
+        instead of the floor (the higher of the two): a channel with spend below it is
+        ``cut`` (``watch`` on a small budget), never ``keep`` or ``grow``. ``math.inf`` says no ROAS breaks
+        even (CM2 ≤ 0). None or NaN (costs unknown) keeps the rules on ``roas_floor``
+        alone, as before this option existed.
 
     Returns
     -------
@@ -275,6 +283,12 @@ def flag_channels(
     is paid amount / spend (全店投产比 of the channel); with margins below 1/ROAS a
     channel loses money even above the floor, so the floor is a parameter in params.
 
+    Without ``breakeven_roas`` the line is ``roas_floor`` (default 1, "ROAS 1": break-even
+    only at a 100 % margin, kept for compatibility). With it, the line is max(roas_floor,
+    breakeven_roas), and ``grow`` needs ROAS at or above both ``grow_roas`` and the line;
+    reasons then name the break-even ROAS with its value. At a 30 % CM2 margin break-even
+    is 3.33: a channel at ROAS 2.7 loses money on every order and is ``cut``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -291,25 +305,36 @@ def flag_channels(
     """
     require(performance, ["channel", "spend", "roas", "spend_share"], "performance")
     out = performance.copy()
-    decisions = [_decide(row, min_spend_share, roas_floor, grow_roas) for _, row in out.iterrows()]
+    floor, line = _line(roas_floor, breakeven_roas)
+    decisions = [_decide(row, min_spend_share, floor, grow_roas, line) for _, row in out.iterrows()]
     out["action"] = [action for action, _ in decisions]
     out["reason"] = [reason for _, reason in decisions]
     return out.reset_index(drop=True).astype({"action": "str", "reason": "str"})
 
 
-def _decide(row, min_share: float, floor: float, grow: float) -> tuple[str, str]:
+def _line(roas_floor: float, breakeven: float | None) -> tuple[float, str]:
+    """The ROAS under which a channel is cut, and how reasons name it."""
+    if breakeven is None or pd.isna(breakeven):
+        return roas_floor, f"floor {roas_floor:g}"
+    line = max(roas_floor, float(breakeven))
+    if np.isinf(line):
+        return line, "break-even (none reached: CM2 ≤ 0)"
+    return line, f"break-even ROAS {line:.2f}"
+
+
+def _decide(row, min_share: float, floor: float, grow: float, line: str) -> tuple[str, str]:
     spend, roas, share = row["spend"], row["roas"], row["spend_share"]
     if pd.isna(spend) or spend == 0:
         return "keep", "no ad spend"
     figures = f"ROAS {roas:.2f}, {share:.0%} of spend"
     if share < min_share:
         if roas < floor:
-            return "watch", f"{figures}: below the floor {floor:g} but a small budget"
+            return "watch", f"{figures}: below the {line} but a small budget"
         return "keep", f"{figures}: small budget"
     if roas < floor:
-        return "cut", f"{figures}: sales do not repay spend (floor {floor:g})"
-    if roas >= grow:
-        return "grow", f"{figures}: at or above {grow:g}"
+        return "cut", f"{figures}: sales do not repay spend ({line})"
+    if roas >= max(grow, floor):
+        return "grow", f"{figures}: at or above {max(grow, floor):g}"
     return "keep", f"{figures}: between {floor:g} and {grow:g}"
 
 
