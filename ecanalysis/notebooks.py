@@ -9,8 +9,8 @@ found (:func:`notebook_path`) lives beside it.
 A notebook file placed in the notebooks directory without a spec here still runs: it
 gets :func:`spec_for`'s plain spec (one store, any period, no workbook).
 
-This module imports only the Core modules (config, errors, paths), so that every part
-may read it.
+This module imports only Core modules (config, errors, paths, periods), so that every
+part may read it.
 
 Examples
 --------
@@ -33,14 +33,13 @@ from typing import Any
 from ecanalysis.config import notebooks_dir
 from ecanalysis.errors import ParameterError, closest
 from ecanalysis.paths import check_identifier
+from ecanalysis.periods import KINDS
 
 #: The store id of reports on the whole portfolio (reserved: never a real store's id).
 PORTFOLIO_STORE_ID = "all"
 #: The headline KPIs every report on one store and one period records (DESIGN §6); a
 #: failed record lists them as unknown, and the index shows them as columns.
 HEADLINE_KPIS = ("orders", "paid_amount", "buyers", "new_buyers", "aov", "revenue_per_buyer")
-#: Period kinds of :class:`ecanalysis.periods.Period`.
-PERIOD_KINDS = ("day", "week", "month", "quarter", "year", "range")
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ class NotebookSpec:
 
     def __post_init__(self) -> None:
         check_identifier(self.name, "notebook")
-        unknown = set(self.period_kinds or ()) - set(PERIOD_KINDS)
+        unknown = set(self.period_kinds or ()) - set(KINDS)
         if unknown:
             raise ValueError(f"{self.name}: unknown period kinds {sorted(unknown)}")
 
