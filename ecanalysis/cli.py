@@ -91,20 +91,20 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
-    from ecanalysis.runner import describe_notebooks
+    from ecanalysis.commands import describe_notebooks
 
     print(describe_notebooks())
     return 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from ecanalysis.runner import run_command
+    from ecanalysis.commands import run_command
 
     return run_command(args)
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from ecanalysis.runner import batch_command
+    from ecanalysis.commands import batch_command
 
     return batch_command(args)
 

@@ -24,20 +24,10 @@ from ecanalysis import alerts
 from ecanalysis.config import resolve_data_dir, resolve_params_dir
 from ecanalysis.errors import DataError, ParameterError
 from ecanalysis.labels import LANGS
+from ecanalysis.notebooks import spec_for
 from ecanalysis.paths import check_identifier
 from ecanalysis.record import Record, json_safe
 from ecanalysis.schema import OPTIONAL_TABLES, PER_STORE_TABLES
-from ecanalysis.workbook import WORKBOOK_NOTEBOOKS
-
-#: The period kinds each notebook is made for (DESIGN §1); others run with a note.
-PERIOD_KINDS = {
-    "daily_report": ("day",),
-    "weekly_review": ("week",),
-    "monthly_assessment": ("month",),
-    "store_inspection": ("day",),
-    "customer_health": ("month",),
-    "channel_efficiency": ("week", "month"),
-}
 
 
 @dataclass
@@ -212,7 +202,7 @@ class ReportContext:
         display(report.title_block(self.say(zh, en), self.store, self.period, lang=self.lang))
         display(report.coverage_note(self.coverage, self.period, lang=self.lang))
         kind_note = alerts.period_kind_note(
-            self.period, PERIOD_KINDS.get(self.notebook, ()), lang=self.lang
+            self.period, spec_for(self.notebook).period_kinds or (), lang=self.lang
         )
         if kind_note:
             display(report.note(kind_note))
@@ -448,7 +438,7 @@ def open_report(
         coverage={"first": first, "last": last},
         lang=lang,
         output_dir=output,
-        workbook=notebook in WORKBOOK_NOTEBOOKS,
+        workbook=spec_for(notebook).workbook,
     )
     context = ReportContext(
         notebook=notebook,

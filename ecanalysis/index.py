@@ -23,10 +23,11 @@ from typing import Any
 from urllib.parse import quote
 
 from ecanalysis.labels import format_value, kind_of, label
+from ecanalysis.notebooks import index_kpis, spec_for
 from ecanalysis.paths import write_text_atomic
 
-#: KPIs shown as columns (DESIGN §6: every store report records them).
-KEY_KPIS = ("orders", "paid_amount", "buyers", "new_buyers", "aov", "revenue_per_buyer")
+#: KPIs shown as columns: the notebooks' key KPIs (the registry, ecanalysis.notebooks).
+KEY_KPIS = index_kpis()
 #: Files of a record, linked when present.
 RECORD_FILES = ("report.html", "report.ipynb", "metrics.json", "error.txt")
 #: Longest error message shown in the table (the full text is in error.txt).
@@ -177,7 +178,8 @@ def read_run(folder: Path, parts: tuple[str, ...]) -> RunRow:
     """A :class:`RunRow` from a record folder; an unreadable ``metrics.json`` gives a row
     with status ``unreadable``."""
     notebook, store_id, period = parts
-    names = (*RECORD_FILES, f"{notebook}.xlsx")  # the workbook of monthly_assessment …
+    workbook = spec_for(notebook).workbook_file  # the workbook of monthly_assessment …
+    names = (*RECORD_FILES, workbook) if workbook else RECORD_FILES
     files = tuple(name for name in names if (folder / name).is_file())
     row = RunRow(notebook, store_id, period, "/".join(parts), "unreadable", files=files)
     try:

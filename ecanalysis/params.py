@@ -18,6 +18,7 @@ from typing import Any
 
 from ecanalysis.errors import ParameterError, closest
 from ecanalysis.labels import LANGS
+from ecanalysis.notebooks import PORTFOLIO_STORE_ID
 from ecanalysis.paths import check_identifier
 
 #: Built-in defaults, used when ``params/defaults.yaml`` lacks a key.
@@ -88,7 +89,7 @@ def load_settings(params_dir: str | os.PathLike, store_id: str | None = None) ->
         settings = _merge(settings, _load_settings_file(defaults_file))
     settings["store_file"] = None
     settings["targets_set"] = False
-    if store_id is not None and store_id != "all":
+    if store_id is not None and store_id != PORTFOLIO_STORE_ID:
         check_identifier(store_id, "store_id")
         store_file = params_dir / "stores" / f"{store_id}.yaml"
         if store_file.is_file():

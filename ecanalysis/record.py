@@ -256,6 +256,7 @@ class Record:
     def finish(self) -> dict[str, Any]:
         """Write ``metrics.json`` into the output directory (when the runner gave one), and
         ``<notebook>.xlsx`` of the saved tables when :attr:`workbook` is set."""
+        from ecanalysis.notebooks import spec_for
         from ecanalysis.workbook import write_workbook
 
         if not self.kpis:
@@ -267,7 +268,7 @@ class Record:
             self.output_dir.mkdir(parents=True, exist_ok=True)
             if self.workbook:
                 write_workbook(
-                    self.output_dir / f"{self.notebook}.xlsx",
+                    self.output_dir / spec_for(self.notebook).workbook_file,
                     self.tables,
                     record=record,
                     store=self.store,

@@ -5,8 +5,9 @@ Excel workbook: a first sheet 概览 / Summary (store, period, coverage, KPIs wi
 comparisons, alerts), then one sheet per table with a bold, frozen header row of
 labels in the report language, number formats by kind (money ``#,##0.00``, rates as
 percent, counts, dates as dates) and column widths that fit. ``Report.finish`` writes
-it for the notebooks in :data:`WORKBOOK_NOTEBOOKS`, inside the temporary directory the
-runner publishes, so the workbook appears together with the rest of the record.
+it for the notebooks whose registry spec says ``workbook`` (:mod:`ecanalysis.notebooks`),
+inside the temporary directory the runner publishes, so the workbook appears together
+with the rest of the record.
 
 Spreadsheets evaluate cells that start with ``=``, ``+``, ``-`` or ``@`` (CSV or
 formula injection: a review text ``=HYPERLINK(...)`` would become a live link). In the
@@ -28,9 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from ecanalysis.labels import is_missing, kind_of, label, value_label
-
-#: Notebooks whose record also holds ``<notebook>.xlsx``.
-WORKBOOK_NOTEBOOKS = frozenset({"monthly_assessment", "store_inspection"})
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from ecanalysis.cli import main
-from ecanalysis.runner import NOTEBOOKS
+from ecanalysis.notebooks import NAMES as NOTEBOOKS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
@@ -118,7 +118,7 @@ def test_rerun_skips_then_force_reruns_with_same_numbers(batch, sample_dir, caps
 def test_a_report_done_by_other_code_is_not_done(batch, sample_dir, capsys, monkeypatch):
     """A fix or an upgrade of ecanalysis reruns the reports it shapes: the library's code
     is part of a report's inputs, as the data and params are."""
-    from ecanalysis import runner
+    from ecanalysis import publish
 
     _, out = batch
     label = records(out)[("daily_report", "shop01")]["period"]["label"]
@@ -126,8 +126,8 @@ def test_a_report_done_by_other_code_is_not_done(batch, sample_dir, capsys, monk
     argv += ["--data", str(sample_dir), "--out", str(out)]
     assert main(argv) == 0
     assert "0 ok, 1 skipped" in capsys.readouterr().out
-    stamp = runner._code_stamp()
-    monkeypatch.setattr(runner, "_code_stamp", lambda: stamp + "\nmetrics/orders.py:1:1")
+    stamp = publish._code_stamp()
+    monkeypatch.setattr(publish, "_code_stamp", lambda: stamp + "\nmetrics/orders.py:1:1")
     assert main(argv) == 0
     assert "1 ok, 0 skipped" in capsys.readouterr().out
 

@@ -95,13 +95,13 @@ def test_run_refuses_before_any_notebook(case, corpus_dir):
     """What validate refuses, `run` refuses too, in its pre-flight check before a kernel
     starts (a DataError: exit 2): for a store's report, or (fx_rates, which only the
     portfolio reads) for the portfolio's."""
+    from ecanalysis.commands import preflight
     from ecanalysis.errors import EcanalysisError
-    from ecanalysis.runner import _preflight
 
     refused = []
     for store_id in ("all",) if case.table == "fx_rates" else ("s01", "s02"):
         try:
-            _preflight(corpus_dir / case.name, store_id, "fail")
+            preflight(corpus_dir / case.name, store_id, "fail")
         except EcanalysisError as exc:
             refused.append(str(exc))
             break

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from ecanalysis.cli import main
-from ecanalysis.runner import plan_batch, run_batch
+from ecanalysis.runner import run_batch
+from ecanalysis.schedule import plan_batch
 
 try:
     import distributed

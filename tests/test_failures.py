@@ -17,7 +17,7 @@ import pytest
 
 from ecanalysis.cli import main
 from ecanalysis.config import ROOT_ENV, project_root
-from ecanalysis.index import KEY_KPIS
+from ecanalysis.notebooks import HEADLINE_KPIS
 from ecanalysis.runner import RunSpec, run_batch, run_notebook
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
@@ -101,7 +101,7 @@ def test_batch_contains_every_kind_of_failure(in_planted_root, sample_dir, tmp_p
     ]:
         record = _record(out, notebook)
         assert record["status"] == "failed"
-        assert record["kpis"] == dict.fromkeys(KEY_KPIS), "never empty: headline KPIs unknown"
+        assert record["kpis"] == dict.fromkeys(HEADLINE_KPIS), "never empty: headline KPIs unknown"
         assert reason in (record["_dir"] / "error.txt").read_text(encoding="utf-8")
         assert record["alerts"][0]["level"] == "critical"
     for store in ("shop01", "shop02"):

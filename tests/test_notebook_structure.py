@@ -8,7 +8,7 @@ from pathlib import Path
 import papermill
 import pytest
 
-from ecanalysis.runner import NOTEBOOKS
+from ecanalysis.notebooks import NAMES as NOTEBOOKS
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 COMMON = ["store_id", "period", "data", "params", "lang", "output_dir", "on_bad_rows"]

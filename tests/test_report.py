@@ -420,7 +420,7 @@ def test_each_chart_image_gets_its_description_as_alt_text(tmp_path):
     import matplotlib.pyplot as plt
     import nbformat
 
-    from ecanalysis.runner import render_html
+    from ecanalysis.publish import render_html
 
     fig, _ = plt.subplots(figsize=(1, 1))
     buffer = io.BytesIO()
