@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ecanalysis.labels import format_value, kind_of, label, value_label
+from ecanalysis.labels import COST_LIKE, format_value, kind_of, label, value_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -186,18 +186,26 @@ def drops(
     return out
 
 
-def anomalies(flags: pd.DataFrame, metric: str, *, currency: str | None, lang: str) -> list[Alert]:
-    """Days flagged in a ``detect_anomalies`` result (pass the report period's rows)."""
+def anomalies(
+    flags: pd.DataFrame, metric: str, *, currency: str | None, lang: str
+) -> list[Alert]:
+    """Days flagged in a ``detect_anomalies`` result (pass the report period's rows).
+
+    A day on the bad side of its expectation (below for sales, above for a cost such as
+    refunds) is a ``warning``; one on the good side (Black Friday above expectation) is
+    good news, an ``info``, never shown like a problem.
+    """
     flagged = flags[flags["is_anomaly"].fillna(False).astype(bool)]
     out = []
     for _, row in flagged.iterrows():
         above = row["value"] > row["expected"]
+        bad = above if metric in COST_LIKE else not above
         actual, expected = (
             format_value(row[c], kind_of(metric), currency=currency) for c in ("value", "expected")
         )
         out.append(
             make(
-                "warning",
+                "warning" if bad else "info",
                 say(
                     lang,
                     f"{row['date']:%Y-%m-%d} {label(metric, lang)} {'高于' if above else '低于'}预期"

@@ -124,22 +124,32 @@ def test_a_target_for_no_kpi_is_an_alert_not_a_miss():
     ]
 
 
-def test_an_anomaly_alert_shows_money_as_money():
+def test_an_anomaly_alert_shows_money_as_money_and_good_news_as_news():
+    """Black Friday above expectation is good news (info), a day below it a warning."""
     flags = pd.DataFrame(
         {
-            "date": pd.to_datetime(["2025-11-29", "2025-11-30"]),
-            "value": [7000.0, 25223.4],
-            "expected": [7100.0, 7657.2],
-            "is_anomaly": [False, True],
+            "date": pd.to_datetime(["2025-11-28", "2025-11-29", "2025-11-30"]),
+            "value": [25223.4, 7000.0, 1000.0],
+            "expected": [7657.2, 7100.0, 7000.0],
+            "is_anomaly": [True, False, True],
         }
     )
     assert alerts.anomalies(flags, "paid_amount", currency="USD", lang="en") == [
         {
-            "level": "warning",
-            "message": "2025-11-30 Paid amount is above expectation (actual $25,223.40, "
+            "level": "info",
+            "message": "2025-11-28 Paid amount is above expectation (actual $25,223.40, "
             "expected $7,657.20)",
-        }
+        },
+        {
+            "level": "warning",
+            "message": "2025-11-30 Paid amount is below expectation (actual $1,000.00, "
+            "expected $7,000.00)",
+        },
     ]
+    refunds = flags.assign(is_anomaly=[True, False, False])
+    assert alerts.anomalies(refunds, "refund_amount", currency="USD", lang="en")[0]["level"] == (
+        "warning"
+    )
 
 
 @pytest.mark.parametrize(
