@@ -34,6 +34,7 @@ def assessment_table(
     projected: Mapping[str, float] | None = None,
     on_track: float = 1.0,
     at_risk: float = 0.9,
+    in_progress: bool | None = None,
 ) -> pd.DataFrame:
     """Compare each KPI with its target: the monthly assessment table (月度考核表).
 
@@ -49,7 +50,10 @@ def assessment_table(
         Projected end-of-period values (for a month in progress).
     on_track, at_risk : float, default 1.0 and 0.9
         Attainment at or above ``on_track`` is ``met``; at or above ``at_risk`` is
-        ``at_risk``; below is ``missed``.
+        ``at_risk`` while the month is in progress; below is ``missed``.
+    in_progress : bool, optional
+        Whether the period is still running. A finished month can only have met or missed
+        its target, never be "at risk". Default: in progress when ``projected`` is given.
 
     Returns
     -------
@@ -64,8 +68,8 @@ def assessment_table(
         - ``gap`` (float64): actual − target.
         - ``projected`` (float64): projected value, NaN when not given.
         - ``projected_attainment`` (float64): projected / target.
-        - ``status`` (str): ``met``, ``at_risk``, ``missed`` or ``not_set``; judged on
-          the projection when there is one.
+        - ``status`` (str): ``met``, ``at_risk`` (a month in progress only), ``missed``
+          or ``not_set``; judged on the projection when there is one.
 
     Notes
     -----
@@ -83,12 +87,17 @@ def assessment_table(
     ...                          kpis=["paid_amount", "orders"])
     >>> table[["kpi", "actual", "target", "attainment", "status"]]
                kpi  actual  target  attainment   status
-    0  paid_amount    95.0   100.0        0.95  at_risk
+    0  paid_amount    95.0   100.0        0.95   missed
     1       orders    12.0     NaN         NaN  not_set
+    >>> assessment_table({"paid_amount": 60.0}, {"paid_amount": 100}, projected={"paid_amount": 95.0}
+    ...                  )[["kpi", "projected_attainment", "status"]]
+               kpi  projected_attainment   status
+    0  paid_amount                  0.95  at_risk
     """
     if isinstance(actuals, pd.DataFrame):
         actuals = actuals.iloc[0].to_dict() if len(actuals) else {}
     projected = projected or {}
+    running = bool(projected) if in_progress is None else in_progress
     names = list(kpis) if kpis is not None else [k for k, v in targets.items() if v is not None]
     rows = []
     for name in names:
@@ -104,7 +113,7 @@ def assessment_table(
             status = "missed" if np.isnan(actual) else "met"
         elif judged >= on_track:
             status = "met"
-        elif judged >= at_risk:
+        elif running and judged >= at_risk:
             status = "at_risk"
         else:
             status = "missed"
