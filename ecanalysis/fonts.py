@@ -13,6 +13,7 @@ or for a notebook kernel (``ecanalysis.report.setup_notebook``).
 from __future__ import annotations
 
 import functools
+import io
 import importlib.util
 from pathlib import Path
 from typing import Any
@@ -106,3 +107,64 @@ def chart_rc() -> dict[str, Any]:
         "axes.unicode_minus": False,
         "text.parse_math": False,
     }
+
+
+def subset_font(text: str, *, flavor: str = "woff") -> bytes:
+    """Noto Sans CJK SC cut down to the characters of ``text``, as a web font.
+
+    Parameters
+    ----------
+    text : str
+        Every character the page shows (duplicates are fine); characters the font
+        lacks are left to the browser's other fonts.
+    flavor : {"woff", "woff2"}, default "woff"
+        ``woff`` is compressed with zlib (standard library); ``woff2`` needs ``brotli``.
+
+    Returns
+    -------
+    bytes
+        The font file: only the glyphs of ``text`` (and ``.notdef``), no hinting, name
+        table kept for the licence notice (SIL OFL 1.1 allows embedding subsets).
+
+    Examples
+    --------
+    >>> small = subset_font("日报")
+    >>> small[:4], len(small) < 5_000
+    (b'wOFF', True)
+    """
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = flavor
+    options.hinting = False
+    options.desubroutinize = True  # smaller after compression for small subsets
+    options.layout_features = ["kern", "liga", "vert", "locl"]
+    options.name_IDs = [0, 1, 2, 13, 14]  # copyright, family, style, licence, licence URL
+    options.notdef_outline = True
+    font = subset.load_font(str(cjk_font_path()), options, lazy=True)
+    try:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="".join(sorted(set(text))))
+        subsetter.subset(font)
+        out = io.BytesIO()
+        subset.save_font(font, out, options)
+    finally:
+        font.close()
+    return out.getvalue()
+
+
+def font_face_css(text: str, family: str) -> str:
+    """An ``@font-face`` rule whose ``src`` is a ``data:`` URL of :func:`subset_font`.
+
+    Examples
+    --------
+    >>> font_face_css("日报", "X").startswith('@font-face{font-family:"X";src:url(data:font/woff;base64,')
+    True
+    """
+    import base64
+
+    data = base64.b64encode(subset_font(text)).decode("ascii")
+    return (
+        f'@font-face{{font-family:"{family}";src:url(data:font/woff;base64,{data}) '
+        'format("woff");font-weight:400;font-style:normal;font-display:swap}'
+    )
