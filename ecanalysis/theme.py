@@ -37,11 +37,11 @@ PALETTE: dict[str, str] = {
 #: Noto Sans CJK SC holding the page's glyphs), see :func:`ecanalysis.fonts.font_face_css`.
 WEB_FONT_FAMILY = "ECA Noto Sans SC"
 
-#: Latin system fonts first (they draw Latin text best), then the embedded CJK subset,
-#: then the CJK system fonts of the usual platforms.
+#: The embedded CJK subset first (its ``unicode-range`` holds CJK only, so Latin text
+#: falls through to the system fonts), then the usual system fonts.
 FONT_STACK = (
-    'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,'
-    f'"{WEB_FONT_FAMILY}","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif'
+    f'"{WEB_FONT_FAMILY}",system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,'
+    '"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif'
 )
 
 
@@ -129,6 +129,13 @@ table.dataframe th,table.dataframe td{{padding:.3rem .6rem;border-bottom:1px sol
 table.dataframe th{{background:{head};text-align:left}}
 table.dataframe td{{text-align:right;font-variant-numeric:tabular-nums}}
 .eca-foot{{margin-top:2.5rem;font-size:.8rem;color:{muted}}}
+"""
+)
+
+#: A phone (390 px): narrower margins, KPI cards two per row. After :data:`BLOCK_CSS`,
+#: whose rules it overrides.
+PHONE_CSS = _fill(
+    """
 @media (max-width:640px){{
 .eca-page{{padding:.75rem .75rem 2rem}}
 .eca-nav{{padding:.5rem .75rem}}
@@ -160,8 +167,8 @@ a{color:inherit;text-decoration:none}
 
 
 def page_css(*extra: str) -> str:
-    """The one stylesheet of a report page: page, blocks, print, then ``extra`` (the
-    ``@font-face`` of the embedded font).
+    """The one stylesheet of a report page: ``extra`` (the ``@font-face`` of the
+    embedded font), then page, blocks, phone and print rules.
 
     Examples
     --------
@@ -169,4 +176,4 @@ def page_css(*extra: str) -> str:
     >>> css.count("@media print") == 1 and ".eca-cards{" in css and "font-face" not in css
     True
     """
-    return "\n".join(part.strip() for part in (*extra, PAGE_CSS, BLOCK_CSS, PRINT_CSS) if part)
+    return "\n".join(part.strip() for part in (*extra, PAGE_CSS, BLOCK_CSS, PHONE_CSS, PRINT_CSS) if part)
