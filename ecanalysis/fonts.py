@@ -13,8 +13,8 @@ or for a notebook kernel (``ecanalysis.report.setup_notebook``).
 from __future__ import annotations
 
 import functools
-import io
 import importlib.util
+import io
 from pathlib import Path
 from typing import Any
 

@@ -341,4 +341,3 @@ def group_anchor(notebook: str, store_id: str) -> str:
 def _shape(label: str) -> str:
     """A period label with its digits masked: ``2025-11-30`` → ``9999-99-99``."""
     return re.sub(r"\d", "9", label)
-

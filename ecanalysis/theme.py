@@ -148,6 +148,42 @@ PHONE_CSS = _fill(
 """
 )
 
+#: The run index (``ecanalysis.index``): grouped tables of records.
+INDEX_CSS = _fill(
+    """
+*,*::before,*::after{{box-sizing:border-box}}
+body{{font-family:{font};color:{ink};background:{paper};margin:0;line-height:1.45}}
+main{{max-width:90rem;margin:0 auto;padding:1rem 1.25rem 3rem}}
+h1{{font-size:1.5rem;margin:0 0 .5rem}}
+h2{{font-size:1.2rem;margin:2rem 0 .25rem;padding-bottom:.2rem;border-bottom:1px solid {line}}}
+h2 small{{font-weight:400;color:{muted};font-size:.85rem;margin-left:.4rem}}
+h3{{font-size:1rem;margin:1.1rem 0 .2rem}}
+a{{color:{info}}}
+.summary span{{display:inline-block;margin-right:1rem;font-weight:600}}
+.muted{{color:{muted};font-size:.85rem}}
+.toc{{font-size:.9rem;margin:.5rem 0;line-height:1.9}}
+.toc b{{margin-right:.5rem}}
+.toc a{{margin-right:.9rem;white-space:nowrap}}
+.wrap{{overflow-x:auto;max-width:100%}}
+table{{border-collapse:collapse;font-size:.85rem;margin-top:.25rem}}
+th{{background:{head};text-align:left;border-bottom:2px solid {line};padding:.35rem .6rem;
+white-space:nowrap;cursor:pointer;vertical-align:bottom}}
+th.num{{text-align:right}}
+td{{border-bottom:1px solid {soft};padding:.3rem .6rem;vertical-align:top;white-space:nowrap}}
+td.num{{text-align:right;font-variant-numeric:tabular-nums}}
+td.msg{{white-space:normal;min-width:12rem;max-width:26rem;overflow-wrap:anywhere}}
+td.period a.step{{color:{muted};text-decoration:none;margin:0 .15rem}}
+.badge{{display:inline-block;border-radius:4px;padding:0 .45rem;color:#fff;font-size:.8rem}}
+.ok{{background:{good}}}.failed{{background:{bad}}}.unreadable{{background:{warning}}}
+.partial{{background:{warning};margin-left:.3rem}}
+.crit{{color:{bad};font-weight:600}}.warn{{color:{warning};font-weight:600}}
+td.files a{{margin-right:.4rem}}
+#filter{{margin-top:.5rem;padding:.3rem .5rem;width:18rem;max-width:100%;font:inherit}}
+@media (max-width:640px){{main{{padding:.75rem}}}}
+@media print{{#filter,.toc{{display:none}}.wrap{{overflow:visible}}th{{cursor:auto}}}}
+"""
+)
+
 #: Paper: no navigation, no scroll boxes (a wide table wraps instead), no breaks
 #: inside a card, a table row or a chart, headings kept with what follows.
 PRINT_CSS = """
@@ -176,4 +212,6 @@ def page_css(*extra: str) -> str:
     >>> css.count("@media print") == 1 and ".eca-cards{" in css and "font-face" not in css
     True
     """
-    return "\n".join(part.strip() for part in (*extra, PAGE_CSS, BLOCK_CSS, PHONE_CSS, PRINT_CSS) if part)
+    return "\n".join(
+        part.strip() for part in (*extra, PAGE_CSS, BLOCK_CSS, PHONE_CSS, PRINT_CSS) if part
+    )
