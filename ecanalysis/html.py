@@ -131,6 +131,10 @@ def render_report_html(
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = markdown_in(cell.source, lang)
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html")
+            if markup:
+                output["data"]["text/html"] = strip_block_styles("".join(markup))
     title = title or heading_of(nb) or Path(notebook_path).stem
     page = _export(nb, title=title, lang=lang, links=(index_href, prev_href, next_href))
     font = ""
@@ -170,7 +174,7 @@ def _export(nb, *, title: str, lang: str, links: tuple[str | None, ...]) -> str:
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return strip_block_styles(body)
+    return body
 
 
 def _nav(lang: str, index_href: str | None, prev_href: str | None, next_href: str | None) -> str:
@@ -195,7 +199,7 @@ def _nav(lang: str, index_href: str | None, prev_href: str | None, next_href: st
 
 #: The ``<style>`` that each block of :mod:`ecanalysis.report` carries for JupyterLab
 #: (``data-eca-theme``; older records: a bare ``<style>`` starting with ``.eca{``).
-_BLOCK_STYLE = re.compile(r"<style(?: data-eca-theme)?>\s*\.eca\{.*?</style>", re.S)
+_BLOCK_STYLE = re.compile(r"<style(?: data-eca-theme(?:=\"\")?)?>\s*\.eca\{.*?</style>", re.S)
 
 
 def strip_block_styles(page: str) -> str:
