@@ -16,13 +16,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ecanalysis.labels import format_value, kind_of, label, value_label
+from ecanalysis.theme import PALETTE
 
-#: Colours: a calm main series, grey comparisons, green good, red bad.
-MAIN = "#0969da"
-COMPARE = "#8c959f"
-GOOD = "#1a7f37"
-BAD = "#cf222e"
-BAND = "#9ec5fe"
+#: Colours (``ecanalysis.theme.PALETTE``, shared with the pages): a calm main series,
+#: grey comparisons, green good, red bad.
+MAIN = PALETTE["main"]
+COMPARE = PALETTE["compare"]
+GOOD = PALETTE["good"]
+BAD = PALETTE["bad"]
+BAND = PALETTE["band"]
 #: Longest text of a category label before it is shortened with "…".
 MAX_LABEL = 28
 
@@ -376,7 +378,7 @@ def plot_contribution(
         padding=3,
         fontsize=8,
     )
-    ax.axvline(0, color="#57606a", linewidth=0.8)
+    ax.axvline(0, color=PALETTE["muted"], linewidth=0.8)
     ax.set_title(title)
     ax.set_xlabel(label(change_col, lang))
     _value_axis(ax, metric or change_col, axis="x")

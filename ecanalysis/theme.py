@@ -109,7 +109,7 @@ padding:.5rem 1.25rem;background:{head};border-bottom:1px solid {line}}}
 .eca-nav a{{text-decoration:none}}
 .eca-nav a:hover{{text-decoration:underline}}
 .eca-nav .eca-off{{color:{muted}}}
-.eca-page{{max-width:72rem;margin:0 auto;padding:1rem 1.25rem 3rem}}
+.eca-page{{max-width:78rem;margin:0 auto;padding:1rem 1.25rem 3rem}}
 .eca-md h1{{font-size:1.6rem;margin:1rem 0 .5rem}}
 .eca-md h2{{font-size:1.25rem;margin:2rem 0 .5rem;padding-bottom:.25rem;
 border-bottom:1px solid {soft}}}
