@@ -15,7 +15,7 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ecanalysis.labels import format_value, kind_of, label, value_label
+from ecanalysis.labels import CURRENCY_SYMBOLS, format_value, kind_of, label, value_label
 from ecanalysis.theme import PALETTE
 
 #: Colours (``ecanalysis.theme.PALETTE``, shared with the pages): a calm main series,
@@ -149,6 +149,29 @@ def _value_axis(ax, name: str, *, axis: str = "y") -> None:
         target.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
 
 
+def _axis_title(name: str, lang: str, currency: str | None = None) -> str:
+    """An axis title: the column's label, with the currency when it holds money.
+
+    Examples
+    --------
+    >>> _axis_title("paid_amount", "zh", "CNY"), _axis_title("orders", "en", "CNY")
+    ('支付金额（¥）', 'Paid orders')
+    """
+    text = label(name, lang)
+    if currency and kind_of(name) == "money":
+        unit = CURRENCY_SYMBOLS.get(currency, currency)
+        text += f"（{unit}）" if lang == "zh" else f" ({unit})"
+    return text
+
+
+#: Value labels on bars: a white box, so that no gridline runs through the number.
+VALUE_LABEL = {
+    "padding": 3,
+    "fontsize": 8,
+    "bbox": {"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+}
+
+
 def _date_col(frame, date_col: str | None) -> str:
     if date_col:
         return date_col
@@ -182,6 +205,7 @@ def plot_daily_trend(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Line of a daily metric, with a comparison series (e.g. last week) dashed.
 
@@ -197,6 +221,8 @@ def plot_daily_trend(
     ax : matplotlib.axes.Axes, optional
     lang : {"zh", "en"}, default "zh"
     title : str, optional
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -221,7 +247,7 @@ def plot_daily_trend(
         ax.legend(loc="best", frameon=False)
     ax.set_title(title)
     ax.set_xlabel(label("date", lang))
-    ax.set_ylabel(label(value_col, lang))
+    ax.set_ylabel(_axis_title(value_col, lang, currency))
     _value_axis(ax, value_col)
     ax.tick_params(axis="x", labelrotation=30)
     return ax
@@ -238,6 +264,7 @@ def plot_kpi_vs_target(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Bars of a KPI per period with its target as a line of markers.
 
@@ -247,6 +274,9 @@ def plot_kpi_vs_target(
         ``period_start, actual, target`` (target NaN where none is set).
     kpi : str, default "paid_amount"
         The KPI's name, for the labels.
+
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -271,7 +301,7 @@ def plot_kpi_vs_target(
     )
     ax.set_xticks(positions, ticks, rotation=30)
     ax.set_title(title)
-    ax.set_ylabel(label(kpi, lang))
+    ax.set_ylabel(_axis_title(kpi, lang, currency))
     _value_axis(ax, kpi)
     ax.legend(loc="best", frameon=False)
     return ax
@@ -291,6 +321,7 @@ def plot_bar_ranking(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Horizontal bars of the ``n`` largest (or smallest) values: products, reasons, channels.
 
@@ -303,6 +334,8 @@ def plot_bar_ranking(
     n : int, default 10
     ascending : bool, default False
         True shows the ``n`` smallest values (the worst).
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -321,9 +354,11 @@ def plot_bar_ranking(
     bars = ax.barh(positions, values, color=colours)
     ax.set_yticks(positions, [_short(value_label(label_col, v, lang)) for v in shown[label_col]])
     kind = kind_of(value_col)
-    ax.bar_label(bars, labels=[format_value(v, kind) for v in values], padding=3, fontsize=8)
+    ax.bar_label(
+        bars, labels=[format_value(v, kind, currency=currency) for v in values], **VALUE_LABEL
+    )
     ax.set_title(title)
-    ax.set_xlabel(label(value_col, lang))
+    ax.set_xlabel(_axis_title(value_col, lang, currency))
     _value_axis(ax, value_col, axis="x")
     ax.margins(x=0.15)
     return ax
@@ -375,8 +410,7 @@ def plot_contribution(
     ax.bar_label(
         bars,
         labels=[format_value(v, "number", signed=True) for v in values],
-        padding=3,
-        fontsize=8,
+        **VALUE_LABEL,
     )
     ax.axvline(0, color=PALETTE["muted"], linewidth=0.8)
     ax.set_title(title)
@@ -447,7 +481,7 @@ def plot_rating_distribution(
     ratings = summary[rating_col].astype("int64")
     colours = [BAD if r <= 2 else (COMPARE if r == 3 else GOOD) for r in ratings]
     bars = ax.bar(ratings, summary[count_col], color=colours)
-    ax.bar_label(bars, labels=[format_value(v, "count") for v in summary[count_col]], fontsize=8)
+    ax.bar_label(bars, labels=[format_value(v, "count") for v in summary[count_col]], **VALUE_LABEL)
     ax.set_xticks(range(1, 6), [f"{r}★" for r in range(1, 6)])
     ax.set_title(title)
     ax.set_xlabel(label(rating_col, lang))
@@ -680,6 +714,7 @@ def plot_anomalies(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """A series with its expected band; anomalies marked red.
 
@@ -689,6 +724,9 @@ def plot_anomalies(
         ``detect_anomalies`` result: ``date, value, expected, lower, upper, is_anomaly``.
     metric : str, optional
         The metric's name, for the labels.
+
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -721,7 +759,7 @@ def plot_anomalies(
         label=label("is_anomaly", lang),
     )
     ax.set_title(title)
-    ax.set_ylabel(name)
+    ax.set_ylabel(_axis_title(metric or value_col, lang, currency))
     _value_axis(ax, metric or value_col)
     ax.tick_params(axis="x", labelrotation=30)
     ax.legend(loc="best", frameon=False, fontsize=8)
@@ -738,6 +776,7 @@ def plot_forecast(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """History, then the forecast dashed with its prediction interval.
 
@@ -747,6 +786,9 @@ def plot_forecast(
         ``date`` and ``value_col``.
     forecast : pandas.DataFrame
         ``forecast_daily`` result: ``date, forecast, lower, upper``.
+
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -774,7 +816,7 @@ def plot_forecast(
             label=label("forecast", lang),
         )
     ax.set_title(title)
-    ax.set_ylabel(label(value_col, lang))
+    ax.set_ylabel(_axis_title(value_col, lang, currency))
     _value_axis(ax, value_col)
     ax.tick_params(axis="x", labelrotation=30)
     ax.legend(loc="best", frameon=False, fontsize=8)
@@ -795,6 +837,7 @@ def plot_campaign_lift(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Actual sales against the counterfactual baseline (with its interval); campaign shaded.
 
@@ -804,6 +847,9 @@ def plot_campaign_lift(
         ``campaign_lift_daily`` result: ``date, actual, baseline, lower, upper``.
     start, end : date-like, optional
         The campaign's inclusive first and last day (shaded).
+
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -832,7 +878,7 @@ def plot_campaign_lift(
         first, after = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
         ax.axvspan(first, after, color=GOOD, alpha=0.08, label=_say(lang, "活动期", "campaign"))
     ax.set_title(title)
-    ax.set_ylabel(label("paid_amount", lang))
+    ax.set_ylabel(_axis_title("paid_amount", lang, currency))
     _value_axis(ax, "paid_amount")
     ax.tick_params(axis="x", labelrotation=30)
     ax.legend(loc="best", frameon=False, fontsize=8)
