@@ -80,7 +80,7 @@ padding:.35rem .6rem;white-space:nowrap;vertical-align:bottom}}
 .eca-table td{{border-bottom:1px solid {soft};padding:.3rem .6rem;vertical-align:top}}
 .eca-table th.eca-num,.eca-table td.eca-num{{text-align:right}}
 .eca-table td.eca-num{{white-space:nowrap;font-variant-numeric:tabular-nums}}
-.eca-table td.eca-text{{text-align:left;min-width:4rem;max-width:32rem;white-space:normal;
+.eca-table td.eca-text{{text-align:left;min-width:6rem;max-width:32rem;white-space:normal;
 overflow-wrap:break-word}}
 .eca-table td.eca-date{{white-space:nowrap}}
 .eca-caption{{font-size:.8rem;color:{muted};margin:.25rem 0}}
