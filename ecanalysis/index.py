@@ -63,6 +63,7 @@ _TEXT = {
         "Click a column heading to sort (needs JavaScript).",
     ),
     "generated": ("生成于", "Generated"),
+    "times_in": ("时间均为", "times in"),
     "total": ("共", "total"),
     "by_store": ("按店铺", "By store"),
     "by_report": ("按报告", "By report"),
@@ -284,7 +285,10 @@ def render_index(
         sections = f"<p>{escape(_say(lang, 'none'))}</p>"
     title = escape(_say(lang, "title"))
     now = dt.datetime.now(dt.UTC).astimezone(_zone(tz))
-    generated = f"{_say(lang, 'generated')} {now:%Y-%m-%d %H:%M} ({_zone_label(tz)})"
+    generated = (
+        f"{_say(lang, 'generated')} {now:%Y-%m-%d %H:%M} · "
+        f"{_say(lang, 'times_in')} {_zone_label(tz)}"
+    )
     body = (
         f'<main><h1>{title}</h1><p class="summary">{summary}'
         f"<span>{escape(_say(lang, 'total'))} {len(rows)}</span></p>"
@@ -390,9 +394,9 @@ def _table(rows: list[RunRow], lang: str, tz: str | None) -> str:
         ("status", _say(lang, "status")),
         *((name, label(name, lang)) for name in KEY_KPIS),
         ("alerts", _say(lang, "alerts")),
-        ("note", _say(lang, "note")),
-        ("finished", f"{_say(lang, 'finished')} ({_zone_label(tz)})"),
+        ("finished", _say(lang, "finished")),
         ("links", _say(lang, "links")),
+        ("note", _say(lang, "note")),  # last: the only column that wraps
     ]
     num = ' class="num"'
     head = "".join(
@@ -447,9 +451,9 @@ def _row_html(
     note = _say(lang, "unreadable_note") if row.status == "unreadable" else row.note
     if not note and not row.complete:
         note = _say(lang, "partial_note")
-    cells.append(_cell(note, css="msg"))
     cells.append(_cell(row.finished))
     cells.append(_links(row))
+    cells.append(_cell(note, css="msg"))
     return f"<tr>{''.join(cells)}</tr>"
 
 

@@ -166,12 +166,13 @@ a{{color:{info}}}
 .toc a{{margin-right:.9rem;white-space:nowrap}}
 .wrap{{overflow-x:auto;max-width:100%}}
 table{{border-collapse:collapse;font-size:.85rem;margin-top:.25rem}}
-th{{background:{head};text-align:left;border-bottom:2px solid {line};padding:.35rem .6rem;
+th{{background:{head};text-align:left;border-bottom:2px solid {line};padding:.35rem .5rem;
 white-space:nowrap;cursor:pointer;vertical-align:bottom}}
 th.num{{text-align:right}}
-td{{border-bottom:1px solid {soft};padding:.3rem .6rem;vertical-align:top;white-space:nowrap}}
+td{{border-bottom:1px solid {soft};padding:.3rem .5rem;vertical-align:top;white-space:nowrap}}
 td.num{{text-align:right;font-variant-numeric:tabular-nums}}
 td.msg{{white-space:normal;min-width:12rem;max-width:26rem;overflow-wrap:anywhere}}
+td.msg:empty{{min-width:0}}
 td.period a.step{{color:{muted};text-decoration:none;margin:0 .15rem}}
 .badge{{display:inline-block;border-radius:4px;padding:0 .45rem;color:#fff;font-size:.8rem}}
 .ok{{background:{good}}}.failed{{background:{bad}}}.unreadable{{background:{warning}}}

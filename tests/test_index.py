@@ -204,7 +204,7 @@ def test_times_in_the_given_zone_and_a_jump_to_each_report(tmp_path):
     _record(tmp_path / "daily_report" / "shop01" / "2025-11-30")
     page = write_index(tmp_path, tz="Asia/Shanghai").read_text(encoding="utf-8")
     assert '<td data-sort="2025-11-12 16:00">2025-11-12 16:00</td>' in page  # 08:00 UTC
-    assert "完成于 (Asia/Shanghai)" in page
+    assert "时间均为 Asia/Shanghai" in page
     assert '<a href="#daily_report--shop01">shop01</a>' in page
 
 
