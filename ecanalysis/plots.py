@@ -590,6 +590,7 @@ def plot_channel_efficiency(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Scatter of spend against ROAS per channel; bubble area ∝ paid amount; ROAS = 1 line.
 
@@ -600,6 +601,9 @@ def plot_channel_efficiency(
     ----------
     perf : pandas.DataFrame
         ``channel_performance`` (or ``flag_channels``) result.
+
+    currency : str, optional
+        ISO 4217 code of the spend, shown in the axis title.
 
     Returns
     -------
@@ -628,18 +632,18 @@ def plot_channel_efficiency(
             xytext=(6, 6),
             fontsize=9,
         )
-    ax.axhline(1.0, color=BAD, linestyle="--", linewidth=1)
-    ax.annotate(
-        _say(lang, "ROAS = 1（盈亏线）", "ROAS = 1 (break-even)"),
-        (0, 1.0),
-        xycoords=("axes fraction", "data"),
-        xytext=(4, 4),
-        textcoords="offset points",
-        fontsize=8,
+    # the break-even line is named in a legend that matplotlib places away from the
+    # points, never as a text on the line that a channel's label can overlap
+    ax.axhline(
+        1.0,
         color=BAD,
+        linestyle="--",
+        linewidth=1,
+        label=_say(lang, "ROAS = 1（盈亏线）", "ROAS = 1 (break-even)"),
     )
+    ax.legend(loc="best", frameon=False, fontsize=8)
     ax.set_title(title)
-    ax.set_xlabel(label(spend_col, lang))
+    ax.set_xlabel(_axis_title(spend_col, lang, currency))
     ax.set_ylabel(label(roas_col, lang))
     _value_axis(ax, spend_col, axis="x")
     ax.margins(0.15)

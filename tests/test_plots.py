@@ -416,3 +416,17 @@ def test_money_axes_and_value_labels_name_the_currency():
     plots.plot_daily_trend(daily, value_col="paid_amount", ax=ax, lang="en", currency="USD")
     assert ax.get_ylabel() == "Paid amount ($)"
     plt.close(fig)
+
+
+def test_break_even_line_is_named_in_a_legend_not_on_the_line():
+    """The ROAS = 1 text sat on the line at the left edge, over a channel's label."""
+    perf = pd.DataFrame(
+        {"channel": ["search", "display"], "spend": [500.0, 12000.0], "roas": [1.05, 0.9]}
+        | {"paid_amount": [525.0, 10800.0]}
+    )
+    fig, ax = plt.subplots()
+    plots.plot_channel_efficiency(perf, ax=ax, lang="en", currency="CNY")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ROAS = 1 (break-even)"]
+    assert all("ROAS" not in t.get_text() for t in ax.texts)
+    assert ax.get_xlabel().endswith("(¥)")
+    plt.close(fig)
