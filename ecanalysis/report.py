@@ -1,8 +1,9 @@
 """Safe, self-contained HTML for stakeholders: KPI cards, tables, alerts, notes.
 
 Every block is an :class:`Html` object that Jupyter displays through ``_repr_html_``;
-it carries its own inline CSS (no external resources, no JavaScript), so the exported
-``report.html`` reads the same anywhere. Everything that comes from data (titles,
+it carries the stylesheet (:data:`ecanalysis.theme.BLOCK_CSS`, in a ``<style
+data-eca-theme>`` that the report page replaces by one copy in its head, see
+``ecanalysis.html``); no external resources, no JavaScript. Everything that comes from data (titles,
 review texts, store names, messages, column names) is escaped with :func:`html.escape`
 before it reaches the page: a product called ``<script>…`` is shown, never run.
 
