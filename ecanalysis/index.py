@@ -1,9 +1,13 @@
 """``<runs>/index.html``: every run record on one page, for stakeholders.
 
 A record lives at ``<runs>/<notebook>/<store_id>/<period label>/metrics.json``
-(DESIGN §6). The index lists each with its status, period, times, key KPIs, alert
-counts and relative links to ``report.html``, ``report.ipynb``, ``metrics.json`` and
-``error.txt``. Everything taken from a record is escaped; a record that cannot be read
+(DESIGN §6). The index groups the records by store (store name from the record), then
+by report (its name in the page's language), newest period first; each row has the
+status, the key KPIs in the store's currency, alert counts, the finish time in local
+time, links to the previous and next period, and relative links to ``report.html``,
+``report.ipynb``, ``metrics.json`` and ``error.txt``. A contents bar jumps to a store
+or to one report across stores. Wide tables scroll inside their own box; the page
+embeds the CJK glyphs it uses (see ``ecanalysis.html``). Everything taken from a record is escaped; a record that cannot be read
 is listed as "unreadable record", never a crash. Columns sort with a few lines of
 inline JavaScript (allowed by a Content-Security-Policy hash, so no other script can
 run); the page reads the same without it. The file is replaced atomically.
@@ -25,6 +29,7 @@ from urllib.parse import quote
 from ecanalysis.labels import format_value, kind_of, label
 from ecanalysis.notebooks import index_kpis, spec_for
 from ecanalysis.paths import write_text_atomic
+from ecanalysis.theme import INDEX_CSS
 
 #: KPIs shown as columns: the notebooks' key KPIs (the registry, ecanalysis.notebooks).
 KEY_KPIS = index_kpis()
@@ -34,16 +39,14 @@ RECORD_FILES = ("report.html", "report.ipynb", "metrics.json", "error.txt")
 MAX_MESSAGE = 300
 
 _TEXT = {
-    "title": ("运行记录索引", "Report runs"),
+    "title": ("报告索引", "Reports"),
     "notebook": ("报告", "Report"),
     "store": ("店铺", "Store"),
     "period": ("周期", "Period"),
     "status": ("状态", "Status"),
-    "started": ("开始 (UTC)", "Started (UTC)"),
-    "finished": ("结束 (UTC)", "Finished (UTC)"),
+    "finished": ("完成于", "Finished"),
     "alerts": ("预警", "Alerts"),
     "links": ("文件", "Files"),
-    "currency": ("币种", "Currency"),
     "note": ("说明", "Note"),
     "ok": ("成功", "ok"),
     "failed": ("失败", "failed"),
@@ -61,7 +64,12 @@ _TEXT = {
         "Click a column heading to sort (needs JavaScript).",
     ),
     "generated": ("生成于", "Generated"),
+    "times_in": ("时间均为", "times in"),
     "total": ("共", "total"),
+    "by_store": ("按店铺", "By store"),
+    "by_report": ("按报告", "By report"),
+    "prev": ("上一期", "previous period"),
+    "next": ("下一期", "next period"),
 }
 
 _SCRIPT = """
@@ -89,26 +97,6 @@ box.addEventListener("input", function () {
 });
 """
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",
-"Microsoft YaHei",sans-serif;color:#1f2328;margin:1.5rem;line-height:1.45}
-h1{font-size:1.5rem;margin:0 0 .5rem}
-.summary span{display:inline-block;margin-right:1rem;font-weight:600}
-.muted{color:#57606a;font-size:.85rem}
-.wrap{overflow-x:auto}
-table{border-collapse:collapse;font-size:.85rem;margin-top:.75rem}
-th{background:#f6f8fa;text-align:left;border-bottom:2px solid #d0d7de;padding:.35rem .6rem;
-white-space:nowrap;cursor:pointer}
-td{border-bottom:1px solid #eaeef2;padding:.3rem .6rem;vertical-align:top;white-space:nowrap}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.msg{white-space:normal;min-width:14rem;max-width:28rem;overflow-wrap:anywhere}
-.badge{display:inline-block;border-radius:4px;padding:0 .45rem;color:#fff;font-size:.8rem}
-.ok{background:#1a7f37}.failed{background:#cf222e}.unreadable{background:#9a6700}
-.partial{background:#9a6700;margin-left:.3rem}
-a{margin-right:.4rem}
-#filter{margin-top:.5rem;padding:.3rem .5rem;width:18rem}
-"""
-
 
 @dataclass
 class RunRow:
@@ -127,9 +115,10 @@ class RunRow:
     note: str = ""
     files: tuple[str, ...] = ()
     complete: bool = True
+    store_name: str = ""
 
 
-def write_index(runs_dir: str | os.PathLike, *, lang: str = "zh") -> Path:
+def write_index(runs_dir: str | os.PathLike, *, lang: str = "zh", tz: str | None = None) -> Path:
     """Build ``runs_dir/index.html`` listing every run record; return its path.
 
     Parameters
@@ -137,7 +126,9 @@ def write_index(runs_dir: str | os.PathLike, *, lang: str = "zh") -> Path:
     runs_dir : path
         The runs root (``--out``); created when missing.
     lang : {"zh", "en"}, default "zh"
-        Language of the page's headings and labels.
+        Language of the page: headings, labels and report names.
+    tz : str, optional
+        IANA time zone of the times shown (default: this machine's local zone).
 
     Returns
     -------
@@ -153,28 +144,28 @@ def write_index(runs_dir: str | os.PathLike, *, lang: str = "zh") -> Path:
     """
     root = Path(runs_dir)
     root.mkdir(parents=True, exist_ok=True)
-    rows = collect_runs(root)
+    rows = collect_runs(root, tz=tz)
     path = root / "index.html"
-    write_text_atomic(path, render_index(rows, lang=lang))
+    write_text_atomic(path, render_index(rows, lang=lang, tz=tz))
     return path
 
 
-def collect_runs(root: Path) -> list[RunRow]:
+def collect_runs(root: Path, *, tz: str | None = None) -> list[RunRow]:
     """Every record under ``root`` (hidden temporary folders skipped), sorted by
-    notebook, store and period (latest period first)."""
+    notebook, store and period (latest period first); times in ``tz`` (default local)."""
     rows = []
     for metrics in root.glob("*/*/*/metrics.json"):
         folder = metrics.parent
         parts = folder.relative_to(root).parts
         if any(part.startswith(".") for part in parts):
             continue
-        rows.append(read_run(folder, parts))
+        rows.append(read_run(folder, parts, tz=tz))
     rows.sort(key=lambda r: r.period, reverse=True)
     rows.sort(key=lambda r: (r.notebook, r.store_id))
     return rows
 
 
-def read_run(folder: Path, parts: tuple[str, ...]) -> RunRow:
+def read_run(folder: Path, parts: tuple[str, ...], *, tz: str | None = None) -> RunRow:
     """A :class:`RunRow` from a record folder; an unreadable ``metrics.json`` gives a row
     with status ``unreadable``."""
     notebook, store_id, period = parts
@@ -190,10 +181,11 @@ def read_run(folder: Path, parts: tuple[str, ...]) -> RunRow:
         return row
     status = record.get("status")
     row.status = status if status in ("ok", "failed") else "unreadable"
-    row.started = _time(record.get("started_at"))
-    row.finished = _time(record.get("finished_at"))
+    row.started = _time(record.get("started_at"), tz)
+    row.finished = _time(record.get("finished_at"), tz)
     currency = record.get("currency")
     row.currency = currency if isinstance(currency, str) else ""
+    row.store_name = store_name(record)
     kpis = record.get("kpis")
     row.kpis = {k: kpis.get(k) for k in KEY_KPIS} if isinstance(kpis, dict) else {}
     alerts = record.get("alerts") if isinstance(record.get("alerts"), list) else []
@@ -209,8 +201,37 @@ def read_run(folder: Path, parts: tuple[str, ...]) -> RunRow:
     return row
 
 
-def _time(value: Any) -> str:
-    """An ISO timestamp as ``YYYY-MM-DD HH:MM:SS`` in UTC (naive ones as they are)."""
+def store_name(record: dict[str, Any]) -> str:
+    """The store's name as a record states it: ``store.name``, else ``store_name``, else
+    ``parameters.store_name``; empty when the record does not say.
+
+    Examples
+    --------
+    >>> store_name({"store": {"name": "悦享家居天猫旗舰店"}}), store_name({"store_id": "x"})
+    ('悦享家居天猫旗舰店', '')
+    """
+    store = record.get("store")
+    parameters = record.get("parameters")
+    candidates = [
+        store.get("name") if isinstance(store, dict) else None,
+        record.get("store_name"),
+        parameters.get("store_name") if isinstance(parameters, dict) else None,
+    ]
+    return next((str(c) for c in candidates if isinstance(c, str) and c.strip()), "")
+
+
+def _zone(tz: str | None) -> dt.tzinfo | None:
+    """The zone of the shown times: ``tz`` or this machine's local zone (None)."""
+    if tz is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(tz)
+
+
+def _time(value: Any, tz: str | None = None) -> str:
+    """An ISO timestamp as ``YYYY-MM-DD HH:MM`` in ``tz`` (default: local time of this
+    machine); naive ones as they are."""
     if not isinstance(value, str):
         return ""
     try:
@@ -218,14 +239,16 @@ def _time(value: Any) -> str:
     except ValueError:
         return value[:32]
     if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(dt.UTC)
-    return f"{stamp:%Y-%m-%d %H:%M:%S}"
+        stamp = stamp.astimezone(_zone(tz))
+    return f"{stamp:%Y-%m-%d %H:%M}"
 
 
-def _finish_text(started: str, finished: str) -> str:
-    """The finish time without its date when the run started the same day."""
-    same_day = started[:10] == finished[:10] and len(finished) == 19
-    return finished[11:] if same_day else finished
+def _zone_label(tz: str | None) -> str:
+    """How the shown times' zone is named in a heading: ``tz``, else the local offset."""
+    if tz:
+        return tz
+    offset = dt.datetime.now().astimezone().strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"
 
 
 def _first_line(text: str) -> str:
@@ -241,50 +264,158 @@ def _say(lang: str, key: str) -> str:
 def _csp(script: str) -> str:
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
         f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
     )
 
 
-def render_index(rows: list[RunRow], *, lang: str = "zh") -> str:
-    """The index page for ``rows`` (every value escaped)."""
+def render_index(
+    rows: list[RunRow], *, lang: str = "zh", tz: str | None = None, embed_font: bool = True
+) -> str:
+    """The index page for ``rows`` (every value escaped), grouped by store then report."""
+    from ecanalysis.html import LANG_TAGS, visible_text
+
     counts = {s: sum(r.status == s for r in rows) for s in ("ok", "failed", "unreadable")}
     summary = "".join(
         f'<span><span class="badge {s}">{escape(_say(lang, s))}</span> {n}</span>'
         for s, n in counts.items()
         if n or s != "unreadable"
     )
-    headings = [
-        _say(lang, "notebook"),
-        _say(lang, "store"),
-        _say(lang, "period"),
-        _say(lang, "status"),
-        _say(lang, "links"),
-        _say(lang, "currency"),
-        *(label(k, lang) for k in KEY_KPIS),
-        _say(lang, "alerts"),
-        _say(lang, "note"),
-        _say(lang, "started"),
-        _say(lang, "finished"),
-    ]
-    head = "".join(f'<th data-col="{i}">{escape(h)}</th>' for i, h in enumerate(headings))
-    body = "".join(_row_html(row, lang) for row in rows)
+    groups = _groups(rows)
+    sections = "".join(_store_section(store_rows, lang, tz) for store_rows in groups.values())
     if not rows:
-        body = f'<tr><td colspan="{len(headings)}">{escape(_say(lang, "none"))}</td></tr>'
+        sections = f"<p>{escape(_say(lang, 'none'))}</p>"
     title = escape(_say(lang, "title"))
-    generated = f"{_say(lang, 'generated')} {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
+    now = dt.datetime.now(dt.UTC).astimezone(_zone(tz))
+    generated = (
+        f"{_say(lang, 'generated')} {now:%Y-%m-%d %H:%M} · "
+        f"{_say(lang, 'times_in')} {_zone_label(tz)}"
+    )
+    body = (
+        f'<main><h1>{title}</h1><p class="summary">{summary}'
+        f"<span>{escape(_say(lang, 'total'))} {len(rows)}</span></p>"
+        f'<p class="muted">{escape(generated)} · {escape(_say(lang, "sort_hint"))}</p>'
+        f"{_contents(groups, lang)}"
+        f'<input id="filter" type="search" hidden placeholder="{escape(_say(lang, "filter"))}">'
+        f"{sections}</main><script>{_SCRIPT}</script>"
+    )
+    font = ""
+    if embed_font:
+        from ecanalysis.fonts import font_face_css
+        from ecanalysis.theme import WEB_FONT_FAMILY
+
+        font = font_face_css(visible_text(body), WEB_FONT_FAMILY)
     return (
-        f'<!DOCTYPE html>\n<html lang="{"zh-Hans" if lang == "zh" else "en"}"><head>'
+        f'<!DOCTYPE html>\n<html lang="{LANG_TAGS.get(lang, "en")}"><head>'
         '<meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{escape(_csp(_SCRIPT))}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title}</title><style>{_CSS}</style></head><body>"
-        f'<h1>{title}</h1><p class="summary">{summary}<span>{escape(_say(lang, "total"))} {len(rows)}</span></p>'
-        f'<p class="muted">{escape(generated)} · {escape(_say(lang, "sort_hint"))}</p>'
-        f'<input id="filter" type="search" hidden placeholder="{escape(_say(lang, "filter"))}">'
-        f'<div class="wrap"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
-        f"</table></div><script>{_SCRIPT}</script></body></html>\n"
+        f"<title>{title}</title><style>{font}{INDEX_CSS}</style></head><body>"
+        f"{body}</body></html>\n"
     )
+
+
+def _groups(rows: list[RunRow]) -> dict[str, dict[str, list[RunRow]]]:
+    """``{store_id: {notebook: rows}}``: stores by id, reports in the usual order, rows
+    newest period first."""
+    from ecanalysis.html import REPORT_NAMES
+
+    order = list(REPORT_NAMES)
+    groups: dict[str, dict[str, list[RunRow]]] = {}
+    for row in sorted(rows, key=lambda r: r.store_id):
+        groups.setdefault(row.store_id, {}).setdefault(row.notebook, []).append(row)
+    for store_id, by_report in groups.items():
+        ranked = sorted(
+            by_report.items(),
+            key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0]),
+        )
+        groups[store_id] = {
+            notebook: sorted(report_rows, key=lambda r: r.period, reverse=True)
+            for notebook, report_rows in ranked
+        }
+    return groups
+
+
+def _store_title(store_rows: dict[str, list[RunRow]]) -> tuple[str, str]:
+    """(name, id) of a store: the name from its newest record that states one."""
+    rows = [row for report_rows in store_rows.values() for row in report_rows]
+    store_id = rows[0].store_id
+    named = sorted((r for r in rows if r.store_name), key=lambda r: r.finished, reverse=True)
+    return (named[0].store_name if named else store_id), store_id
+
+
+def _contents(groups: dict[str, dict[str, list[RunRow]]], lang: str) -> str:
+    """Jump links: to each store, and to each report of every store."""
+    from ecanalysis.html import group_anchor, report_name
+
+    if not groups:
+        return ""
+    stores = "".join(
+        f'<a href="#{escape(_store_anchor(store_id))}">{escape(_store_title(g)[0])}</a>'
+        for store_id, g in groups.items()
+    )
+    reports: dict[str, list[str]] = {}
+    for store_id, by_report in groups.items():
+        name = _store_title(by_report)[0]
+        for notebook in by_report:
+            reports.setdefault(notebook, []).append(
+                f'<a href="#{escape(group_anchor(notebook, store_id))}">{escape(name)}</a>'
+            )
+    by_report = "".join(
+        f"<div><b>{escape(report_name(notebook, lang))}</b>{''.join(links)}</div>"
+        for notebook, links in reports.items()
+    )
+    return (
+        f'<nav class="toc"><div><b>{escape(_say(lang, "by_store"))}</b>{stores}</div>'
+        f'<div class="muted">{escape(_say(lang, "by_report"))}</div>{by_report}</nav>'
+    )
+
+
+def _store_anchor(store_id: str) -> str:
+    return quote(f"store--{store_id}", safe="")
+
+
+def _store_section(by_report: dict[str, list[RunRow]], lang: str, tz: str | None) -> str:
+    from ecanalysis.html import group_anchor, report_name
+
+    name, store_id = _store_title(by_report)
+    small = f"<small>{escape(store_id)}</small>" if name != store_id else ""
+    parts = [f'<section id="{escape(_store_anchor(store_id))}"><h2>{escape(name)}{small}</h2>']
+    for notebook, rows in by_report.items():
+        parts.append(
+            f'<h3 id="{escape(group_anchor(notebook, store_id))}">'
+            f"{escape(report_name(notebook, lang))}</h3>{_table(rows, lang, tz)}"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _table(rows: list[RunRow], lang: str, tz: str | None) -> str:
+    headings = [
+        ("period", _say(lang, "period")),
+        ("status", _say(lang, "status")),
+        *((name, label(name, lang)) for name in KEY_KPIS),
+        ("alerts", _say(lang, "alerts")),
+        ("finished", _say(lang, "finished")),
+        ("links", _say(lang, "links")),
+        ("note", _say(lang, "note")),  # last: the only column that wraps
+    ]
+    num = ' class="num"'
+    head = "".join(
+        f'<th data-col="{i}"{num if key in KEY_KPIS else ""}>{escape(text)}</th>'
+        for i, (key, text) in enumerate(headings)
+    )
+    # rows are newest first: the previous period is the next row, the next one the row above
+    body = "".join(
+        _row_html(
+            row,
+            lang,
+            newer=rows[i - 1] if i > 0 else None,
+            older=rows[i + 1] if i + 1 < len(rows) else None,
+        )
+        for i, row in enumerate(rows)
+    )
+    return f'<div class="wrap"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def _cell(text: str, sort: Any = None, css: str = "") -> str:
@@ -293,30 +424,38 @@ def _cell(text: str, sort: Any = None, css: str = "") -> str:
     return f'<td{cls} data-sort="{escape(str(key))}">{escape(text)}</td>'
 
 
-def _row_html(row: RunRow, lang: str) -> str:
+def _step(row: RunRow | None, arrow: str, title: str) -> str:
+    """A link to a neighbouring period's page (empty when it has none)."""
+    if row is None or "report.html" not in row.files:
+        return ""
+    href = _href(row.folder, "report.html")
+    return f'<a class="step" href="{escape(href)}" title="{escape(title)} {escape(row.period)}">{arrow}</a>'
+
+
+def _row_html(
+    row: RunRow, lang: str, *, newer: RunRow | None = None, older: RunRow | None = None
+) -> str:
+    period = escape(row.period)
+    if "report.html" in row.files:
+        period = f'<a href="{escape(_href(row.folder, "report.html"))}">{period}</a>'
     cells = [
-        _cell(row.notebook),
-        _cell(row.store_id),
-        _cell(row.period),
+        f'<td class="period" data-sort="{escape(row.period)}">'
+        f"{_step(older, '‹', _say(lang, 'prev'))}{period}{_step(newer, '›', _say(lang, 'next'))}</td>",
         f'<td data-sort="{escape(row.status)}"><span class="badge {escape(row.status)}">'
         f"{escape(_say(lang, row.status))}</span>{_partial(row, lang)}</td>",
-        _links(row),
-        _cell(row.currency),
     ]
     for name in KEY_KPIS:
         value = row.kpis.get(name)
         number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-        cells.append(
-            _cell(format_value(number, kind_of(name)), "" if number is None else number, "num")
-        )
-    alerts = " ".join(f"{label_}{n}" for label_, n in _alert_text(row.alerts, lang))
-    cells.append(_cell(alerts, sum(row.alerts.values())))
+        shown = format_value(number, kind_of(name), currency=row.currency or None)
+        cells.append(_cell(shown, "" if number is None else number, "num"))
+    cells.append(_alerts_cell(row.alerts, lang))
     note = _say(lang, "unreadable_note") if row.status == "unreadable" else row.note
     if not note and not row.complete:
         note = _say(lang, "partial_note")
+    cells.append(_cell(row.finished))
+    cells.append(_links(row))
     cells.append(_cell(note, css="msg"))
-    cells.append(_cell(row.started))
-    cells.append(_cell(_finish_text(row.started, row.finished), row.finished))
     return f"<tr>{''.join(cells)}</tr>"
 
 
@@ -343,12 +482,16 @@ def _links(row: RunRow) -> str:
         f"{escape(_link_text(name))}</a>"
         for name in row.files
     )
-    return f'<td data-sort="">{links}</td>'
+    return f'<td class="files" data-sort="">{links}</td>'
 
 
-def _alert_text(counts: dict[str, int], lang: str) -> list[tuple[str, int]]:
-    names = {"critical": ("严重 ", "critical "), "warning": ("注意 ", "warning ")}
-    return [(names[level][lang != "zh"], n) for level, n in counts.items()]
+def _alerts_cell(counts: dict[str, int], lang: str) -> str:
+    names = {"critical": ("严重", "critical", "crit"), "warning": ("注意", "warning", "warn")}
+    parts = [
+        f'<span class="{names[level][2]}">{escape(names[level][lang != "zh"])} {n}</span>'
+        for level, n in counts.items()
+    ]
+    return f'<td data-sort="{sum(counts.values())}">{" ".join(parts)}</td>'
 
 
 def _href(folder: str, name: str) -> str:

@@ -15,14 +15,16 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ecanalysis.labels import format_value, kind_of, label, value_label
+from ecanalysis.labels import CURRENCY_SYMBOLS, format_value, kind_of, label, value_label
+from ecanalysis.theme import PALETTE
 
-#: Colours: a calm main series, grey comparisons, green good, red bad.
-MAIN = "#0969da"
-COMPARE = "#8c959f"
-GOOD = "#1a7f37"
-BAD = "#cf222e"
-BAND = "#9ec5fe"
+#: Colours (``ecanalysis.theme.PALETTE``, shared with the pages): a calm main series,
+#: grey comparisons, green good, red bad.
+MAIN = PALETTE["main"]
+COMPARE = PALETTE["compare"]
+GOOD = PALETTE["good"]
+BAD = PALETTE["bad"]
+BAND = PALETTE["band"]
 #: Longest text of a category label before it is shortened with "…".
 MAX_LABEL = 28
 
@@ -147,6 +149,29 @@ def _value_axis(ax, name: str, *, axis: str = "y") -> None:
         target.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
 
 
+def _axis_title(name: str, lang: str, currency: str | None = None) -> str:
+    """An axis title: the column's label, with the currency when it holds money.
+
+    Examples
+    --------
+    >>> _axis_title("paid_amount", "zh", "CNY"), _axis_title("orders", "en", "CNY")
+    ('支付金额（¥）', 'Paid orders')
+    """
+    text = label(name, lang)
+    if currency and kind_of(name) == "money":
+        unit = CURRENCY_SYMBOLS.get(currency, currency)
+        text += f"（{unit}）" if lang == "zh" else f" ({unit})"
+    return text
+
+
+#: Value labels on bars: a white box, so that no gridline runs through the number.
+VALUE_LABEL = {
+    "padding": 3,
+    "fontsize": 8,
+    "bbox": {"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+}
+
+
 def _date_col(frame, date_col: str | None) -> str:
     if date_col:
         return date_col
@@ -180,6 +205,7 @@ def plot_daily_trend(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Line of a daily metric, with a comparison series (e.g. last week) dashed.
 
@@ -195,6 +221,8 @@ def plot_daily_trend(
     ax : matplotlib.axes.Axes, optional
     lang : {"zh", "en"}, default "zh"
     title : str, optional
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -219,7 +247,7 @@ def plot_daily_trend(
         ax.legend(loc="best", frameon=False)
     ax.set_title(title)
     ax.set_xlabel(label("date", lang))
-    ax.set_ylabel(label(value_col, lang))
+    ax.set_ylabel(_axis_title(value_col, lang, currency))
     _value_axis(ax, value_col)
     ax.tick_params(axis="x", labelrotation=30)
     return ax
@@ -236,6 +264,7 @@ def plot_kpi_vs_target(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Bars of a KPI per period with its target as a line of markers.
 
@@ -245,6 +274,9 @@ def plot_kpi_vs_target(
         ``period_start, actual, target`` (target NaN where none is set).
     kpi : str, default "paid_amount"
         The KPI's name, for the labels.
+
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -269,7 +301,7 @@ def plot_kpi_vs_target(
     )
     ax.set_xticks(positions, ticks, rotation=30)
     ax.set_title(title)
-    ax.set_ylabel(label(kpi, lang))
+    ax.set_ylabel(_axis_title(kpi, lang, currency))
     _value_axis(ax, kpi)
     ax.legend(loc="best", frameon=False)
     return ax
@@ -289,6 +321,7 @@ def plot_bar_ranking(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Horizontal bars of the ``n`` largest (or smallest) values: products, reasons, channels.
 
@@ -301,6 +334,8 @@ def plot_bar_ranking(
     n : int, default 10
     ascending : bool, default False
         True shows the ``n`` smallest values (the worst).
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -319,9 +354,11 @@ def plot_bar_ranking(
     bars = ax.barh(positions, values, color=colours)
     ax.set_yticks(positions, [_short(value_label(label_col, v, lang)) for v in shown[label_col]])
     kind = kind_of(value_col)
-    ax.bar_label(bars, labels=[format_value(v, kind) for v in values], padding=3, fontsize=8)
+    ax.bar_label(
+        bars, labels=[format_value(v, kind, currency=currency) for v in values], **VALUE_LABEL
+    )
     ax.set_title(title)
-    ax.set_xlabel(label(value_col, lang))
+    ax.set_xlabel(_axis_title(value_col, lang, currency))
     _value_axis(ax, value_col, axis="x")
     ax.margins(x=0.15)
     return ax
@@ -373,10 +410,9 @@ def plot_contribution(
     ax.bar_label(
         bars,
         labels=[format_value(v, "number", signed=True) for v in values],
-        padding=3,
-        fontsize=8,
+        **VALUE_LABEL,
     )
-    ax.axvline(0, color="#57606a", linewidth=0.8)
+    ax.axvline(0, color=PALETTE["muted"], linewidth=0.8)
     ax.set_title(title)
     ax.set_xlabel(label(change_col, lang))
     _value_axis(ax, metric or change_col, axis="x")
@@ -445,7 +481,7 @@ def plot_rating_distribution(
     ratings = summary[rating_col].astype("int64")
     colours = [BAD if r <= 2 else (COMPARE if r == 3 else GOOD) for r in ratings]
     bars = ax.bar(ratings, summary[count_col], color=colours)
-    ax.bar_label(bars, labels=[format_value(v, "count") for v in summary[count_col]], fontsize=8)
+    ax.bar_label(bars, labels=[format_value(v, "count") for v in summary[count_col]], **VALUE_LABEL)
     ax.set_xticks(range(1, 6), [f"{r}★" for r in range(1, 6)])
     ax.set_title(title)
     ax.set_xlabel(label(rating_col, lang))
@@ -554,6 +590,7 @@ def plot_channel_efficiency(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Scatter of spend against ROAS per channel; bubble area ∝ paid amount; ROAS = 1 line.
 
@@ -564,6 +601,9 @@ def plot_channel_efficiency(
     ----------
     perf : pandas.DataFrame
         ``channel_performance`` (or ``flag_channels``) result.
+
+    currency : str, optional
+        ISO 4217 code of the spend, shown in the axis title.
 
     Returns
     -------
@@ -592,18 +632,18 @@ def plot_channel_efficiency(
             xytext=(6, 6),
             fontsize=9,
         )
-    ax.axhline(1.0, color=BAD, linestyle="--", linewidth=1)
-    ax.annotate(
-        _say(lang, "ROAS = 1（盈亏线）", "ROAS = 1 (break-even)"),
-        (0, 1.0),
-        xycoords=("axes fraction", "data"),
-        xytext=(4, 4),
-        textcoords="offset points",
-        fontsize=8,
+    # the break-even line is named in a legend that matplotlib places away from the
+    # points, never as a text on the line that a channel's label can overlap
+    ax.axhline(
+        1.0,
         color=BAD,
+        linestyle="--",
+        linewidth=1,
+        label=_say(lang, "ROAS = 1（盈亏线）", "ROAS = 1 (break-even)"),
     )
+    ax.legend(loc="best", frameon=False, fontsize=8)
     ax.set_title(title)
-    ax.set_xlabel(label(spend_col, lang))
+    ax.set_xlabel(_axis_title(spend_col, lang, currency))
     ax.set_ylabel(label(roas_col, lang))
     _value_axis(ax, spend_col, axis="x")
     ax.margins(0.15)
@@ -678,6 +718,7 @@ def plot_anomalies(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """A series with its expected band; anomalies marked red.
 
@@ -687,6 +728,9 @@ def plot_anomalies(
         ``detect_anomalies`` result: ``date, value, expected, lower, upper, is_anomaly``.
     metric : str, optional
         The metric's name, for the labels.
+
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -719,7 +763,7 @@ def plot_anomalies(
         label=label("is_anomaly", lang),
     )
     ax.set_title(title)
-    ax.set_ylabel(name)
+    ax.set_ylabel(_axis_title(metric or value_col, lang, currency))
     _value_axis(ax, metric or value_col)
     ax.tick_params(axis="x", labelrotation=30)
     ax.legend(loc="best", frameon=False, fontsize=8)
@@ -736,6 +780,7 @@ def plot_forecast(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """History, then the forecast dashed with its prediction interval.
 
@@ -745,6 +790,9 @@ def plot_forecast(
         ``date`` and ``value_col``.
     forecast : pandas.DataFrame
         ``forecast_daily`` result: ``date, forecast, lower, upper``.
+
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -772,7 +820,7 @@ def plot_forecast(
             label=label("forecast", lang),
         )
     ax.set_title(title)
-    ax.set_ylabel(label(value_col, lang))
+    ax.set_ylabel(_axis_title(value_col, lang, currency))
     _value_axis(ax, value_col)
     ax.tick_params(axis="x", labelrotation=30)
     ax.legend(loc="best", frameon=False, fontsize=8)
@@ -793,6 +841,7 @@ def plot_campaign_lift(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Actual sales against the counterfactual baseline (with its interval); campaign shaded.
 
@@ -802,6 +851,9 @@ def plot_campaign_lift(
         ``campaign_lift_daily`` result: ``date, actual, baseline, lower, upper``.
     start, end : date-like, optional
         The campaign's inclusive first and last day (shaded).
+
+    currency : str, optional
+        ISO 4217 code of money values, shown in the axis title (``支付金额（¥）``).
 
     Returns
     -------
@@ -830,7 +882,7 @@ def plot_campaign_lift(
         first, after = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
         ax.axvspan(first, after, color=GOOD, alpha=0.08, label=_say(lang, "活动期", "campaign"))
     ax.set_title(title)
-    ax.set_ylabel(label("paid_amount", lang))
+    ax.set_ylabel(_axis_title("paid_amount", lang, currency))
     _value_axis(ax, "paid_amount")
     ax.tick_params(axis="x", labelrotation=30)
     ax.legend(loc="best", frameon=False, fontsize=8)

@@ -1,8 +1,9 @@
 """Safe, self-contained HTML for stakeholders: KPI cards, tables, alerts, notes.
 
 Every block is an :class:`Html` object that Jupyter displays through ``_repr_html_``;
-it carries its own inline CSS (no external resources, no JavaScript), so the exported
-``report.html`` reads the same anywhere. Everything that comes from data (titles,
+it carries the stylesheet (:data:`ecanalysis.theme.BLOCK_CSS`, in a ``<style
+data-eca-theme>`` that the report page replaces by one copy in its head, see
+``ecanalysis.html``); no external resources, no JavaScript. Everything that comes from data (titles,
 review texts, store names, messages, column names) is escaped with :func:`html.escape`
 before it reaches the page: a product called ``<script>…`` is shown, never run.
 
@@ -32,6 +33,7 @@ from ecanalysis.labels import (
     label,
     value_label,
 )
+from ecanalysis.theme import BLOCK_CSS, PALETTE
 
 __all__ = [
     "COST_LIKE",
@@ -54,9 +56,9 @@ __all__ = [
     "title_block",
 ]
 
-UP_COLOR = "#1a7f37"
-DOWN_COLOR = "#cf222e"
-FLAT_COLOR = "#57606a"
+UP_COLOR = PALETTE["good"]
+DOWN_COLOR = PALETTE["bad"]
+FLAT_COLOR = PALETTE["muted"]
 #: Comparisons shown under a KPI card: key suffix → (zh, en) caption.
 COMPARISON_LABELS: dict[str, tuple[str, str]] = {
     "": ("较对比期", "vs comparison"),
@@ -91,40 +93,14 @@ SECTION_CONTENT: dict[str, tuple[str, str]] = {
     "orders.device": ("按设备拆分的订单", "orders by device"),
 }
 ALERT_BADGES: dict[str, tuple[str, str, str]] = {
-    "critical": ("严重", "Critical", "#cf222e"),
-    "warning": ("注意", "Warning", "#9a6700"),
-    "info": ("提示", "Info", "#0969da"),
+    "critical": ("严重", "Critical", PALETTE["bad"]),
+    "warning": ("注意", "Warning", PALETTE["warning"]),
+    "info": ("提示", "Info", PALETTE["info"]),
 }
 
-_CSS = """
-.eca{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC",
-"Microsoft YaHei",sans-serif;color:#1f2328;line-height:1.45;margin:.5rem 0}
-.eca-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.75rem}
-.eca-card{border:1px solid #d0d7de;border-radius:8px;padding:.7rem .9rem;background:#fff}
-.eca-label{font-size:.85rem;color:#57606a}
-.eca-value{font-size:1.45rem;font-weight:600;margin:.15rem 0;font-variant-numeric:tabular-nums}
-.eca-change{font-size:.8rem;font-variant-numeric:tabular-nums}
-.eca-vs{color:#57606a}
-.eca-scroll{overflow-x:auto;max-width:100%}
-.eca-table{border-collapse:collapse;font-size:.85rem;min-width:50%}
-.eca-table th{background:#f6f8fa;text-align:left;border-bottom:2px solid #d0d7de;
-padding:.35rem .6rem;white-space:nowrap}
-.eca-table td{border-bottom:1px solid #eaeef2;padding:.3rem .6rem;vertical-align:top}
-.eca-table td.eca-num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-.eca-table td.eca-text{min-width:4rem;max-width:32rem;white-space:normal;
-overflow-wrap:break-word}
-.eca-caption{font-size:.8rem;color:#57606a;margin:.25rem 0}
-.eca-note{border-left:4px solid #0969da;background:#ddf4ff;padding:.5rem .8rem;border-radius:4px}
-.eca-note.eca-warning{border-color:#9a6700;background:#fff8c5}
-.eca-note.eca-critical{border-color:#cf222e;background:#ffebe9}
-.eca-note.eca-ok{border-color:#1a7f37;background:#dafbe1}
-.eca-alerts{list-style:none;padding:0;margin:0}
-.eca-alerts li{padding:.3rem 0;border-bottom:1px solid #eaeef2}
-.eca-badge{display:inline-block;min-width:3em;text-align:center;color:#fff;border-radius:4px;
-padding:0 .4rem;margin-right:.5rem;font-size:.8rem}
-.eca-title h1{font-size:1.6rem;margin:0 0 .25rem}
-.eca-title p{margin:0;color:#57606a}
-"""
+#: The stylesheet every block carries for JupyterLab; the report page strips these
+#: copies and has the stylesheet once in its head (``ecanalysis.html``).
+_CSS = BLOCK_CSS
 
 
 class Html:
@@ -164,7 +140,7 @@ class Html:
 
 
 def _block(kind: str, inner: str, text: str) -> Html:
-    return Html(f'<div class="eca {kind}"><style>{_CSS}</style>{inner}</div>', text)
+    return Html(f'<div class="eca {kind}"><style data-eca-theme>{_CSS}</style>{inner}</div>', text)
 
 
 def _check_lang(lang: str) -> str:
@@ -376,14 +352,16 @@ def format_table(
     kinds.update({c: "count" for c in counts})
     shown = frame.head(max_rows)
     columns = [str(c) for c in frame.columns]
-    heads = "".join(
-        f'<th title="{escape(c)}">{escape(label(c, lang, labels=labels))}</th>' for c in columns
-    )
     row_kinds = _row_kinds(shown)
     cells = [
         _format_column(shown[column], kinds.get(str(column)), currency, lang, row_kinds)
         for column in frame.columns
     ]
+    heads = "".join(
+        f'<th class="{_head_class(frame[column], column_cells)}" title="{escape(c)}">'
+        f"{escape(label(c, lang, labels=labels))}</th>"
+        for c, column, column_cells in zip(columns, frame.columns, cells, strict=True)
+    )
     rows = [
         "<tr>" + "".join(f'<td class="{cls}">{escape(text)}</td>' for cls, text in row) + "</tr>"
         for row in zip(*cells, strict=True)
@@ -415,6 +393,17 @@ ROW_VALUE_COLUMNS = frozenset(
     {"current", "previous", "change", "actual", "target", "gap", "projected"}
 )
 METRIC_NAME_COLUMNS = ("metric", "kpi")
+
+
+def _head_class(values, cells: list[tuple[str, str]]) -> str:
+    """The CSS class of a column's heading: that of its cells (``eca-num`` right-aligns
+    numbers and their heading, text stays left), from the dtype when there are no rows."""
+    import pandas as pd
+
+    if cells:
+        return cells[0][0]
+    numeric = pd.api.types.is_numeric_dtype(values.dtype)
+    return "eca-num" if numeric and not pd.api.types.is_bool_dtype(values.dtype) else "eca-text"
 
 
 def _row_kinds(frame) -> list[str] | None:
@@ -830,6 +819,9 @@ def title_block(
 ) -> Html:
     """The report heading: title, store (name and id), period, currency and time zone.
 
+    The heading (``<h1>``) names the report, the store and the period in words
+    ("日报 · 悦享家居天猫旗舰店 · 2025-11-30"); the report page takes it as its title.
+
     Parameters
     ----------
     title : str
@@ -858,7 +850,8 @@ def title_block(
     shop = f"{name}（{store_id}）" if name and str(name) != store_id else store_id
     if lang == "en" and name and str(name) != store_id:
         shop = f"{name} ({store_id})"
-    when = str(getattr(period, "label", period))
+    label_ = str(getattr(period, "label", period))
+    when = label_
     first, last = getattr(period, "first_day", None), getattr(period, "last_day", None)
     if first is not None and last is not None and first != last:
         when += _say(lang, f"（{first} 至 {last}）", f" ({first} to {last})")
@@ -878,7 +871,8 @@ def title_block(
     if store.get("timezone"):
         parts.append(_say(lang, f"时区：{store['timezone']}", f"Time zone: {store['timezone']}"))
     line = " · ".join(parts)
-    inner = f'<div class="eca-title"><h1>{escape(str(title))}</h1><p>{escape(line)}</p></div>'
+    heading = " · ".join(str(part) for part in (title, name or store_id, label_) if part)
+    inner = f'<div class="eca-title"><h1>{escape(heading)}</h1><p>{escape(line)}</p></div>'
     return _block("eca-titlebox", inner, f"{title} — {line}")
 
 

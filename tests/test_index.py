@@ -82,10 +82,8 @@ def test_index_escapes_counts_and_links(runs):
     assert 'href="weekly_review/shop02/2025-W46/error.txt"' in page
     assert 'href="weekly_review/shop02/2025-W46/report.html"' not in page
     assert ".tmp-" not in page
-    assert ">1,234<" in page and ">56,789.50<" in page
-    assert '<td data-sort="CNY">CNY</td><td class="num" data-sort="1234">1,234</td>' in page
-    assert '<td data-sort="2025-11-12 08:00:00">2025-11-12 08:00:00</td>' in page
-    assert '<td data-sort="2025-11-12 08:00:07">08:00:07</td>' in page
+    assert '<td class="num" data-sort="1234">1,234</td>' in page
+    assert '<td class="num" data-sort="56789.5">¥56,789.50</td>' in page
 
 
 def test_the_workbook_of_a_record_is_linked(tmp_path):
@@ -109,7 +107,8 @@ def test_only_the_own_script_may_run(runs):
 
 def test_chinese_labels_by_default(runs):
     page = write_index(runs).read_text(encoding="utf-8")
-    assert "运行记录索引" in page and "支付金额" in page and "客单价" in page
+    assert "报告索引" in page and "支付金额" in page and "客单价" in page
+    assert '<h3 id="daily_report--shop01">日报</h3>' in page
 
 
 def test_empty_or_missing_runs_dir(tmp_path):
@@ -156,3 +155,69 @@ def test_a_run_whose_data_do_not_cover_its_period_is_marked(tmp_path):
     assert (
         '<a href="daily_report/shop01/2025-12-03/report.html" title="report.html">HTML</a>' in page
     )
+
+
+# -- for stakeholders: names, local times, groups, neighbours (issue 15) -----------------
+
+
+def _name_store(folder, name):
+    path = folder / "metrics.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["store"] = {"name": name, "timezone": "Asia/Shanghai"}
+    path.write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_stores_by_name_reports_by_name_newest_first(tmp_path):
+    for day in ("2025-11-28", "2025-11-30", "2025-11-29"):
+        _record(tmp_path / "daily_report" / "shop01" / day)
+    _record(tmp_path / "weekly_review" / "shop01" / "2025-W48")
+    _record(tmp_path / "daily_report" / "shop02" / "2025-11-30")
+    _name_store(tmp_path / "daily_report" / "shop01" / "2025-11-30", "悦享家居天猫旗舰店")
+    page = write_index(tmp_path, lang="zh").read_text(encoding="utf-8")
+    assert "<h2>悦享家居天猫旗舰店<small>shop01</small></h2>" in page
+    assert "<h2>shop02</h2>" in page  # no name recorded: the id
+    shop01 = page[page.index('id="store--shop01"') : page.index('id="store--shop02"')]
+    days = re.findall(r">(2025-11-\d\d)</a>", shop01)
+    assert days == ["2025-11-30", "2025-11-29", "2025-11-28"]
+    assert shop01.index(">日报</h3>") < shop01.index(">周报</h3>")
+    english = write_index(tmp_path, lang="en").read_text(encoding="utf-8")
+    assert ">Daily report</h3>" in english and ">Weekly review</h3>" in english
+    assert '<html lang="en">' in english
+
+
+def test_rows_link_their_previous_and_next_period(tmp_path):
+    for day in ("2025-11-28", "2025-11-29", "2025-11-30"):
+        _record(tmp_path / "daily_report" / "shop01" / day, files=("report.html",))
+    page = write_index(tmp_path, lang="en").read_text(encoding="utf-8")
+    row = page[page.index('data-sort="2025-11-29"') :].split("</td>", 1)[0]
+    prev = re.search(r'href="([^"]+)" title="previous period', row).group(1)
+    nxt = re.search(r'href="([^"]+)" title="next period', row).group(1)
+    assert (prev, nxt) == (
+        "daily_report/shop01/2025-11-28/report.html",
+        "daily_report/shop01/2025-11-30/report.html",
+    )
+    newest = page[page.index('data-sort="2025-11-30"') :].split("</td>", 1)[0]
+    assert "next period" not in newest
+
+
+def test_times_in_the_given_zone_and_a_jump_to_each_report(tmp_path):
+    _record(tmp_path / "daily_report" / "shop01" / "2025-11-30")
+    page = write_index(tmp_path, tz="Asia/Shanghai").read_text(encoding="utf-8")
+    assert '<td data-sort="2025-11-12 16:00">2025-11-12 16:00</td>' in page  # 08:00 UTC
+    assert "时间均为 Asia/Shanghai" in page
+    assert '<a href="#daily_report--shop01">shop01</a>' in page
+
+
+def test_the_index_embeds_its_cjk_glyphs(tmp_path):
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    _record(tmp_path / "daily_report" / "shop01" / "2025-11-30")
+    page = write_index(tmp_path).read_text(encoding="utf-8")
+    data = re.search(r"data:font/woff;base64,([A-Za-z0-9+/=]+)", page).group(1)
+    cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+    assert all(ord(char) in cmap for char in "报告索引日报支付金额")
+    assert ord("a") not in cmap  # Latin text keeps the system fonts
+    assert page.count("<style>") == 1

@@ -396,3 +396,37 @@ def test_english_titles_name_the_group_and_read_as_sentences():
         assert second.get_title() == "Paid amount change by traffic source"
     finally:
         plt.close(fig)
+
+
+def test_money_axes_and_value_labels_name_the_currency():
+    frame = pd.DataFrame({"title": ["杯", "碗"], "paid_amount": [1200.0, 800.0]})
+    fig, ax = plt.subplots()
+    plots.plot_bar_ranking(frame, label_col="title", value_col="paid_amount", ax=ax, currency="CNY")
+    assert ax.get_xlabel() == "支付金额（¥）"
+    values = [t.get_text() for t in ax.texts]
+    assert sorted(values) == ["¥1,200.00", "¥800.00"]
+    assert all(t.get_bbox_patch() is not None for t in ax.texts)  # no gridline through them
+    plt.close(fig)
+    daily = pd.DataFrame(
+        {"date": pd.date_range("2025-11-01", periods=3), "orders": [1, 2, 3], "paid_amount": 1.0}
+    )
+    fig, ax = plt.subplots()
+    plots.plot_daily_trend(daily, value_col="orders", ax=ax, lang="en", currency="USD")
+    assert ax.get_ylabel() == "Paid orders"  # a count has no currency
+    plots.plot_daily_trend(daily, value_col="paid_amount", ax=ax, lang="en", currency="USD")
+    assert ax.get_ylabel() == "Paid amount ($)"
+    plt.close(fig)
+
+
+def test_break_even_line_is_named_in_a_legend_not_on_the_line():
+    """The ROAS = 1 text sat on the line at the left edge, over a channel's label."""
+    perf = pd.DataFrame(
+        {"channel": ["search", "display"], "spend": [500.0, 12000.0], "roas": [1.05, 0.9]}
+        | {"paid_amount": [525.0, 10800.0]}
+    )
+    fig, ax = plt.subplots()
+    plots.plot_channel_efficiency(perf, ax=ax, lang="en", currency="CNY")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ROAS = 1 (break-even)"]
+    assert all("ROAS" not in t.get_text() for t in ax.texts)
+    assert ax.get_xlabel().endswith("(¥)")
+    plt.close(fig)

@@ -314,7 +314,7 @@ def test_title_block_escapes_store_name():
 
 def test_blocks_are_self_contained():
     html = report.kpi_cards(KPIS)._repr_html_()
-    assert "<style>" in html
+    assert "<style data-eca-theme>" in html
     assert not re.search(r"(src|href)=|@import|url\(", html)
     assert "<script" not in html
 
