@@ -135,6 +135,7 @@ def render_report_html(
             markup = output.get("data", {}).get("text/html")
             if markup:
                 output["data"]["text/html"] = strip_block_styles("".join(markup))
+    attention_first(nb)
     title = title or heading_of(nb) or Path(notebook_path).stem
     page = _export(nb, title=title, lang=lang, links=(index_href, prev_href, next_href))
     font = ""
@@ -147,6 +148,66 @@ def render_report_html(
     target = Path(html_path)
     target.write_text(page, encoding="utf-8")
     return target
+
+
+#: Headings of the section a report ends with, in either language (notebooks write both).
+ATTENTION_HEADINGS = ("## 需要关注", "## What needs attention")
+
+
+def attention_first(nb) -> None:
+    """Move the "需要关注 · What needs attention" section (its heading and the cells up to
+    the next heading) to the top of the page: after the title and coverage note (the first
+    cell with output) and the report's introduction, before its first section heading, so
+    that the summary and the alerts come before any chart.
+
+    The notebook computes its alerts last, so they are written at its end; the page
+    shows them first. Nothing moves in a notebook without that section.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("title"), nbformat.v4.new_markdown_cell("intro"),
+    ...             nbformat.v4.new_markdown_cell("## Chart"),
+    ...             nbformat.v4.new_code_cell("plot"),
+    ...             nbformat.v4.new_markdown_cell("## 需要关注 · What needs attention"),
+    ...             nbformat.v4.new_code_cell("alerts")]
+    >>> nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "t"})]
+    >>> attention_first(nb)
+    >>> [c.source for c in nb.cells]
+    ['title', 'intro', '## 需要关注 · What needs attention', 'alerts', '## Chart', 'plot']
+    """
+    cells = nb.cells
+    start = next(
+        (
+            i
+            for i, cell in enumerate(cells)
+            if cell.cell_type == "markdown" and cell.source.lstrip().startswith(ATTENTION_HEADINGS)
+        ),
+        None,
+    )
+    if start is None:
+        return
+    stop = next(
+        (
+            i
+            for i in range(start + 1, len(cells))
+            if cells[i].cell_type == "markdown" and cells[i].source.lstrip().startswith("#")
+        ),
+        len(cells),
+    )
+    section = cells[start:stop]
+    rest = cells[:start] + cells[stop:]
+    first = next((i for i, cell in enumerate(rest) if cell.get("outputs")), -1)
+    at = next(
+        (
+            i
+            for i in range(first + 1, len(rest))
+            if rest[i].cell_type == "markdown" and rest[i].source.lstrip().startswith("#")
+        ),
+        len(rest),
+    )
+    nb.cells = rest[:at] + section + rest[at:]
 
 
 def _export(nb, *, title: str, lang: str, links: tuple[str | None, ...]) -> str:

@@ -7,7 +7,7 @@
 - the record of a report that ran (:func:`finish_ok`: the fingerprint, ``report.html``)
   or failed (:func:`finish_failed`: ``error.txt`` and a ``metrics.json`` with status
   ``failed``), also for a report whose process died (:func:`write_failure`);
-- the HTML export (:func:`render_html`), each chart described by its alt text.
+- the stakeholder page (``report.html``, :func:`ecanalysis.html.render_report_html`).
 """
 
 from __future__ import annotations
@@ -109,10 +109,14 @@ def first_line(error: str) -> str:
     return error.strip().splitlines()[0] if error.strip() else "failed"
 
 
-def finish_ok(temp: Path, fingerprint: str, title: str) -> str | None:
+def finish_ok(temp: Path, fingerprint: str, final: Path) -> str | None:
     """Complete the record of a notebook that ran: its ``metrics.json`` gets the
-    fingerprint, ``report.html`` is rendered in the record's language. Returns the error
-    text when the notebook wrote no ``metrics.json`` (the report then failed), else None."""
+    fingerprint, ``report.html`` is rendered in the record's language with links to the
+    index and the neighbouring periods of the record that will be at ``final``. Returns
+    the error text when the notebook wrote no ``metrics.json`` (the report then failed),
+    else None."""
+    from ecanalysis.html import record_links, render_report_html
+
     metrics_file = temp / "metrics.json"
     if not metrics_file.is_file():
         return (
@@ -122,7 +126,7 @@ def finish_ok(temp: Path, fingerprint: str, title: str) -> str | None:
     record["fingerprint"] = fingerprint
     _write_json(metrics_file, record)
     lang = record.get("parameters", {}).get("lang") or "zh"
-    render_html(temp / "report.ipynb", temp / "report.html", title, lang=lang)
+    render_report_html(temp / "report.ipynb", temp / "report.html", lang=lang, **record_links(final))
     return None
 
 
@@ -185,57 +189,3 @@ def error_text(exc: BaseException) -> str:
             f"--- cell source ---\n{exc.source}\n\n--- error ---\n{exc.ename}: {exc.evalue}\n\n{tb}\n"
         )
     return f"{type(exc).__name__}: {exc}\n\n" + "".join(traceback.format_exception(exc))
-
-
-# ---------------------------------------------------------------------------
-# HTML
-
-
-def render_html(notebook_file: Path, html_file: Path, title: str, *, lang: str = "zh") -> None:
-    """Export an executed notebook as self-contained HTML without input cells, its
-    bilingual headings and prose in the report language ``lang`` only."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    from ecanalysis.report import markdown_in
-
-    nb = nbformat.read(notebook_file, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = markdown_in(cell.source, lang)
-    exporter = HTMLExporter(
-        template_name="lab",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    exporter.mathjax_url = ""
-    exporter.require_js_url = ""
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    html_file.write_text(_describe_charts(body, nb), encoding="utf-8")
-
-
-#: The alt text nbconvert gives an image that has none.
-_NO_ALT = 'alt="No description has been provided for this image"'
-
-
-def _describe_charts(body: str, nb) -> str:
-    """Give each chart image of the HTML its description as alt text: the text/plain of
-    its output (a figure's titles, :func:`ecanalysis.report.chart_description`), in order.
-    Left as nbconvert made it when the images and descriptions do not pair up."""
-    import html
-
-    descriptions = [
-        str(output.get("data", {}).get("text/plain") or "chart")
-        for cell in nb.cells
-        for output in cell.get("outputs", [])
-        if "image/png" in output.get("data", {})
-    ]
-    pieces = body.split(_NO_ALT)
-    if len(pieces) != len(descriptions) + 1:
-        return body
-    out = [pieces[0]]
-    for description, piece in zip(descriptions, pieces[1:], strict=True):
-        out.append(f'alt="{html.escape(description, quote=True)}"' + piece)
-    return "".join(out)

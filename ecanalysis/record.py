@@ -237,6 +237,7 @@ class Record:
                     "complete": self.complete,
                 },
                 "parameters": self.parameters,
+                "store": {k: self.store.get(k) for k in ("name", "timezone", "currency")},
                 # money KPIs are in this currency (None: a portfolio without rates,
                 # whose amounts are per currency: paid_amount_CNY, …)
                 "currency": self.currency or self.parameters.get("reporting_currency"),

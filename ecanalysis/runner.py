@@ -168,8 +168,7 @@ def run_notebook(spec: RunSpec) -> RunResult:
         parameters = {k: v for k, v in parameters.items() if k in declared}
         error = _execute(nb_path, temp / "report.ipynb", parameters, spec.timeout, spec.engine)
         if error is None:
-            title = f"{spec.notebook} · {spec.store_id} · {label}"
-            error = publish.finish_ok(temp, fingerprint, title)
+            error = publish.finish_ok(temp, fingerprint, final)
         if error is not None:
             publish.finish_failed(temp, spec, label, error, fingerprint, started)
             result.status = "failed"

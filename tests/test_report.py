@@ -409,37 +409,3 @@ def test_chart_description_falls_back_to_labels_then_to_chart():
     fig, _ = plt.subplots()
     assert report.chart_description(fig) == "chart"
     plt.close(fig)
-
-
-def test_each_chart_image_gets_its_description_as_alt_text(tmp_path):
-    """nbconvert writes "No description has been provided for this image" for every chart:
-    the HTML gives each image its figure's text/plain (its titles), escaped, in order."""
-    import base64
-    import io
-
-    import matplotlib.pyplot as plt
-    import nbformat
-
-    from ecanalysis.publish import render_html
-
-    fig, _ = plt.subplots(figsize=(1, 1))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    png = base64.b64encode(buffer.getvalue()).decode()
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("plots")
-    cell.outputs = [
-        nbformat.v4.new_output(
-            "display_data", data={"image/png": png, "text/plain": text}, metadata={}
-        )
-        for text in ("每日支付金额 (日期 / 支付金额)", '<script>"x"</script>')
-    ]
-    nb.cells.append(cell)
-    source, target = tmp_path / "report.ipynb", tmp_path / "report.html"
-    nbformat.write(nb, source)
-    render_html(source, target, "t")
-    html = target.read_text(encoding="utf-8")
-    assert 'alt="每日支付金额 (日期 / 支付金额)"' in html
-    assert 'alt="&lt;script&gt;&quot;x&quot;&lt;/script&gt;"' in html
-    assert "No description has been provided" not in html
