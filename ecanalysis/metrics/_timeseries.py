@@ -7,8 +7,6 @@ text, ``datetime.date`` or (tz-aware) timestamps become naive local midnights.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
@@ -42,23 +40,6 @@ def daily_series(frame: pd.DataFrame, value_col: str, date_col: str) -> pd.Serie
     present = series.reindex(every_day)
     absent = ~every_day.isin(series.index)
     return present.where(~absent, 0.0).rename(value_col)
-
-
-def to_day(value, name: str) -> pd.Timestamp:
-    """A date parameter (ISO text, date, datetime, tz-aware timestamp) as a local midnight."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return pd.Timestamp(value)
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(
-            f"{name}={value!r} is not a date; pass an ISO date such as '2025-11-11'"
-        ) from exc
-    if stamp is pd.NaT:
-        raise ParameterError(f"{name} is missing; pass an ISO date such as '2025-11-11'")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
-    return stamp.normalize()
 
 
 def normal_quantile(interval: float, name: str = "interval") -> float:

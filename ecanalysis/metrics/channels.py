@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ecanalysis.metrics._common import (
+    as_timestamp,
     conform,
     is_paid,
     local_naive,
@@ -176,8 +177,7 @@ def _order_part(orders: pd.DataFrame, by: str, start) -> pd.DataFrame:
     first_order = stamps.eq(first) & ~pd.DataFrame({"c": customers, "t": stamps}).duplicated()
     inside = pd.Series(True, index=stamps.index)
     if start is not None:
-        origin = pd.Timestamp(start)
-        origin = origin.tz_localize(None) if origin.tzinfo is not None else origin
+        origin = as_timestamp(start, "start")
         inside = local_naive(stamps) >= origin
         new = customers.where(first_order & (first >= origin))
     else:

@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ecanalysis.errors import ParameterError
-from ecanalysis.metrics._common import PERIOD_DTYPE, conform, one_time_zone, ratio
-from ecanalysis.metrics._stamps import as_timestamp
+from ecanalysis.metrics._common import PERIOD_DTYPE, as_timestamp, conform, one_time_zone, ratio
 from ecanalysis.metrics.products import _listed, _lookup, _paid_lines
 
 #: Stock statuses, most urgent first.
