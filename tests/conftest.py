@@ -1,5 +1,6 @@
 """Shared fixtures: one small deterministic sample per test session, hygiene checks, and the
-batch run that end-to-end tests share. The notebook (nbval) set-up is in the root conftest.py."""
+batch run that end-to-end tests share; the hypothesis profiles. The notebook (nbval)
+set-up and the test tiers are in the root conftest.py."""
 
 from __future__ import annotations
 
@@ -8,9 +9,19 @@ import os
 import matplotlib
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+# Hypothesis: the same examples on every run (a failure in CI is a failure on your machine),
+# no deadline (the CPU is shared, timings vary). HYPOTHESIS_PROFILE=dev draws new random
+# examples, more of them, to hunt for bugs locally.
+settings.register_profile(
+    "repeatable", derandomize=True, deadline=None, max_examples=50, database=None
+)
+settings.register_profile("dev", deadline=None, max_examples=200)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 #: Size of the shared test sample: 3 stores, a year and a half, ~25 orders a day a store.
