@@ -61,6 +61,7 @@ TIERS: dict[str, str] = {
     "test_dask.py": "e2e",
     "test_data.py": "contract",
     "test_engine.py": "unit",
+    "test_errors.py": "unit",
     "test_facts.py": "contract",
     "test_failures.py": "e2e",
     "test_forecast.py": "unit",

@@ -7,7 +7,7 @@ docstrings of the public functions that use them (and in DESIGN §5).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -288,6 +288,13 @@ def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     return out.astype(columns)
 
 
-def require(frame: pd.DataFrame, columns: Iterable[str], frame_name: str) -> None:
-    """Re-export of :func:`ecanalysis.errors.require_columns` for metric modules."""
-    require_columns(frame, columns, frame_name=frame_name)
+def require(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    frame_name: str,
+    *,
+    options: Mapping[str, str] | None = None,
+) -> None:
+    """:func:`ecanalysis.errors.require_columns` for metric modules; ``options`` maps a
+    column to the metric's option that names it (``{value_col: "value_col"}``)."""
+    require_columns(frame, columns, frame_name=frame_name, options=options)

@@ -21,7 +21,12 @@ def daily_series(frame: pd.DataFrame, value_col: str, date_col: str) -> pd.Serie
     are 0 on it. NaN values in the frame stay NaN. Several rows on one day are refused
     (filter one store or aggregate first).
     """
-    require(frame, [date_col, value_col], "series_frame")
+    require(
+        frame,
+        [date_col, value_col],
+        "series_frame",
+        options={date_col: "date_col", value_col: "value_col"},
+    )
     days = local_naive(frame[date_col]).dt.normalize()
     values = pd.to_numeric(frame[value_col], errors="coerce").astype("float64")
     duplicated = days.duplicated(keep=False) & days.notna()

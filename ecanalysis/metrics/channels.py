@@ -16,6 +16,7 @@ from ecanalysis.metrics._common import (
     ratio,
     require,
 )
+from ecanalysis.params import DEFAULT_THRESHOLDS
 
 CHANNEL_COLUMNS = {
     "channel": "str",
@@ -238,9 +239,9 @@ def _spend_part(ad_spend: pd.DataFrame) -> pd.DataFrame:
 def flag_channels(
     performance: pd.DataFrame,
     *,
-    min_spend_share: float = 0.05,
-    roas_floor: float = 1.0,
-    grow_roas: float = 3.0,
+    min_spend_share: float = DEFAULT_THRESHOLDS["channel_min_spend_share"],
+    roas_floor: float = DEFAULT_THRESHOLDS["channel_roas_floor"],
+    grow_roas: float = DEFAULT_THRESHOLDS["channel_grow_roas"],
 ) -> pd.DataFrame:
     """Say which channels to cut, grow, keep or watch: money spent against sales brought.
 

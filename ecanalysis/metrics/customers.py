@@ -113,7 +113,7 @@ def _purchases(
 
     ``extra`` text columns are carried along (all missing when the table lacks them).
     """
-    require(orders, [*REQUIRED, value_col], "orders")
+    require(orders, [*REQUIRED, value_col], "orders", options={value_col: "value_col"})
     out = paid_purchases(orders)
     paid = orders.loc[out.index]
     out["value"] = numeric(paid, value_col)
