@@ -13,10 +13,14 @@ import os
 import shutil
 from pathlib import Path
 
+import matplotlib
 import pytest
 
 from ecanalysis.notebook import SAMPLE_CHECK_ENV
 
+# charts render off-screen in tests, docstring examples and the kernels nbval starts
+matplotlib.use("Agg")
+os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault(SAMPLE_CHECK_ENV, "1")
 
 #: The dataset the notebooks' defaults read (`make sample`, `ecanalysis sample data/sample`).
@@ -35,6 +39,30 @@ def pytest_sessionstart(session):
         temp.rename(DEFAULT_SAMPLE)
     except OSError:  # written meanwhile by another run
         shutil.rmtree(temp, ignore_errors=True)
+
+
+# --- hygiene of every test and docstring example ------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_figures():
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    yield
+    leaked = set(plt.get_fignums()) - before
+    plt.close("all")
+    assert not leaked, f"test left {len(leaked)} figure(s) open"
+
+
+@pytest.fixture(autouse=True)
+def _pandas_options_untouched():
+    import pandas as pd
+
+    keys = ["display.max_columns", "display.max_rows", "display.precision", "display.width"]
+    before = {k: pd.get_option(k) for k in keys}
+    yield
+    assert {k: pd.get_option(k) for k in keys} == before, "a test changed global pandas options"
 
 
 # --- test tiers -------------------------------------------------------------------------
