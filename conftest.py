@@ -78,13 +78,18 @@ def _pandas_options_untouched():
 #: - ``e2e``: notebooks, the command line and batch runs on the sample.
 #:
 #: Docstring examples of the package get ``doctest``; nbval notebook cells get ``e2e``.
+#: Entries of files that are not (or not yet) in this checkout are harmless.
 #: ``make test-fast`` runs unit, contract and doctest (without ``slow`` and ``browser``).
 TIERS: dict[str, str] = {
+    "test_alerts.py": "unit",
+    "test_alerts_profit.py": "unit",
     "test_anomalies.py": "unit",
     "test_campaigns.py": "unit",
     "test_channels_compare.py": "unit",
-    "test_clv.py": "golden",
     "test_cli_e2e.py": "e2e",
+    "test_clv.py": "golden",
+    "test_context.py": "unit",
+    "test_contract.py": "contract",
     "test_corpus.py": "corpus",
     "test_dask.py": "e2e",
     "test_data.py": "contract",
@@ -95,6 +100,7 @@ TIERS: dict[str, str] = {
     "test_forecast.py": "unit",
     "test_forecast_calibration.py": "golden",
     "test_glossary.py": "unit",
+    "test_golden_kpis.py": "golden",
     "test_html_safety.py": "contract",
     "test_importers.py": "contract",
     "test_index.py": "unit",
@@ -106,21 +112,25 @@ TIERS: dict[str, str] = {
     "test_metrics_customers.py": "unit",
     "test_metrics_inventory.py": "unit",
     "test_metrics_products.py": "unit",
+    "test_metrics_profit.py": "unit",
     "test_metrics_reviews.py": "unit",
     "test_metrics_targets_pricing_portfolio.py": "unit",
     "test_notebook_alerts.py": "unit",
     "test_notebook_sections.py": "e2e",
     "test_notebook_structure.py": "contract",
+    "test_notebooks.py": "contract",
     "test_orders.py": "unit",
     "test_params.py": "unit",
     "test_paths.py": "unit",
     "test_periods.py": "unit",
     "test_plots.py": "unit",
+    "test_profit_inputs.py": "unit",
     "test_report.py": "unit",
     "test_reporting_currency.py": "unit",
     "test_sample.py": "unit",
     "test_schedules.py": "e2e",
     "test_traffic_funnel.py": "unit",
+    "test_validate.py": "contract",
     "test_workbook.py": "unit",
 }
 TIER_MARKERS = ("unit", "contract", "golden", "corpus", "e2e")
