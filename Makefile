@@ -8,7 +8,7 @@ SAMPLE := data/sample
 JOBS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo sample test test-notebooks lint format bench lab clean clean-runs
+.PHONY: help install demo sample test test-fast test-notebooks lint format bench lab clean clean-runs
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -32,8 +32,11 @@ demo: $(STAMP) sample ## install, generate the sample, run every notebook for ev
 	$(PY) -m ecanalysis batch --workers $(JOBS)
 	@echo "Open runs/index.html"
 
-test: $(STAMP) sample ## run the test suite (pytest -n 2)
+test: $(STAMP) sample ## every tier: unit, contract, doctest, golden, corpus, e2e, notebooks (pytest -n 2)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
+
+test-fast: $(STAMP) sample ## unit, contract and doctest tiers without slow runs (about a minute)
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q -m "(unit or contract or doctest) and not slow and not browser" tests ecanalysis
 
 test-notebooks: $(STAMP) sample ## run the stored notebooks under nbval
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup notebooks/ -q

@@ -186,9 +186,7 @@ def drops(
     return out
 
 
-def anomalies(
-    flags: pd.DataFrame, metric: str, *, currency: str | None, lang: str
-) -> list[Alert]:
+def anomalies(flags: pd.DataFrame, metric: str, *, currency: str | None, lang: str) -> list[Alert]:
     """Days flagged in a ``detect_anomalies`` result (pass the report period's rows).
 
     A day on the bad side of its expectation (below for sales, above for a cost such as

@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from ecanalysis.config import DEFAULT_CELL_TIMEOUT
+from ecanalysis.config import DEFAULT_CELL_TIMEOUT, ON_BAD_ROWS
 
 DEFAULT_DATA = "data/sample"
 DEFAULT_OUT = "runs"
@@ -180,8 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--on-bad-rows",
         dest="on_bad_rows",
-        choices=["fail", "quarantine"],
-        default="fail",
+        choices=ON_BAD_ROWS,
+        default=ON_BAD_ROWS[0],
         help="refuse bad rows (default) or set them aside in quarantine/ and go on",
     )
     common.add_argument(

@@ -12,6 +12,10 @@ from pathlib import Path
 #: Seconds a notebook cell may run before its report fails (``--timeout``).
 DEFAULT_CELL_TIMEOUT = 600.0
 
+#: What a report does with rows that break the data contract (``on_bad_rows``, ``--on-bad-rows``):
+#: stop (the default, first) or set them aside in the record's ``quarantine/`` and go on.
+ON_BAD_ROWS = ("fail", "quarantine")
+
 #: Environment variable that overrides the project root (for installed, non-editable use).
 ROOT_ENV = "ECANALYSIS_ROOT"
 

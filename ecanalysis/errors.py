@@ -7,7 +7,7 @@ and an exit code (2 for unusable input), never a traceback.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 class EcanalysisError(ValueError):
@@ -41,8 +41,28 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     return match[0] if match else None
 
 
-def require_columns(frame, columns: Iterable[str], *, frame_name: str = "frame") -> None:
-    """Raise :class:`MissingColumnsError` naming every missing column and the closest match."""
+def require_columns(
+    frame,
+    columns: Iterable[str],
+    *,
+    frame_name: str = "frame",
+    options: Mapping[str, str] | None = None,
+) -> None:
+    """Raise :class:`MissingColumnsError` naming every missing column and the closest match.
+
+    ``options`` maps a column to the caller's option that names it (``{"date":
+    "date_col"}``): for those columns the fix also says to pass that option. Other columns
+    can only be renamed (most metrics read fixed column names).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"day": [], "orders": []})
+    >>> require_columns(frame, ["date", "orders"], frame_name="series", options={"date": "date_col"})
+    Traceback (most recent call last):
+    ...
+    ecanalysis.errors.MissingColumnsError: series lacks required column(s) 'date'; it has ['day', 'orders']. Rename the column(s), or pass date_col=<your column>.
+    """
     present = [str(c) for c in frame.columns]
     missing = [c for c in columns if c not in frame.columns]
     if not missing:
@@ -51,7 +71,10 @@ def require_columns(frame, columns: Iterable[str], *, frame_name: str = "frame")
     for column in missing:
         guess = closest(column, present)
         hints.append(f"{column!r}" + (f" (did you mean {guess!r}?)" if guess else ""))
+    named = [options[c] for c in missing if options and c in options]
+    fix = "Rename the column(s)"
+    if named:
+        fix += ", or pass " + " and ".join(f"{option}=<your column>" for option in named)
     raise MissingColumnsError(
-        f"{frame_name} lacks required column(s) {', '.join(hints)}; "
-        f"it has {present}. Rename the column(s) or pass the <role>_col option."
+        f"{frame_name} lacks required column(s) {', '.join(hints)}; it has {present}. {fix}."
     )

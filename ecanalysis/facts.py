@@ -15,6 +15,7 @@ from typing import Any
 
 from ecanalysis._catalog import Catalog, literal
 from ecanalysis.errors import ParameterError
+from ecanalysis.paths import atomic_write
 
 #: Output columns and their DuckDB types, in order.
 FACTS_COLUMNS = {
@@ -222,13 +223,9 @@ def write_daily_facts(
         sql, params = daily_facts_sql(catalog, first_day=first_day, last_day=last_day)
         target = Path(out_file)
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
+        with atomic_write(target) as temp:
             copy = f"COPY ({sql}) TO {literal(temp)} (FORMAT parquet)"
             rows = catalog.execute(copy, params, tables=("orders", "stores")).fetchone()[0]
-            os.replace(temp, target)
-        finally:
-            temp.unlink(missing_ok=True)
     finally:
         catalog.close()
     return int(rows)

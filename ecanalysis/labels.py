@@ -228,6 +228,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "paid_at": ("支付时间", "Paid at"),
     "model": ("模型", "Model"),
     "parameter": ("参数", "Parameter"),
+    # -- metric output columns that had no label (tests/test_labels.py checks them all) --
+    "residual": ("残差", "Residual"),
+    "direction": ("异常方向", "Direction"),
+    "previous_weight": ("对比期权重", "Previous weight"),
+    "current_weight": ("本期权重", "Current weight"),
+    "previous_rate": ("对比期比率", "Previous rate"),
+    "current_rate": ("本期比率", "Current rate"),
+    "mix_effect": ("结构效应", "Mix effect"),
+    "rate_effect": ("比率效应", "Rate effect"),
+    "total_effect": ("总效应", "Total effect"),
+    "returning_share": ("老买家占比", "Returning buyer share"),
+    "purchase_number": ("购买次序", "Purchase number"),
+    "purchase_date": ("购买日期", "Purchase date"),
+    "days_since_previous": ("距上次购买天数", "Days since previous purchase"),
+    "last_purchase": ("最近购买日期", "Last purchase"),
+    "recency_days": ("最近购买距今天数", "Recency (days)"),
+    "r_score": ("R 得分（最近购买）", "R score"),
+    "f_score": ("F 得分（购买频次）", "F score"),
+    "m_score": ("M 得分（消费金额）", "M score"),
+    "as_of": ("截至日期", "As of"),
+    "actual_to_date": ("截至当日实际值", "Actual to date"),
+    "forecast_remaining": ("剩余天数预测值", "Forecast for the remaining days"),
+    "days_elapsed": ("已过天数", "Days elapsed"),
+    "days_remaining": ("剩余天数", "Days remaining"),
+    "cart_rate": ("加购率", "Add-to-cart rate"),
+    "cumulative_share": ("累计占比", "Cumulative share"),
+    "abc_class": ("ABC 分类", "ABC class"),
+    "sell_through": ("售罄率", "Sell-through rate"),
+    "bad_review_rate": ("差评率", "Bad review rate"),
+    "dimension_zh": ("评分维度（中文）", "Dimension (zh)"),
+    "pages_per_session": ("平均访问深度", "Pages per session"),
+    "refund_rate": ("退款率", "Refund rate"),
 }
 
 #: Derived names: (pattern, zh template, en template); ``{base}`` is the label of group 1.
@@ -715,3 +747,28 @@ COST_LIKE = COST_LIKE | {
     "cac",
     "breakeven_roas",
 }
+
+
+# -- label coverage ------------------------------------------------------------------
+
+
+def has_label(name: str) -> bool:
+    """True when :func:`label` knows ``name``: it is in :data:`LABELS`, or it is a derived
+    name (``paid_amount_yoy``, ``repeat_rate_30d``) whose base name has a label.
+
+    Examples
+    --------
+    >>> has_label("paid_amount"), has_label("paid_amount_yoy"), has_label("repeat_rate_30d")
+    (True, True, True)
+    >>> has_label("mystery"), has_label("mystery_share")
+    (False, False)
+    """
+    name = str(name)
+    if name in LABELS:
+        return True
+    for pattern, _, _ in _DERIVED:
+        match = pattern.match(name)
+        if match:
+            base = match.groups()[0]
+            return base.isdigit() or has_label(base)
+    return False

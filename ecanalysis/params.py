@@ -13,32 +13,67 @@ import copy
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecanalysis.config import ON_BAD_ROWS
 from ecanalysis.errors import ParameterError, closest
 from ecanalysis.labels import LANGS
 from ecanalysis.notebooks import PORTFOLIO_STORE_ID
 from ecanalysis.paths import check_identifier
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A setting under ``thresholds:``: its built-in default, what it means, its range."""
+
+    default: float
+    meaning: str
+    #: Allowed range, inclusive; ``high=None``: no upper bound.
+    low: float = 0.0
+    high: float | None = None
+    #: Counts of days or rows: whole numbers of at least 1 (``low``/``high`` unused).
+    whole: bool = False
+
+
+#: The one home of every threshold: ``BUILTIN_DEFAULTS``, the settings check, the defaults
+#: of the metric functions that take them and the test of ``params/defaults.yaml`` read it.
+THRESHOLDS: dict[str, Threshold] = {
+    "rating_alert": Threshold(
+        4.8, "DSR / product rating below this is flagged (店铺动态评分预警线)", 0.0, 5.0
+    ),
+    "no_sales_days": Threshold(
+        30, "listed products without sales for this many days are delist candidates", whole=True
+    ),
+    "stock_window_days": Threshold(30, "sales window for days of cover", whole=True),
+    "low_cover_days": Threshold(7, 'stock lasting fewer days than this is "low"', whole=True),
+    "anomaly_threshold": Threshold(
+        3.5, "robust z-score beyond which a day is an anomaly", 0.0, None
+    ),
+    "drop_alert_pct": Threshold(
+        -0.2, "alert when a headline KPI falls more than 20 % vs the comparison", -1.0, 0.0
+    ),
+    "channel_min_spend_share": Threshold(
+        0.05, "channels below this share of spend are not judged", 0.0, 1.0
+    ),
+    "channel_roas_floor": Threshold(
+        1.0, "paid channels under this ROAS cost money and bring little: cut", 0.0, None
+    ),
+    "channel_grow_roas": Threshold(3.0, "paid channels above this ROAS: grow", 0.0, None),
+    "top_n": Threshold(10, "rows in best/worst lists", whole=True),
+    "clv_horizon_weeks": Threshold(52, "CLV horizon", 0.0, None),
+}
+
+#: ``{name: default}`` of :data:`THRESHOLDS`.
+DEFAULT_THRESHOLDS: dict[str, float] = {name: t.default for name, t in THRESHOLDS.items()}
 
 #: Built-in defaults, used when ``params/defaults.yaml`` lacks a key.
 BUILTIN_DEFAULTS: dict[str, Any] = {
     "portfolio_timezone": "Asia/Shanghai",
     "reporting_currency": None,
     "lang": "zh",
-    "thresholds": {
-        "rating_alert": 4.8,
-        "no_sales_days": 30,
-        "stock_window_days": 30,
-        "low_cover_days": 7,
-        "anomaly_threshold": 3.5,
-        "drop_alert_pct": -0.2,
-        "channel_min_spend_share": 0.05,
-        "channel_roas_floor": 1.0,
-        "channel_grow_roas": 3.0,
-        "top_n": 10,
-        "clv_horizon_weeks": 52,
-    },
+    "thresholds": dict(DEFAULT_THRESHOLDS),
     "targets": {},
     "costs": {
         "payment_fee_rate": None,
@@ -107,18 +142,6 @@ def _load_settings_file(path: Path) -> dict[str, Any]:
     return loaded
 
 
-#: Thresholds that count days or rows: whole numbers of at least 1.
-_WHOLE_THRESHOLDS = {"no_sales_days", "stock_window_days", "low_cover_days", "top_n"}
-#: Allowed range (inclusive) of the other thresholds.
-_THRESHOLD_RANGES = {
-    "rating_alert": (0.0, 5.0),
-    "anomaly_threshold": (0.0, None),
-    "drop_alert_pct": (-1.0, 0.0),
-    "channel_min_spend_share": (0.0, 1.0),
-    "channel_roas_floor": (0.0, None),
-    "channel_grow_roas": (0.0, None),
-    "clv_horizon_weeks": (0.0, None),
-}
 _MONTH_KEY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -156,15 +179,16 @@ def check_settings(settings: dict[str, Any], *, where: str) -> None:
 
 
 def _check_threshold(name: str, value: Any, where: str) -> None:
-    _refuse_unknown("threshold", name, BUILTIN_DEFAULTS["thresholds"], where)
+    _refuse_unknown("threshold", name, THRESHOLDS, where)
+    threshold = THRESHOLDS[name]
     fix = f"threshold {name}: {value!r} in {where} must be"
     if not _is_number(value):
-        raise ParameterError(f"{fix} a number (default {BUILTIN_DEFAULTS['thresholds'][name]})")
-    if name in _WHOLE_THRESHOLDS:
+        raise ParameterError(f"{fix} a number (default {threshold.default})")
+    if threshold.whole:
         if value != int(value) or value < 1:
             raise ParameterError(f"{fix} a whole number of at least 1")
         return
-    low, high = _THRESHOLD_RANGES[name]
+    low, high = threshold.low, threshold.high
     if value < low or (high is not None and value > high):
         bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
         raise ParameterError(f"{fix} {bound}")
@@ -362,7 +386,7 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, dict[str, Any]]:
 #: kernel would be too late: the failed run would replace the store's good record).
 PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {
     "lang": LANGS,
-    "on_bad_rows": ("fail", "quarantine"),
+    "on_bad_rows": ON_BAD_ROWS,
 }
 
 

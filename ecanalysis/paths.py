@@ -1,4 +1,4 @@
-"""Safe path components and atomic directory publication.
+"""Safe path components, atomic file writes and atomic directory publication.
 
 Identifiers that become path components (store ids, notebook names, campaign ids,
 period labels) are checked here before any path is built, so nothing is ever written
@@ -11,6 +11,8 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ecanalysis.errors import ParameterError
@@ -97,8 +99,36 @@ def publish_dir(temp: Path, final: Path) -> None:
         os.replace(temp, final)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
+@contextmanager
+def atomic_write(path: str | os.PathLike, *, unless_same: bool = False) -> Iterator[Path]:
+    """Write one file atomically: ``with atomic_write(path) as temp: <write temp>``.
+
+    Yields a fresh temporary path beside ``path`` (same folder, so the same file system);
+    when the block ends without an error, the temporary file replaces ``path`` in one
+    rename, so a reader sees the old file or the new one, never half of one. The temporary
+    file is removed in every case (an error leaves ``path`` as it was).
+    ``unless_same=True`` leaves ``path`` untouched when it already holds the same bytes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "note.txt"
+    >>> with atomic_write(target) as temp:
+    ...     _ = temp.write_text("done", encoding="utf-8")
+    >>> target.read_text(encoding="utf-8"), [p.name for p in target.parent.iterdir()]
+    ('done', ['note.txt'])
+    """
+    path = Path(path)
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
+    try:
+        yield temp
+        if not (unless_same and path.is_file() and path.read_bytes() == temp.read_bytes()):
+            os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically (:func:`atomic_write`)."""
+    with atomic_write(path) as temp:
+        temp.write_text(text, encoding="utf-8")

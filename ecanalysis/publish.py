@@ -126,7 +126,9 @@ def finish_ok(temp: Path, fingerprint: str, final: Path) -> str | None:
     record["fingerprint"] = fingerprint
     _write_json(metrics_file, record)
     lang = record.get("parameters", {}).get("lang") or "zh"
-    render_report_html(temp / "report.ipynb", temp / "report.html", lang=lang, **record_links(final))
+    render_report_html(
+        temp / "report.ipynb", temp / "report.html", lang=lang, **record_links(final)
+    )
     return None
 
 

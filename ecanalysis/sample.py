@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ import pyarrow.parquet as pq
 
 from ecanalysis import _sample_words as words
 from ecanalysis.errors import DataError, ParameterError
+from ecanalysis.paths import atomic_write
 from ecanalysis.schema import TABLES as CONTRACT_TABLES
 
 #: Tables of the data contract the sample does not write (second-round tables).
@@ -340,13 +342,14 @@ def _store_name(shop: _Store) -> str:
 
 
 class _AtomicWriters:
-    """One Parquet writer per table into a temporary file; ``commit`` renames them all."""
+    """One Parquet writer per table into a temporary file (:func:`atomic_write`);
+    ``commit`` moves them all in place, an error removes them all."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.rows: dict[str, int] = {}
         self._writers: dict[str, pq.ParquetWriter] = {}
-        self._temps: dict[str, Path] = {}
+        self._files = ExitStack()
 
     def __enter__(self) -> _AtomicWriters:
         return self
@@ -354,27 +357,21 @@ class _AtomicWriters:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self._close()
-            for temp in self._temps.values():
-                temp.unlink(missing_ok=True)
+            self._files.__exit__(exc_type, exc, tb)
 
     def write(self, name: str, table: pa.Table) -> None:
         if name not in self._writers:
-            temp = self.path / f".{name}.parquet.tmp-{os.getpid()}"
-            self._temps[name] = temp
+            temp = self._files.enter_context(atomic_write(self.path / f"{name}.parquet"))
             self._writers[name] = pq.ParquetWriter(temp, table.schema, **_PARQUET_OPTIONS)
             self.rows[name] = 0
         self._writers[name].write_table(table, row_group_size=_ROW_GROUP_SIZE)
         self.rows[name] += table.num_rows
 
     def commit(self) -> tuple[Path, ...]:
+        written = [name for name in TABLES if name in self._writers]
         self._close()
-        files = []
-        for name in TABLES:
-            if name in self._temps:
-                target = self.path / f"{name}.parquet"
-                os.replace(self._temps[name], target)
-                files.append(target)
-        return tuple(files)
+        self._files.close()
+        return tuple(self.path / f"{name}.parquet" for name in written)
 
     def _close(self) -> None:
         for writer in self._writers.values():

@@ -23,12 +23,12 @@ import math
 import os
 import re
 import unicodedata
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ecanalysis.labels import is_missing, kind_of, label, value_label
+from ecanalysis.paths import atomic_write
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -193,12 +193,8 @@ def write_workbook(
         f"{record.get('notebook', '')} · {record.get('store_id', '')} · "
         f"{(record.get('period') or {}).get('label', '')}"
     )
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
+    with atomic_write(path) as temp:
         book.save(temp)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
     return path
 
 

@@ -1,16 +1,24 @@
-"""Shared fixtures: one small deterministic sample per test session, hygiene checks, and the
-batch run that end-to-end tests share. The notebook (nbval) set-up is in the root conftest.py."""
+"""Shared fixtures: one small deterministic sample per test session and the batch run that
+end-to-end tests share; the hypothesis profiles. The notebook (nbval) set-up, the test
+tiers and the hygiene checks (no leaked figures, pandas options untouched), which hold for
+docstring examples too, are in the root conftest.py."""
 
 from __future__ import annotations
 
 import os
 
-import matplotlib
 import pandas as pd
 import pytest
+from hypothesis import settings
 
-matplotlib.use("Agg")
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Hypothesis: the same examples on every run (a failure in CI is a failure on your machine),
+# no deadline (the CPU is shared, timings vary). HYPOTHESIS_PROFILE=dev draws new random
+# examples, more of them, to hunt for bugs locally.
+settings.register_profile(
+    "repeatable", derandomize=True, deadline=None, max_examples=50, database=None
+)
+settings.register_profile("dev", deadline=None, max_examples=200)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 #: Size of the shared test sample: 3 stores, a year and a half, ~25 orders a day a store.
@@ -96,22 +104,3 @@ def batch(sample_dir, tmp_path_factory):
         ]
     )
     return code, out
-
-
-@pytest.fixture(autouse=True)
-def _no_leaked_figures():
-    import matplotlib.pyplot as plt
-
-    before = set(plt.get_fignums())
-    yield
-    leaked = set(plt.get_fignums()) - before
-    plt.close("all")
-    assert not leaked, f"test left {len(leaked)} figure(s) open"
-
-
-@pytest.fixture(autouse=True)
-def _pandas_options_untouched():
-    keys = ["display.max_columns", "display.max_rows", "display.precision", "display.width"]
-    before = {k: pd.get_option(k) for k in keys}
-    yield
-    assert {k: pd.get_option(k) for k in keys} == before, "a test changed global pandas options"

@@ -185,3 +185,64 @@ def test_the_projects_params_are_valid():
     params = Path(__file__).resolve().parents[1] / "params"
     for store_file in sorted((params / "stores").glob("*.yaml")):
         assert load_settings(params, store_file.stem)["store_file"] == str(store_file)
+
+
+# -- thresholds: one home (params.THRESHOLDS) ---------------------------------------------
+
+
+def test_defaults_yaml_states_the_same_thresholds_as_the_code():
+    """params/defaults.yaml spells every threshold out for users; it must agree with
+    params.THRESHOLDS, which the settings check and the metric defaults read."""
+    import yaml
+
+    from ecanalysis.config import default_params_dir
+    from ecanalysis.params import DEFAULT_THRESHOLDS
+
+    text = (default_params_dir() / "defaults.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["thresholds"] == DEFAULT_THRESHOLDS
+
+
+def test_every_threshold_has_a_meaning_and_a_default_in_its_range():
+    from ecanalysis.params import BUILTIN_DEFAULTS, THRESHOLDS, check_settings
+
+    for name, threshold in THRESHOLDS.items():
+        assert threshold.meaning.strip(), name
+        assert threshold.whole or threshold.high is None or threshold.low <= threshold.high
+    check_settings(BUILTIN_DEFAULTS, where="the built-in defaults")
+
+
+@pytest.mark.parametrize(
+    ("function", "option", "threshold"),
+    [
+        ("reviews.rating_summary", "threshold", "rating_alert"),
+        ("reviews.dsr_summary", "threshold", "rating_alert"),
+        ("reviews.low_rated_products", "threshold", "rating_alert"),
+        ("inventory.stock_cover", "window_days", "stock_window_days"),
+        ("inventory.stock_cover", "low_cover_days", "low_cover_days"),
+        ("inventory.no_sales_products", "days", "no_sales_days"),
+        ("anomalies.detect_anomalies", "threshold", "anomaly_threshold"),
+        ("channels.flag_channels", "min_spend_share", "channel_min_spend_share"),
+        ("channels.flag_channels", "roas_floor", "channel_roas_floor"),
+        ("channels.flag_channels", "grow_roas", "channel_grow_roas"),
+        ("products.best_and_worst", "n", "top_n"),
+        ("clv.customer_lifetime_value", "horizon", "clv_horizon_weeks"),
+    ],
+)
+def test_metric_defaults_are_the_thresholds(function, option, threshold):
+    import importlib
+    import inspect
+
+    from ecanalysis.params import DEFAULT_THRESHOLDS
+
+    module, name = function.split(".")
+    func = getattr(importlib.import_module(f"ecanalysis.metrics.{module}"), name)
+    assert inspect.signature(func).parameters[option].default == DEFAULT_THRESHOLDS[threshold]
+
+
+def test_a_threshold_out_of_range_names_its_range(tmp_path):
+    write(tmp_path / "defaults.yaml", "thresholds:\n  channel_min_spend_share: 1.5\n")
+    with pytest.raises(ParameterError, match="between 0 and 1"):
+        load_settings(tmp_path, None)
+    write(tmp_path / "defaults.yaml", "thresholds:\n  top_n: 2.5\n")
+    with pytest.raises(ParameterError, match="whole number of at least 1"):
+        load_settings(tmp_path, None)

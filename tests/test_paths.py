@@ -53,3 +53,37 @@ def test_publish_replaces_atomically(tmp_path):
     publish_dir(second, final)
     assert (final / "metrics.json").read_text() == "2"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rec"]
+
+
+def test_atomic_write_replaces_the_file_only_when_the_block_succeeds(tmp_path):
+    from ecanalysis.paths import atomic_write
+
+    target = tmp_path / "metrics.json"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_write(target) as temp:
+        temp.write_text("half", encoding="utf-8")
+        raise RuntimeError("interrupted")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"], "no temporary file left"
+    with atomic_write(target) as temp:
+        assert temp.parent == target.parent and temp != target
+        temp.write_text("new", encoding="utf-8")
+    assert target.read_text(encoding="utf-8") == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"]
+
+
+def test_atomic_write_unless_same_keeps_an_identical_file(tmp_path):
+    import os
+
+    from ecanalysis.paths import atomic_write
+
+    target = tmp_path / "quarantine.csv"
+    target.write_bytes(b"a,b\n")
+    os.utime(target, (1_000_000_000, 1_000_000_000))
+    with atomic_write(target, unless_same=True) as temp:
+        temp.write_bytes(b"a,b\n")
+    assert target.stat().st_mtime == 1_000_000_000, "same bytes: the file is not touched"
+    with atomic_write(target, unless_same=True) as temp:
+        temp.write_bytes(b"a,b\n1,2\n")
+    assert target.read_bytes() == b"a,b\n1,2\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["quarantine.csv"]

@@ -7,8 +7,6 @@ byte-identical), through a temporary file in the same directory and a rename.
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ecanalysis.errors import DataError
+from ecanalysis.paths import atomic_write
 from ecanalysis.schema import TABLES
 
 #: Optional column of imported rows: the position of the file they came from.
@@ -231,12 +230,8 @@ def write_table(out: Path, table: str, frame: pd.DataFrame) -> Path:
     """Write ``frame`` to ``<out>/<table>.parquet`` atomically (temp file, then rename)."""
     path = table_path(out, table)
     arrow = _to_arrow(table, frame)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
+    with atomic_write(path) as temp:
         pq.write_table(arrow, temp)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
     return path
 
 
@@ -259,10 +254,5 @@ def write_csv_atomic(path: Path, frame: pd.DataFrame) -> None:
     A file that already holds these bytes is left as it is (a re-import touches nothing).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
+    with atomic_write(path, unless_same=True) as temp:
         frame.to_csv(temp, index=False, encoding="utf-8-sig")
-        if not (path.is_file() and path.read_bytes() == temp.read_bytes()):
-            os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)

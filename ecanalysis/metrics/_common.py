@@ -6,7 +6,8 @@ docstrings of the public functions that use them (and in DESIGN §5).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -112,6 +113,48 @@ def local_naive(values: pd.Series) -> pd.Series:
     return values.astype(PERIOD_DTYPE)
 
 
+def as_timestamp(value, name: str) -> pd.Timestamp:
+    """A point-in-time option (``as_of``, ``observation_end``, ``start``, ``end``…) given as
+    ISO text, date, datetime or Timestamp, as a naive local Timestamp.
+
+    Frames hold naive local wall time (docs/conventions.md), so a tz-aware value keeps its
+    wall time in its own zone and drops the zone, as :func:`local_naive` does for columns.
+    ``name`` is the option's name in the error.
+
+    Examples
+    --------
+    >>> as_timestamp("2025-11-12", "as_of")
+    Timestamp('2025-11-12 00:00:00')
+    >>> as_timestamp(pd.Timestamp("2025-11-12 08:00", tz="Asia/Shanghai"), "as_of")
+    Timestamp('2025-11-12 08:00:00')
+    """
+    if value is None or (not isinstance(value, str | dt.date) and pd.isna(value)):
+        raise ParameterError(f"{name} is required: give a date such as '2025-11-30'")
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as error:
+        raise ParameterError(
+            f"{name}={value!r} is not a date or timestamp; use an ISO date such as "
+            "'2025-11-30' or a timestamp such as '2025-11-30 23:59'"
+        ) from error
+    if stamp is pd.NaT:
+        raise ParameterError(f"{name} is required: give a date such as '2025-11-30'")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_localize(None)
+    return stamp.as_unit("ns")
+
+
+def as_day(value, name: str) -> pd.Timestamp:
+    """A date option as the naive local midnight that starts its date (:func:`as_timestamp`).
+
+    Examples
+    --------
+    >>> as_day("2025-11-30 18:00", "observation_end")
+    Timestamp('2025-11-30 00:00:00')
+    """
+    return as_timestamp(value, name).normalize()
+
+
 def period_floor(values: pd.Series, freq: str) -> pd.Series:
     """Local start of the period (day, Monday-start week, month, quarter, year) of each timestamp."""
     freq = check_freq(freq)
@@ -179,6 +222,33 @@ def paid_time(orders: pd.DataFrame) -> pd.Series:
     return local_naive(orders["ordered_at"])
 
 
+def paid_purchases(orders: pd.DataFrame, *, known_customers: bool = True) -> pd.DataFrame:
+    """Paid orders as purchases: ``customer_id`` (text) and local ``paid_time`` (DESIGN §5).
+
+    Only orders of known customers (a ``customer_id``) unless ``known_customers=False``
+    (then an anonymous order keeps a missing ``customer_id``). The index is the orders'
+    index, so a caller adds columns with ``orders.loc[purchases.index, ...]``.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": ["a", "b", "c"], "customer_id": ["c1", None, "c2"],
+    ...     "ordered_at": pd.to_datetime(["2025-11-11 09:00"] * 3),
+    ...     "paid_at": pd.to_datetime(["2025-11-11 09:05", "2025-11-11 09:06", None]),
+    ...     "status": ["completed", "completed", "placed"]})
+    >>> paid_purchases(orders)
+      customer_id           paid_time
+    0          c1 2025-11-11 09:05:00
+    """
+    paid = is_paid(orders)
+    if known_customers:
+        paid &= orders["customer_id"].notna()
+    rows = orders[paid]
+    return pd.DataFrame(
+        {"customer_id": rows["customer_id"].astype("str"), "paid_time": paid_time(rows)},
+        index=rows.index,
+    )
+
+
 def refund_time(orders: pd.DataFrame) -> pd.Series:
     """The timestamp that dates a refund: ``refunded_at``, else ``paid_at`` (DESIGN §5)."""
     base = paid_time(orders)
@@ -218,6 +288,13 @@ def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     return out.astype(columns)
 
 
-def require(frame: pd.DataFrame, columns: Iterable[str], frame_name: str) -> None:
-    """Re-export of :func:`ecanalysis.errors.require_columns` for metric modules."""
-    require_columns(frame, columns, frame_name=frame_name)
+def require(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    frame_name: str,
+    *,
+    options: Mapping[str, str] | None = None,
+) -> None:
+    """:func:`ecanalysis.errors.require_columns` for metric modules; ``options`` maps a
+    column to the metric's option that names it (``{value_col: "value_col"}``)."""
+    require_columns(frame, columns, frame_name=frame_name, options=options)

@@ -7,8 +7,6 @@ text, ``datetime.date`` or (tz-aware) timestamps become naive local midnights.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
@@ -23,7 +21,12 @@ def daily_series(frame: pd.DataFrame, value_col: str, date_col: str) -> pd.Serie
     are 0 on it. NaN values in the frame stay NaN. Several rows on one day are refused
     (filter one store or aggregate first).
     """
-    require(frame, [date_col, value_col], "series_frame")
+    require(
+        frame,
+        [date_col, value_col],
+        "series_frame",
+        options={date_col: "date_col", value_col: "value_col"},
+    )
     days = local_naive(frame[date_col]).dt.normalize()
     values = pd.to_numeric(frame[value_col], errors="coerce").astype("float64")
     duplicated = days.duplicated(keep=False) & days.notna()
@@ -42,23 +45,6 @@ def daily_series(frame: pd.DataFrame, value_col: str, date_col: str) -> pd.Serie
     present = series.reindex(every_day)
     absent = ~every_day.isin(series.index)
     return present.where(~absent, 0.0).rename(value_col)
-
-
-def to_day(value, name: str) -> pd.Timestamp:
-    """A date parameter (ISO text, date, datetime, tz-aware timestamp) as a local midnight."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return pd.Timestamp(value)
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(
-            f"{name}={value!r} is not a date; pass an ISO date such as '2025-11-11'"
-        ) from exc
-    if stamp is pd.NaT:
-        raise ParameterError(f"{name} is missing; pass an ISO date such as '2025-11-11'")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
-    return stamp.normalize()
 
 
 def normal_quantile(interval: float, name: str = "interval") -> float:

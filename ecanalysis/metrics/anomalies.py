@@ -14,6 +14,7 @@ import pandas as pd
 from ecanalysis.errors import ParameterError
 from ecanalysis.metrics._common import conform, never_negative
 from ecanalysis.metrics._timeseries import daily_series
+from ecanalysis.params import DEFAULT_THRESHOLDS
 
 #: Columns of :func:`detect_anomalies`.
 ANOMALY_COLUMNS = {
@@ -44,7 +45,7 @@ def detect_anomalies(
     value_col: str,
     date_col: str = "date",
     period: int = 7,
-    threshold: float = 3.5,
+    threshold: float = DEFAULT_THRESHOLDS["anomaly_threshold"],
     robust: bool = True,
 ) -> pd.DataFrame:
     """Flag days whose value is far from what trend and weekly season lead to expect.

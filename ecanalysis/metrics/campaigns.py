@@ -17,15 +17,16 @@ import pandas as pd
 
 from ecanalysis.errors import ParameterError
 from ecanalysis.metrics._common import (
+    as_day,
     conform,
-    is_paid,
     numeric,
     one_time_zone,
+    paid_purchases,
     paid_time,
     ratio,
     require,
 )
-from ecanalysis.metrics._timeseries import daily_series, to_day
+from ecanalysis.metrics._timeseries import daily_series
 
 #: Columns of :func:`campaign_summary`.
 SUMMARY_COLUMNS = {
@@ -192,14 +193,15 @@ def campaign_summary(
 
 def _paid_orders(orders: pd.DataFrame) -> pd.DataFrame:
     """Paid orders with their local payment day, first-order flag and net/profit amounts."""
-    paid = orders[is_paid(orders)]
+    purchases = paid_purchases(orders, known_customers=False)
+    paid = orders.loc[purchases.index]
     refund = numeric(paid, "refund_amount").fillna(0.0)
     amount = pd.to_numeric(paid["paid_amount"], errors="coerce").astype("float64")
     out = pd.DataFrame(
         {
             "store_id": paid["store_id"] if "store_id" in paid.columns else "",
-            "customer_id": paid["customer_id"].astype("str"),
-            "stamp": paid_time(paid),
+            "customer_id": purchases["customer_id"],
+            "stamp": purchases["paid_time"],
             "paid_amount": amount,
             "net_sales": amount - refund,
             "cost_amount": numeric(paid, "cost_amount"),
@@ -212,7 +214,7 @@ def _paid_orders(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def _summary_row(campaign, paid: pd.DataFrame, ad_spend, baseline_days: int) -> dict:
-    start, end = to_day(campaign["start"], "start"), to_day(campaign["end"], "end")
+    start, end = as_day(campaign["start"], "start"), as_day(campaign["end"], "end")
     if "store_id" in campaign.index and pd.notna(campaign["store_id"]):
         paid = paid[paid["store_id"].astype("str") == str(campaign["store_id"])]
     during = paid[(paid["day"] >= start) & (paid["day"] <= end)]
@@ -614,9 +616,9 @@ def new_buyer_repeat(
     """
     require(orders, ["customer_id", "ordered_at", "status"], "orders")
     first, last = _campaign_days(start, end)
-    paid = orders[is_paid(orders)]
+    purchases = paid_purchases(orders)
     days = pd.DataFrame(
-        {"customer_id": paid["customer_id"].astype("str"), "day": paid_time(paid).dt.normalize()}
+        {"customer_id": purchases["customer_id"], "day": purchases["paid_time"].dt.normalize()}
     )
     first_day = days.groupby("customer_id")["day"].min()
     cohort = first_day[(first_day >= first) & (first_day <= last)]
@@ -657,7 +659,7 @@ def _data_end(orders: pd.DataFrame):
 
 
 def _campaign_days(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
-    first, last = to_day(start, "start"), to_day(end, "end")
+    first, last = as_day(start, "start"), as_day(end, "end")
     if last < first:
         raise ParameterError(f"end {last:%Y-%m-%d} is before start {first:%Y-%m-%d}")
     return first, last

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ecanalysis.metrics._common import (
+    as_timestamp,
     conform,
     is_paid,
     local_naive,
@@ -15,6 +16,7 @@ from ecanalysis.metrics._common import (
     ratio,
     require,
 )
+from ecanalysis.params import DEFAULT_THRESHOLDS
 
 CHANNEL_COLUMNS = {
     "channel": "str",
@@ -176,8 +178,7 @@ def _order_part(orders: pd.DataFrame, by: str, start) -> pd.DataFrame:
     first_order = stamps.eq(first) & ~pd.DataFrame({"c": customers, "t": stamps}).duplicated()
     inside = pd.Series(True, index=stamps.index)
     if start is not None:
-        origin = pd.Timestamp(start)
-        origin = origin.tz_localize(None) if origin.tzinfo is not None else origin
+        origin = as_timestamp(start, "start")
         inside = local_naive(stamps) >= origin
         new = customers.where(first_order & (first >= origin))
     else:
@@ -238,9 +239,9 @@ def _spend_part(ad_spend: pd.DataFrame) -> pd.DataFrame:
 def flag_channels(
     performance: pd.DataFrame,
     *,
-    min_spend_share: float = 0.05,
-    roas_floor: float = 1.0,
-    grow_roas: float = 3.0,
+    min_spend_share: float = DEFAULT_THRESHOLDS["channel_min_spend_share"],
+    roas_floor: float = DEFAULT_THRESHOLDS["channel_roas_floor"],
+    grow_roas: float = DEFAULT_THRESHOLDS["channel_grow_roas"],
     breakeven_roas: float | None = None,
 ) -> pd.DataFrame:
     """Say which channels to cut, grow, keep or watch: money spent against sales brought.

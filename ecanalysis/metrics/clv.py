@@ -18,6 +18,7 @@ import pandas as pd
 
 from ecanalysis.errors import DataError, EcanalysisError, ParameterError
 from ecanalysis.metrics._common import conform, require
+from ecanalysis.params import DEFAULT_THRESHOLDS
 
 #: Columns of :func:`customer_lifetime_value`.
 CLV_COLUMNS = {
@@ -464,7 +465,7 @@ def customer_lifetime_value(
     bgnbd: BetaGeoFit,
     gamma_gamma: GammaGammaFit,
     *,
-    horizon: float = 52,
+    horizon: float = DEFAULT_THRESHOLDS["clv_horizon_weeks"],
     step: float = 1.0,
     discount_rate: float = 0.0,
 ) -> pd.DataFrame:

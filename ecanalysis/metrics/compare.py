@@ -250,7 +250,7 @@ def vs_trailing_mean(
     >>> [float(v) for v in vs_trailing_mean(daily, value_cols=["orders"]).iloc[-1].iloc[1:]]
     [15.0, 10.0, 0.5, 10.0]
     """
-    require(daily, [date_col, *value_cols], "daily")
+    require(daily, [date_col, *value_cols], "daily", options={date_col: "date_col"})
     if days < 1 or lag < 1:
         raise ValueError(f"vs_trailing_mean: days={days} and lag={lag} must be at least 1")
     frame = daily[[date_col, *value_cols]].copy()

@@ -15,17 +15,16 @@ import pandas as pd
 from ecanalysis.errors import ParameterError
 from ecanalysis.metrics._common import (
     PERIOD_DTYPE,
+    as_day,
     check_freq,
     conform,
-    is_paid,
     local_naive,
     numeric,
-    paid_time,
+    paid_purchases,
     period_floor,
     ratio,
     require,
 )
-from ecanalysis.metrics._stamps import as_day
 
 #: Columns every customer metric reads (the bold columns of DESIGN §2 it needs).
 REQUIRED = ("customer_id", "ordered_at", "status", "paid_amount")
@@ -114,15 +113,10 @@ def _purchases(
 
     ``extra`` text columns are carried along (all missing when the table lacks them).
     """
-    require(orders, [*REQUIRED, value_col], "orders")
-    paid = orders[is_paid(orders) & orders["customer_id"].notna()]
-    out = pd.DataFrame(
-        {
-            "customer_id": paid["customer_id"].astype("str"),
-            "paid_time": paid_time(paid),
-            "value": numeric(paid, value_col),
-        }
-    )
+    require(orders, [*REQUIRED, value_col], "orders", options={value_col: "value_col"})
+    out = paid_purchases(orders)
+    paid = orders.loc[out.index]
+    out["value"] = numeric(paid, value_col)
     for column in extra or []:
         values = paid[column] if column in paid.columns else pd.Series(None, index=paid.index)
         out[column] = values.astype("str")

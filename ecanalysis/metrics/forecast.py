@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ecanalysis.errors import ParameterError
-from ecanalysis.metrics._common import conform, never_negative
-from ecanalysis.metrics._timeseries import daily_series, normal_quantile, to_day
+from ecanalysis.metrics._common import as_day, conform, never_negative
+from ecanalysis.metrics._timeseries import daily_series, normal_quantile
 
 #: Columns of :func:`forecast_daily` and :func:`seasonal_naive`.
 FORECAST_COLUMNS = {
@@ -321,8 +321,8 @@ def project_period_end(
     >>> round(float(row["projected_total"].iloc[0]))
     400
     """
-    first, stop = to_day(period_start, "period_start"), to_day(period_end, "period_end")
-    last = to_day(as_of, "as_of")
+    first, stop = as_day(period_start, "period_start"), as_day(period_end, "period_end")
+    last = as_day(as_of, "as_of")
     if stop <= first:
         raise ParameterError(
             f"period_end {stop:%Y-%m-%d} must be after period_start {first:%Y-%m-%d}"

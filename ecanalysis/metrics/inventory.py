@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ecanalysis.errors import ParameterError
-from ecanalysis.metrics._common import PERIOD_DTYPE, conform, one_time_zone, ratio
-from ecanalysis.metrics._stamps import as_timestamp
+from ecanalysis.metrics._common import PERIOD_DTYPE, as_timestamp, conform, one_time_zone, ratio
 from ecanalysis.metrics.products import _listed, _lookup, _paid_lines
+from ecanalysis.params import DEFAULT_THRESHOLDS
 
 #: Stock statuses, most urgent first.
 STOCK_STATUSES = ("out_of_stock", "low", "no_sales", "ok", "unknown")
@@ -66,8 +66,8 @@ def stock_cover(
     orders: pd.DataFrame,
     *,
     as_of,
-    window_days: int = 30,
-    low_cover_days: float = 7,
+    window_days: int = DEFAULT_THRESHOLDS["stock_window_days"],
+    low_cover_days: float = DEFAULT_THRESHOLDS["low_cover_days"],
 ) -> pd.DataFrame:
     """Days of stock cover of every listed product, and its stock status.
 
@@ -200,7 +200,7 @@ def no_sales_products(
     orders: pd.DataFrame,
     *,
     as_of,
-    days: int = 30,
+    days: int = DEFAULT_THRESHOLDS["no_sales_days"],
 ) -> pd.DataFrame:
     """Listed products that sold nothing in the last ``days`` days (delist candidates).
 

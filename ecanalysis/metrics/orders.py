@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import numpy as np
 import pandas as pd
 
 from ecanalysis.errors import ParameterError
 from ecanalysis.metrics._common import (
     PERIOD_DTYPE,
+    as_timestamp,
     check_freq,
     conform,
     group_keys,
@@ -148,9 +148,9 @@ def paid_between(orders: pd.DataFrame, *, start=None, end) -> pd.DataFrame:
     require(orders, [column], "orders")
     one_time_zone(orders=orders)
     times = local_naive(orders[column])
-    keep = times < _bound(end, "end")
+    keep = times < as_timestamp(end, "paid_between: end")
     if start is not None:
-        keep &= times >= _bound(start, "start")
+        keep &= times >= as_timestamp(start, "paid_between: start")
     return orders[keep].reset_index(drop=True)
 
 
@@ -346,7 +346,8 @@ def period_summary(
       period_start  orders  buyers  new_buyers  returning_buyers   aov
     0   2025-11-10       1       1           0                 1  90.0
     """
-    first, stop = _bound(start, "start"), _bound(end, "end")
+    first = as_timestamp(start, "period_summary: start")
+    stop = as_timestamp(end, "period_summary: end")
     if stop <= first:
         raise ParameterError(f"period_summary: end {stop} must be after start {first}")
 
@@ -544,19 +545,3 @@ def _schema(orders: pd.DataFrame, keys: list[str]) -> dict[str, object]:
     schema["period_start"] = PERIOD_DTYPE
     schema.update(SALES_COLUMNS)
     return schema
-
-
-def _bound(value, name: str) -> pd.Timestamp:
-    """A window bound as a naive local Timestamp (tz-aware keeps its wall time)."""
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as error:
-        raise ParameterError(
-            f"period_summary: {name}={value!r} is not a timestamp; pass an ISO date such as "
-            "'2025-11-11', a datetime or a Period's start/end"
-        ) from error
-    if stamp is pd.NaT or (isinstance(stamp, float) and np.isnan(stamp)):
-        raise ParameterError(f"period_summary: {name} is missing; pass a timestamp")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
-    return stamp.as_unit("ns")

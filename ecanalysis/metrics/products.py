@@ -25,6 +25,7 @@ from ecanalysis.metrics._common import (
     ratio,
     require,
 )
+from ecanalysis.params import DEFAULT_THRESHOLDS
 
 #: Columns read from each table (the bold columns of DESIGN §2 the product metrics need).
 ITEM_COLUMNS = ("order_id", "sku", "quantity", "unit_price")
@@ -245,7 +246,9 @@ def product_performance(
     return conform(out, PERFORMANCE_COLUMNS)
 
 
-def best_and_worst(performance: pd.DataFrame, *, n: int = 10, by: str = "revenue") -> pd.DataFrame:
+def best_and_worst(
+    performance: pd.DataFrame, *, n: int = DEFAULT_THRESHOLDS["top_n"], by: str = "revenue"
+) -> pd.DataFrame:
     """The ``n`` best and ``n`` worst selling products of a performance table.
 
     Parameters
@@ -351,7 +354,7 @@ def abc_classes(
     2   c    6.0   0.06              0.96         B
     3   d    4.0   0.04              1.00         C
     """
-    require(performance, ["sku", value_col], "performance")
+    require(performance, ["sku", value_col], "performance", options={value_col: "value_col"})
     if not 0 < a_share <= b_share <= 1:
         raise ParameterError(
             f"abc_classes: need 0 < a_share ≤ b_share ≤ 1, got a_share={a_share}, b_share={b_share}"

@@ -24,6 +24,7 @@ from ecanalysis.metrics._common import (
     require,
 )
 from ecanalysis.metrics.products import _lookup
+from ecanalysis.params import DEFAULT_THRESHOLDS
 
 #: Default highest rating that counts as a bad review (差评).
 BAD_MAX_RATING = 2
@@ -101,7 +102,7 @@ def rating_summary(
     reviews: pd.DataFrame,
     *,
     by: str | Sequence[str] | None = None,
-    threshold: float = 4.8,
+    threshold: float = DEFAULT_THRESHOLDS["rating_alert"],
     bad_max_rating: int = BAD_MAX_RATING,
 ) -> pd.DataFrame:
     """Review count, average rating and bad-review rate, overall or per group.
@@ -173,7 +174,9 @@ def rating_summary(
     return conform(out.sort_values(keys) if keys else out, columns)
 
 
-def dsr_summary(reviews: pd.DataFrame, *, threshold: float = 4.8) -> pd.DataFrame:
+def dsr_summary(
+    reviews: pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLDS["rating_alert"]
+) -> pd.DataFrame:
     """Store ratings (DSR) per dimension: item as described, service, logistics.
 
     Parameters
@@ -355,7 +358,7 @@ def low_rated_products(
     reviews: pd.DataFrame,
     products: pd.DataFrame | None = None,
     *,
-    threshold: float = 4.8,
+    threshold: float = DEFAULT_THRESHOLDS["rating_alert"],
     min_reviews: int = 3,
     bad_max_rating: int = BAD_MAX_RATING,
 ) -> pd.DataFrame:
