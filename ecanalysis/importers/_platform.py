@@ -62,6 +62,8 @@ class Mapped:
     quarantine: pd.DataFrame
     store_name: str | None = None
     sources: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Counts kept by the mapper for the import summary (summed over the files).
+    facts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class Platform:
     time_columns: tuple[str, ...] = ()
     #: The zone of the platform's naive times when it is always the same (China time).
     export_zone: str | None = None
+    #: Notes of the import summary from the mappers' summed ``facts``.
+    summary: Callable[[dict[str, int]], list[str]] | None = field(default=None, repr=False)
 
     @property
     def header_markers(self) -> dict[str, tuple[str, ...]]:

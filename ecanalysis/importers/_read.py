@@ -18,6 +18,7 @@ quarantine the rows whose cells do not parse.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 import re
@@ -27,12 +28,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecanalysis.errors import DataError, closest
+from ecanalysis.errors import DataError
 
 #: Text encodings tried for CSV files, in order.
 ENCODINGS = ("utf-8-sig", "gb18030")
 #: How many rows from the top may hold the header.
 HEADER_SEARCH_ROWS = 20
+#: How alike (difflib ratio, case ignored) a found column must be to be named "closest".
+CLOSE_RATIO = 0.8
 _EXCEL_GUARD = re.compile(r'^="(.*)"$', re.DOTALL)
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -194,12 +197,27 @@ def _no_header_message(
         missing = [c for c in required if c not in present]
         hints = []
         for column in missing:
-            guess = closest(column, present)
+            guess = close_name(column, present)
             hints.append(f"{column!r}" + (f" (closest: {guess!r})" if guess else ""))
         article = "an" if kind[:1] in "aeiou" else "a"
         parts.append(f"{article} {kind} file needs {', '.join(hints)}")
     return (
         f"{path} does not look like a {platform} export: {'; '.join(parts)}. "
-        f"Columns found: {present[:30]}. Check the platform name, or export the file "
+        f"Columns found ({len(present)}): {present}. Check the platform name, or export the file "
         "again with these columns"
     )
+
+
+def close_name(column: str, present: Sequence[str]) -> str | None:
+    """The found column most like ``column`` when it is really close, else None.
+
+    Close means a difflib ratio of at least :data:`CLOSE_RATIO` with case ignored
+    (``Financial status`` for ``Financial Status``, ``Lineitem qty`` is not): a hint to a
+    name that merely shares letters misleads more than no hint.
+    """
+    best, score = None, 0.0
+    for name in present:
+        ratio = difflib.SequenceMatcher(None, column.lower(), name.lower()).ratio()
+        if ratio > score:
+            best, score = name, ratio
+    return best if score >= CLOSE_RATIO else None

@@ -24,12 +24,11 @@ from ecanalysis.importers._read import Export, NotAnExportError, header_kind, re
 from ecanalysis.importers._registry import PLATFORMS, get_platform
 from ecanalysis.paths import check_identifier
 
-#: Key columns of the tables an import writes.
-KEYS = {
-    "orders": ["order_id"],
-    "order_items": ["order_id", "line_no"],
-    "traffic": ["store_id", "date", "source", "device"],
-}
+#: Key columns of the tables an import writes (DESIGN §2).
+KEYS = {table: list(spec.key) for table, spec in TABLES.items()}
+#: Share of an import's orders left ``placed`` (never paid) above which the summary
+#: suggests ``sales_basis: placed`` (cash on delivery stores).
+PENDING_SHARE = 0.5
 #: Stored rows of these tables are replaced as a group (an order's lines come as a whole).
 GROUPS = {"order_items": "order_id"}
 #: ``source`` and ``device`` of store-total traffic rows written by earlier versions (now
@@ -254,9 +253,13 @@ def import_files(
         warning = _zones.local_time_warning(spec.name, spec.export_zone, timezone, days)
         if warning:
             result.warnings.append(warning)
-    note = _undated_refunds_note(tables.get("orders"))
-    if note:
-        result.notes.append(note)
+    result.notes.extend(_platform_notes(spec, mapped))
+    for note in (
+        _undated_refunds_note(tables.get("orders")),
+        _pending_note(tables.get("orders"), store_id),
+    ):
+        if note:
+            result.notes.append(note)
     _dataset.check_writable(out, ["stores", *tables])
     out.mkdir(parents=True, exist_ok=True)
     _write_quarantine(result, spec, exports, mapped)
@@ -508,10 +511,15 @@ def _incoming(mapped: list[Mapped]) -> dict[str, pd.DataFrame]:
 
 
 def _local_days(tables: dict[str, pd.DataFrame]) -> tuple[pd.Series, list[str]]:
-    """The local dates (midnight) of the rows of the dated tables, and the columns read."""
+    """The local dates (midnight) of the rows of the dated tables, and the columns read.
+
+    When the import has orders, their dates alone: the other tables it writes with them
+    (Shopify's refunds) are derived from the same orders.
+    """
     days = [pd.Series(dtype="datetime64[us]")]
     columns = []
-    for table, frame in tables.items():
+    dated = {"orders": tables["orders"]} if "orders" in tables else tables
+    for table, frame in dated.items():
         column = TABLES[table].date_column
         if column in frame.columns and frame[column].notna().any():
             days.append(frame[column].dropna().dt.normalize())
@@ -519,11 +527,40 @@ def _local_days(tables: dict[str, pd.DataFrame]) -> tuple[pd.Series, list[str]]:
     return pd.concat(days, ignore_index=True), columns
 
 
-def _undated_refunds_note(orders: pd.DataFrame | None) -> str | None:
-    """Say how many imported orders have a refund without ``refunded_at``, and what follows.
+def _platform_notes(spec: Platform, mapped: list[Mapped]) -> list[str]:
+    """The platform's own notes from the counts its mapper kept, summed over the files."""
+    if spec.summary is None:
+        return []
+    facts: dict[str, int] = {}
+    for m in mapped:
+        for name, count in m.facts.items():
+            facts[name] = facts.get(name, 0) + int(count)
+    return spec.summary(facts)
 
-    None of the platforms' order exports has a refund time; reports then date a refund
-    by ``paid_at`` (DESIGN §5), which the operator should know when reading net sales.
+
+def _pending_note(orders: pd.DataFrame | None, store_id: str) -> str | None:
+    """Point a store whose orders are mostly never paid (cash on delivery) at
+    ``sales_basis: placed``: on the paid basis its reports would show almost no sales."""
+    if orders is None or orders.empty:
+        return None
+    placed = int((orders["status"] == "placed").sum())
+    if placed <= PENDING_SHARE * len(orders):
+        return None
+    share = placed / len(orders)
+    return (
+        f"orders: {placed} of {len(orders)} imported orders ({share:.0%}) are placed and "
+        "not paid (pending): a cash-on-delivery store? Reports count paid orders as sales "
+        "by default, so theirs would be near 0; set `sales_basis: placed` in "
+        f"params/stores/{store_id}.yaml to report placed, not-cancelled orders as sales "
+        "(DESIGN §2; every report then says so)"
+    )
+
+
+def _undated_refunds_note(orders: pd.DataFrame | None) -> str | None:
+    """Say how many imported orders have a refund without a refund date, and what follows.
+
+    Most platforms' order exports have no refund time; reports then date a refund by
+    ``paid_at`` (DESIGN §5), which the operator should know when reading net sales.
     """
     if orders is None or "refund_amount" not in orders.columns:
         return None

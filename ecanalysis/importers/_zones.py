@@ -25,41 +25,39 @@ from ecanalysis.errors import ParameterError
 from ecanalysis.importers._parse import ZONED
 from ecanalysis.importers._read import Export
 
-#: Zones suggested first when several fit the offsets (deterministic, most used first).
-COMMON_ZONES = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Toronto",
-    "America/Vancouver",
-    "America/Mexico_City",
-    "America/Sao_Paulo",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Paris",
-    "Europe/Madrid",
-    "Europe/Rome",
-    "Europe/Amsterdam",
-    "Europe/Moscow",
-    "Asia/Shanghai",
-    "Asia/Hong_Kong",
-    "Asia/Taipei",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Asia/Seoul",
-    "Asia/Kolkata",
-    "Asia/Dubai",
-    "Asia/Bangkok",
-    "Asia/Ho_Chi_Minh",
-    "Asia/Jakarta",
-    "Australia/Sydney",
-    "Australia/Melbourne",
-    "Australia/Perth",
-    "Pacific/Auckland",
-    "Africa/Johannesburg",
-    "Africa/Cairo",
-    "Africa/Lagos",
+#: Zones suggested first when several fit the offsets, most populous and commercial first
+#: (their metropolitan areas, roughly): +05:00 suggests Asia/Karachi and Asia/Tashkent,
+#: not a research station. Zones not listed follow alphabetically, ``Antarctica/`` last.
+MAJOR_ZONES = (
+    *("Asia/Shanghai", "Asia/Kolkata", "America/New_York", "America/Chicago"),
+    *("America/Los_Angeles", "America/Denver", "America/Phoenix", "Asia/Jakarta"),
+    *("America/Sao_Paulo", "Asia/Karachi", "Africa/Lagos", "Asia/Dhaka", "Europe/Moscow"),
+    *("America/Mexico_City", "Asia/Tokyo", "Asia/Manila", "Africa/Cairo"),
+    *("Asia/Ho_Chi_Minh", "Europe/Istanbul", "Asia/Tehran", "Europe/London", "Europe/Berlin"),
+    *("Europe/Paris", "Asia/Bangkok", "Europe/Rome", "Europe/Madrid", "Asia/Seoul"),
+    *("Africa/Johannesburg", "Africa/Nairobi", "America/Bogota", "America/Lima"),
+    *("America/Argentina/Buenos_Aires", "America/Toronto", "Asia/Riyadh", "Asia/Tashkent"),
+    *("Asia/Kuala_Lumpur", "Asia/Singapore", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Dubai"),
+    *("Australia/Sydney", "Australia/Melbourne", "Africa/Casablanca", "Africa/Algiers"),
+    *("Asia/Baghdad", "Europe/Kyiv", "Europe/Kiev", "Europe/Warsaw", "Europe/Amsterdam"),
+    *("Asia/Kabul", "Asia/Yangon", "Asia/Kathmandu", "Asia/Colombo", "America/Santiago"),
+    *("America/Caracas", "Europe/Bucharest", "Asia/Yekaterinburg", "Asia/Almaty"),
+    *("Australia/Brisbane", "Australia/Perth", "Australia/Adelaide", "Pacific/Auckland"),
+    *("America/Vancouver", "America/Edmonton", "America/Winnipeg", "America/Halifax"),
+    *("America/Anchorage", "Pacific/Honolulu", "Europe/Brussels", "Europe/Stockholm"),
+    *("Europe/Vienna", "Europe/Zurich", "Europe/Prague", "Europe/Athens", "Europe/Lisbon"),
+    *("Europe/Dublin", "Europe/Helsinki", "Asia/Jerusalem", "Asia/Novosibirsk"),
+    *("Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok", "Asia/Baku", "Asia/Tbilisi"),
+    *("Asia/Yerevan", "Asia/Qatar", "Asia/Kuwait", "Asia/Muscat", "Africa/Accra"),
+    *("Africa/Addis_Ababa", "Africa/Kinshasa", "Africa/Dar_es_Salaam", "Africa/Khartoum"),
+    *("Africa/Abidjan", "Africa/Tunis", "America/Guatemala", "America/Havana"),
+    *("America/Santo_Domingo", "America/Puerto_Rico", "America/Panama"),
+    *("America/Montevideo", "America/La_Paz", "America/Asuncion", "America/Guayaquil"),
+    *("Asia/Phnom_Penh", "Asia/Ulaanbaatar", "Asia/Bishkek", "Asia/Dushanbe"),
+    *("Asia/Ashgabat", "Asia/Omsk", "Europe/Samara", "Indian/Maldives", "Asia/Makassar"),
+    *("Asia/Jayapura", "Pacific/Port_Moresby", "Pacific/Fiji", "Atlantic/Reykjavik"),
+    *("Atlantic/Azores", "Atlantic/Cape_Verde", "America/Noronha", "Australia/Darwin"),
+    *("Asia/Kamchatka", "Asia/Magadan", "Pacific/Tongatapu", "Pacific/Chatham"),
 )
 #: Areas of the IANA names suggested (not ``Etc/GMT+5``, ``US/Eastern`` or ``EST5EDT``).
 _AREAS = (
@@ -164,7 +162,7 @@ def check_offsets(exports: Sequence[Export], columns: Sequence[str], timezone: s
 
 
 def zones_with_offsets(instants: pd.Series, offsets: pd.Series) -> list[str]:
-    """IANA zones that are at ``offsets`` (minutes) at ``instants``, common ones first.
+    """IANA zones that are at ``offsets`` (minutes) at ``instants``, major ones first.
 
     Judged on the first and the last instant of each offset, which keeps it fast and
     suffices to tell zones apart by their daylight saving rules around those dates.
@@ -173,10 +171,16 @@ def zones_with_offsets(instants: pd.Series, offsets: pd.Series) -> list[str]:
     for offset, group in instants.groupby(offsets.to_numpy(), sort=True):
         for instant in (group.min(), group.max()):
             samples.append((instant.to_pydatetime(), int(offset)))
-    names = [z for z in available_timezones() if z.startswith(_AREAS)]
-    ranked = [z for z in COMMON_ZONES if z in names]
-    ranked += sorted(z for z in names if z not in COMMON_ZONES)
-    return [name for name in ranked if _has_offsets(name, samples)]
+    return [name for name in ranked_zones() if _has_offsets(name, samples)]
+
+
+def ranked_zones() -> list[str]:
+    """Every IANA zone of the areas suggested: :data:`MAJOR_ZONES` in their order, then
+    the others alphabetically, ``Antarctica/`` (research stations) last."""
+    names = {z for z in available_timezones() if z.startswith(_AREAS)}
+    major = [z for z in MAJOR_ZONES if z in names]
+    rest = sorted(names - set(major), key=lambda z: (z.startswith("Antarctica/"), z))
+    return major + rest
 
 
 def _has_offsets(name: str, samples: list[tuple[datetime, int]]) -> bool:
