@@ -86,6 +86,8 @@ class Platform:
     time_columns: tuple[str, ...] = ()
     #: The zone of the platform's naive times when it is always the same (China time).
     export_zone: str | None = None
+    #: The currencies an export states when not in a column (Meta: ``Amount spent (USD)``).
+    currencies: Callable[[Export], list[str]] | None = field(default=None, repr=False)
     #: Notes of the import summary from the mappers' summed ``facts``.
     summary: Callable[[dict[str, int]], list[str]] | None = field(default=None, repr=False)
 

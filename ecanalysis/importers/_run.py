@@ -443,6 +443,8 @@ def _check_something_mapped(
 
 
 def _file_currencies(spec: Platform, exports: list[Export]) -> list[str]:
+    if spec.currencies is not None:
+        return sorted({code for export in exports for code in spec.currencies(export)})
     if spec.currency_column is None:
         return []
     values: set[str] = set()
