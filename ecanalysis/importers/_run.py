@@ -255,7 +255,7 @@ def import_files(
             result.warnings.append(warning)
     result.notes.extend(_platform_notes(spec, mapped))
     for note in (
-        _undated_refunds_note(tables.get("orders")),
+        _undated_refunds_note(tables.get("orders"), _reported_refunds(exports, mapped)),
         _pending_note(tables.get("orders"), store_id),
     ):
         if note:
@@ -558,17 +558,31 @@ def _pending_note(orders: pd.DataFrame | None, store_id: str) -> str | None:
     )
 
 
-def _undated_refunds_note(orders: pd.DataFrame | None) -> str | None:
+def _reported_refunds(exports: list[Export], mapped: list[Mapped]) -> set[str]:
+    """Order ids of the refunds read from a refunds report (淘宝 退款报表) in this import:
+    dated by the report, unlike refunds derived from an order export."""
+    found: set[str] = set()
+    for export, m in zip(exports, mapped, strict=True):
+        if export.kind == "refunds" and "refunds" in m.tables:
+            found |= set(m.tables["refunds"]["order_id"].dropna())
+    return found
+
+
+def _undated_refunds_note(
+    orders: pd.DataFrame | None, reported: set[str] = frozenset()
+) -> str | None:
     """Say how many imported orders have a refund without a refund date, and what follows.
 
     Most platforms' order exports have no refund time; reports then date a refund by
     ``paid_at`` (DESIGN §5), which the operator should know when reading net sales.
+    Orders in ``reported`` have their refunds from a refunds report of the same import.
     """
     if orders is None or "refund_amount" not in orders.columns:
         return None
     refunded = orders["refund_amount"].fillna(0.0) > 0
     if "refunded_at" in orders.columns:
         refunded &= orders["refunded_at"].isna()
+    refunded &= ~orders["order_id"].isin(reported)
     count = orders.loc[refunded, "order_id"].nunique()
     if not count:
         return None

@@ -65,6 +65,7 @@ from ecanalysis.importers._platform import (
     quarantine_frame,
     spread_to_orders,
 )
+from ecanalysis.importers import taobao_extra
 from ecanalysis.importers._read import Export
 
 _ORDERS_REQUIRED = (
@@ -100,10 +101,15 @@ ORDER_STATUS = (
 
 
 def map_export(export: Export, ctx: Context) -> Mapped:
-    """Map a 订单报表 to ``orders`` or a 宝贝报表 to ``order_items``."""
-    if export.kind == "items":
-        return _map_items(export, ctx)
-    return _map_orders(export, ctx)
+    """Map a 订单报表 to ``orders``, a 宝贝报表 to ``order_items``, and the files of
+    :mod:`~ecanalysis.importers.taobao_extra` to ``products``, ``reviews``, ``refunds``."""
+    mappers = {
+        "items": _map_items,
+        "products": taobao_extra.map_products,
+        "reviews": taobao_extra.map_reviews,
+        "refunds": taobao_extra.map_refunds,
+    }
+    return mappers.get(export.kind, _map_orders)(export, ctx)
 
 
 def _map_orders(export: Export, ctx: Context) -> Mapped:
@@ -199,14 +205,21 @@ def _map_items(export: Export, ctx: Context) -> Mapped:
 
 PLATFORM = Platform(
     name="taobao",
-    title="淘宝/天猫 订单报表 and 宝贝报表 CSV (千牛 › 已卖出的宝贝 › 批量导出), GBK or UTF-8",
+    title=(
+        "淘宝/天猫 订单报表 and 宝贝报表 (千牛 › 已卖出的宝贝 › 批量导出), 宝贝 list, 评价 "
+        "export and 退款报表; CSV in GBK or UTF-8, or .xlsx"
+    ),
     layouts=(
         Layout("orders", "订单报表 → orders", _ORDERS_REQUIRED, _ORDERS_OPTIONAL),
         Layout("items", "宝贝报表 → order_items", _ITEMS_REQUIRED, _ITEMS_OPTIONAL),
+        taobao_extra.PRODUCTS,
+        taobao_extra.REVIEWS,
+        taobao_extra.REFUNDS,
     ),
     mapper=map_export,
     default_currency="CNY",
     notes="times are China time, taken as local: use --timezone Asia/Shanghai (else a warning)",
     time_columns=("订单创建时间", "订单付款时间"),
     export_zone="Asia/Shanghai",
+    summary=taobao_extra.summary_notes,
 )
