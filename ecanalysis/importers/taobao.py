@@ -49,6 +49,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecanalysis.importers import taobao_extra
 from ecanalysis.importers._parse import (
     RowProblems,
     amount_column,
@@ -65,7 +66,6 @@ from ecanalysis.importers._platform import (
     quarantine_frame,
     spread_to_orders,
 )
-from ecanalysis.importers import taobao_extra
 from ecanalysis.importers._read import Export
 
 _ORDERS_REQUIRED = (
