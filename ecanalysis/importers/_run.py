@@ -17,7 +17,7 @@ import pandas as pd
 
 from ecanalysis._catalog import TABLES
 from ecanalysis.errors import DataError, ParameterError, closest
-from ecanalysis.importers import _dataset, _zones
+from ecanalysis.importers import _dataset, _zones, shopify_catalog
 from ecanalysis.importers._dataset import TableCounts
 from ecanalysis.importers._platform import Context, Mapped, Platform, quarantine_frame
 from ecanalysis.importers._read import Export, NotAnExportError, header_kind, read_export
@@ -34,6 +34,15 @@ GROUPS = {"order_items": "order_id"}
 #: ``source`` and ``device`` of store-total traffic rows written by earlier versions (now
 #: empty: ``all`` reads as a channel of that name).
 LEGACY_TOTAL = "all"
+#: The order export to name after an import that leaves the dataset without orders.
+ORDER_EXPORTS = {
+    "shopify": "shopify orders_export_1.csv",
+    "meta_ads": "shopify orders_export_1.csv",
+    "google_ads": "shopify orders_export_1.csv",
+    "judgeme": "shopify orders_export_1.csv",
+    "yotpo": "shopify orders_export_1.csv",
+    "loox": "shopify orders_export_1.csv",
+}
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 #: Places people write as a time zone that IANA names after another city.
 ZONE_ALIASES = {
@@ -174,7 +183,8 @@ class ImportResult:
             lines.append("validation: " + report.render())
         if self.awaits_orders:
             lines.append(
-                "next: import the store's orders (e.g. `ecanalysis import taobao 订单报表.csv "
+                "next: import the store's orders (e.g. `ecanalysis import "
+                f"{ORDER_EXPORTS.get(self.platform, 'taobao 订单报表.csv')} "
                 f"--store-id {self.store_id} …`); reports need them"
             )
         return "\n".join(lines)
@@ -234,6 +244,7 @@ def import_files(
     ctx = Context(store_id=store_id, timezone=timezone, currency=store_currency)
     mapped = [spec.mapper(export, ctx) for export in exports]
     _quarantine_orphan_lines(mapped, exports, _known_orders(out, mapped))
+    shopify_catalog.apply_stock(mapped, exports, _dataset.read_table(out, "products"))
     _check_something_mapped(exports, mapped, stored, store_id)
 
     result = ImportResult(

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecanalysis.importers import shopify_catalog
 from ecanalysis.importers._parse import (
     RowProblems,
     amount_column,
@@ -131,7 +132,17 @@ REFUND_BY_CREATED = "Created at (neither a refund nor a payment date)"
 
 
 def map_export(export: Export, ctx: Context) -> Mapped:
-    """Map one Shopify order export to ``orders`` and ``order_items``."""
+    """Map one Shopify export: orders (→ ``orders``, ``order_items``, ``refunds``),
+    products or inventory (:mod:`~ecanalysis.importers.shopify_catalog`)."""
+    if export.kind == "products":
+        return shopify_catalog.map_products(export, ctx)
+    if export.kind == "inventory":
+        return shopify_catalog.map_inventory(export, ctx)
+    return _map_orders(export, ctx)
+
+
+def _map_orders(export: Export, ctx: Context) -> Mapped:
+    """Map one Shopify order export to ``orders``, ``order_items`` and ``refunds``."""
     raw = export.frame
     rows = RowProblems(len(raw))
     number = cells(raw, "Name").str.strip().str.lstrip("#").str.strip()
@@ -289,6 +300,9 @@ def _items(items: pd.DataFrame) -> pd.DataFrame:
 def summary_notes(facts: dict[str, int]) -> list[str]:
     """Notes of the import summary from the counts the mapper kept."""
     notes = []
+    images = facts.get("image rows", 0)
+    if images:
+        notes.append(f"products: {images} row(s) with only an image (not a variant) skipped")
     fallback = facts.get(f"paid_at: {CREATED_AT}", 0)
     if fallback:
         notes.append(
@@ -306,7 +320,10 @@ def summary_notes(facts: dict[str, int]) -> list[str]:
 
 PLATFORM = Platform(
     name="shopify",
-    title="Shopify order export CSV (Admin › Orders › Export), one row per line item",
+    title=(
+        "Shopify order export CSV (Admin › Orders › Export, one row per line item), "
+        "products export and inventory export"
+    ),
     layouts=(
         Layout(
             "orders",
@@ -314,6 +331,8 @@ PLATFORM = Platform(
             required=_REQUIRED,
             optional=_OPTIONAL,
         ),
+        shopify_catalog.PRODUCTS,
+        shopify_catalog.INVENTORY,
     ),
     mapper=map_export,
     currency_column="Currency",
