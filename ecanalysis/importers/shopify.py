@@ -311,7 +311,8 @@ def summary_notes(facts: dict[str, int]) -> list[str]:
             "dated by Created at: Shopify leaves it empty on older, app, marketplace and "
             "draft orders"
         )
-    rules = {k.split(": ", 1)[1]: n for k, n in facts.items() if k.startswith("refunded_at: ")}
+    order = (REFUND_BY_CANCEL, REFUND_BY_PAID, REFUND_BY_CREATED)
+    rules = {rule: facts.get(f"refunded_at: {rule}", 0) for rule in order}
     if any(rules.values()):
         parts = ", ".join(f"{n} by {rule}" for rule, n in rules.items() if n)
         notes.append(f"refunds: {sum(rules.values())} refund(s) written, dated {parts}")
