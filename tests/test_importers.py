@@ -391,6 +391,7 @@ def _taobao_orders_expected() -> pd.DataFrame:
                 ]
             ),
             "status": _text(["completed", "refunded", "placed", "paid", "shipped", "cancelled"]),
+            "channel": _text([None] * 6),  # the report names no channel
             "device": _text(["mobile", None, "mobile", "mobile", None, None]),
             "item_count": _ints([3, 1, 1, 1, 2, 1]),
             "gross_amount": _money([1299.0, 199.0, 88.0, 1099.0, 100.0, 199.0]),

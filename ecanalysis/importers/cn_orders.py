@@ -22,7 +22,7 @@ discount_amount  gross + shipping − paid, never below 0 (the export's own disc
                  columns split it by who paid for it)
 refund_amount    0                   用户实付金额 when 售后状态  Σ 订单应付金额 of lines
                                      is 退款成功               whose 售后状态 is 退款成功
-channel          订单类型             —                        流量来源
+channel          订单类型             empty (none exported)    流量来源
 order_items      sku = 商家SKU编码     sku = 商家编码-SKU维度    sku = 商家编码, else
                  (else 商品ID), 订购   (else 商品ID), 商品数量   商品ID; 商品数量, 商品单价
                  数量, 京东价          (件), 商品总价 / 数量
@@ -272,7 +272,11 @@ def _orders(
             "ordered_at": time_column(head, spec.ordered, ctx.timezone, problems, required=True),
             "paid_at": paid_at,
             "status": status,
-            "channel": ids(cells(head, spec.channel)) if spec.channel else pd.NA,
+            "channel": (
+                ids(cells(head, spec.channel))
+                if spec.channel
+                else pd.Series(pd.NA, index=head.index, dtype="str")
+            ),
             "item_count": units,
             "gross_amount": goods,
             "discount_amount": (goods + shipping.fillna(0.0) - paid).clip(lower=0.0),
@@ -283,8 +287,6 @@ def _orders(
         },
         index=head.index,
     )
-    if spec.channel is None:
-        orders = orders.drop(columns="channel")
     return orders, pd.Series(problems.reasons(), index=head.index, dtype="str")
 
 

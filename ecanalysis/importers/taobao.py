@@ -18,6 +18,7 @@ customer_id        买家会员名 (as given)
 ordered_at         订单创建时间
 paid_at            订单付款时间
 status             订单状态 and 退款金额 (below)
+channel            empty (the report names none)
 device             是否手机订单: ``mobile`` when it says 手机订单, else empty
 item_count         宝贝总数量
 gross_amount       买家应付货款 (the goods as priced on the order; the report has no list
@@ -134,6 +135,9 @@ def _map_orders(export: Export, ctx: Context) -> Mapped:
             "ordered_at": time_column(raw, "订单创建时间", ctx.timezone, problems, required=True),
             "paid_at": paid_at,
             "status": _status(raw, paid_at, paid, refund, problems),
+            # the report names no channel: empty, so per-channel views group these
+            # orders under "(none)" next to the 直通车/万相台 spend
+            "channel": pd.Series(pd.NA, index=raw.index, dtype="str"),
             "device": pd.Series("mobile", index=raw.index, dtype="str").where(mobile),
             "item_count": count_column(raw, "宝贝总数量", problems),
             "gross_amount": goods,
