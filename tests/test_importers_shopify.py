@@ -301,3 +301,18 @@ def test_refused_file_lists_every_column_and_hints_only_close_names(tmp_path):
     assert "needs 'Name', 'Financial Status'" in message
     assert "'Total', 'Lineitem quantity'" in message
     assert message.count("closest") == 2
+
+
+def test_timezone_refusal_suggests_the_zones_of_the_exports_country_first(tmp_path):
+    rows = [
+        _order(f"#71{i}", "pending", f"2025-05-0{i} 12:00:00 +0500", "90.00") for i in range(1, 4)
+    ]
+    for row in rows:
+        row["Shipping Country"] = "UZ"
+    source = _export(tmp_path / "orders_export.csv", rows)
+    with pytest.raises(ParameterError) as caught:
+        import_files("shopify", [source], store_id="uz", timezone=NEW_YORK, out=tmp_path / "o")
+    # Uzbekistan's zones (Tashkent, the larger, first), then the major zones
+    assert "Zones with these offsets then: Asia/Tashkent, Asia/Samarkand, Asia/Karachi …" in (
+        str(caught.value)
+    )

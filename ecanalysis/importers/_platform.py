@@ -84,6 +84,8 @@ class Platform:
     notes: str = ""
     #: Columns holding times: those with a UTC offset are checked against --timezone.
     time_columns: tuple[str, ...] = ()
+    #: Columns with the buyer's country (ISO code): its zones are suggested first.
+    country_columns: tuple[str, ...] = ()
     #: The zone of the platform's naive times when it is always the same (China time).
     export_zone: str | None = None
     #: The currencies an export states when not in a column (Meta: ``Amount spent (USD)``).

@@ -240,7 +240,9 @@ def import_files(
     stored = _stored_store(out, store_id)
     store_currency = _store_currency(spec, exports, stored, currency, store_id)
     _check_same_timezone(stored, timezone, store_id)
-    zone_note = _zones.check_offsets(exports, spec.time_columns, timezone)
+    zone_note = _zones.check_offsets(
+        exports, spec.time_columns, timezone, country_columns=spec.country_columns
+    )
     ctx = Context(store_id=store_id, timezone=timezone, currency=store_currency)
     mapped = [spec.mapper(export, ctx) for export in exports]
     _quarantine_orphan_lines(mapped, exports, _known_orders(out, mapped))

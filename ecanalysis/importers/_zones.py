@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
 import pandas as pd
@@ -114,8 +116,17 @@ def _offsets(text: pd.Series) -> pd.Series:
     return minutes.fillna(0.0).astype("int64")
 
 
-def check_offsets(exports: Sequence[Export], columns: Sequence[str], timezone: str) -> str | None:
+def check_offsets(
+    exports: Sequence[Export],
+    columns: Sequence[str],
+    timezone: str,
+    *,
+    country_columns: Sequence[str] = (),
+) -> str | None:
     """Refuse ``timezone`` when most times with an offset contradict it; note a few.
+
+    ``country_columns`` (Shopify's ``Billing Country``): the zones of the export's most
+    common country are suggested first.
 
     Returns
     -------
@@ -148,7 +159,7 @@ def check_offsets(exports: Sequence[Export], columns: Sequence[str], timezone: s
             "changed its time zone"
         )
     zone_seen = _describe(zone_offset[off.index])
-    fits = zones_with_offsets(off["utc"], off["offset"])
+    fits = zones_with_offsets(off["utc"], off["offset"], first=_countries(exports, country_columns))
     if fits:
         more = " …" if len(fits) > _SUGGESTED else ""
         hint = f"Zones with these offsets then: {', '.join(fits[:_SUGGESTED])}{more}"
@@ -161,8 +172,47 @@ def check_offsets(exports: Sequence[Export], columns: Sequence[str], timezone: s
     )
 
 
-def zones_with_offsets(instants: pd.Series, offsets: pd.Series) -> list[str]:
-    """IANA zones that are at ``offsets`` (minutes) at ``instants``, major ones first.
+def _countries(exports: Sequence[Export], columns: Sequence[str]) -> list[str]:
+    """ISO 3166 codes in ``columns`` of the exports, the most common first."""
+    values = [
+        export.frame[column].str.strip().str.upper()
+        for export in exports
+        for column in columns
+        if column in export.frame.columns
+    ]
+    if not values:
+        return []
+    codes = pd.concat(values, ignore_index=True)
+    codes = codes[codes.str.fullmatch(r"[A-Z]{2}")]
+    return codes.value_counts(sort=True).index.tolist()
+
+
+def country_zones(code: str) -> list[str]:
+    """The IANA zones of country ``code`` (ISO 3166 alpha-2) by the tz database's
+    ``zone.tab``; empty when the table cannot be read."""
+    return [zone for country, zone in _zone_table() if country == code]
+
+
+@cache
+def _zone_table() -> tuple[tuple[str, str], ...]:
+    try:
+        from importlib.resources import files
+
+        text = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        try:
+            text = Path("/usr/share/zoneinfo/zone.tab").read_text(encoding="utf-8")
+        except OSError:
+            return ()
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return tuple((row[0], row[2]) for row in rows if len(row) >= 3)
+
+
+def zones_with_offsets(
+    instants: pd.Series, offsets: pd.Series, *, first: Sequence[str] = ()
+) -> list[str]:
+    """IANA zones that are at ``offsets`` (minutes) at ``instants``, major ones first;
+    the zones of the countries ``first`` (ISO codes) before all others.
 
     Judged on the first and the last instant of each offset, which keeps it fast and
     suffices to tell zones apart by their daylight saving rules around those dates.
@@ -171,7 +221,12 @@ def zones_with_offsets(instants: pd.Series, offsets: pd.Series) -> list[str]:
     for offset, group in instants.groupby(offsets.to_numpy(), sort=True):
         for instant in (group.min(), group.max()):
             samples.append((instant.to_pydatetime(), int(offset)))
-    return [name for name in ranked_zones() if _has_offsets(name, samples)]
+    ranked = ranked_zones()
+    preferred = []
+    for code in first:  # each country's zones in the order of ranked_zones
+        preferred += sorted((z for z in country_zones(code) if z in ranked), key=ranked.index)
+    ordered = list(dict.fromkeys([*preferred, *ranked]))
+    return [name for name in ordered if _has_offsets(name, samples)]
 
 
 def ranked_zones() -> list[str]:

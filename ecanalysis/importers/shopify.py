@@ -339,5 +339,6 @@ PLATFORM = Platform(
     currency_column="Currency",
     notes="times with UTC offsets are converted to --timezone (refused when most disagree)",
     time_columns=("Created at", "Paid at", "Cancelled at"),
+    country_columns=("Billing Country", "Shipping Country"),
     summary=summary_notes,
 )
