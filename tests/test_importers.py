@@ -824,7 +824,9 @@ def test_import_refuses_a_timezone_that_the_exports_utc_offsets_contradict(tmp_p
         "the export's times are at UTC-04:00/-05:00 (18 of 18 times with a UTC offset, e.g. "
         "shopify_orders.csv line 2, Created at '2025-11-01 10:15:00 -0400'), which "
         "Asia/Shanghai (UTC+08:00 then) does not have: is --timezone right? Zones with "
-        "these offsets then: America/New_York, America/Toronto, America/Detroit …; pass "
+        # the export's Billing Country is US: its zones first
+        "these offsets then: America/New_York, America/Detroit, America/Indiana/Indianapolis "
+        "…; pass "
         "the store's own zone as --timezone"
     ) in err
     assert not (tmp_path / "out").exists()
