@@ -204,7 +204,8 @@ def import_files(
     Parameters
     ----------
     platform : str
-        ``shopify``, ``woocommerce``, ``taobao`` or ``sycm`` (:func:`describe_platforms`).
+        A name of :data:`~ecanalysis.importers.PLATFORMS` (``shopify``, ``taobao``,
+        ``meta_ads`` …; :func:`describe_platforms` lists them with their columns).
     files : sequence of path
         Export files, oldest first: for rows with the same key, the later file wins.
     store_id : str

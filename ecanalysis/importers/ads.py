@@ -57,10 +57,12 @@ _META_SPEND = re.compile(r"^Amount spent \(([A-Z]{3})\)$")
 
 
 def _meta_spend_column(frame: pd.DataFrame) -> str | None:
+    """``Amount spent (USD)`` or the column of another currency, None when absent."""
     return next((c for c in frame.columns if _META_SPEND.match(c)), None)
 
 
 def _meta_currencies(export: Export) -> list[str]:
+    """The currency named by the spend column's header (``USD``)."""
     column = _meta_spend_column(export.frame)
     return [_META_SPEND.match(column).group(1)] if column else []
 
@@ -130,6 +132,7 @@ def _map(
 
 
 def _counts(raw: pd.DataFrame, names: tuple[str, ...], problems: RowProblems) -> pd.Series:
+    """The first of ``names`` present, as counts (NaN when none is exported)."""
     column = first_column(raw, names)
     if column is None:
         return pd.Series(float("nan"), index=raw.index)
@@ -137,6 +140,7 @@ def _counts(raw: pd.DataFrame, names: tuple[str, ...], problems: RowProblems) ->
 
 
 def map_meta(export: Export, ctx: Context) -> Mapped:
+    """Meta Ads Manager export by campaign and Day → ``ad_spend`` (channel ``meta_ads``)."""
     raw = export.frame
     summary = blank(cells(raw, "Campaign name")) & blank(cells(raw, "Day"))
     return _map(
@@ -152,6 +156,7 @@ def map_meta(export: Export, ctx: Context) -> Mapped:
 
 
 def map_google(export: Export, ctx: Context) -> Mapped:
+    """Google Ads campaign report by Day → ``ad_spend`` (channel ``google_ads``)."""
     raw = export.frame
     summary = pd.concat(
         [cells(raw, c).str.strip().str.startswith("Total:") for c in raw.columns], axis=1
@@ -170,6 +175,8 @@ def map_google(export: Export, ctx: Context) -> Mapped:
 
 
 def _alimama(channel: str):
+    """The mapper of one 阿里妈妈 tool's daily report (channel: the tool's name)."""
+
     def mapper(export: Export, ctx: Context) -> Mapped:
         return _map(
             export,

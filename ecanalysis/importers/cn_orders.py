@@ -159,6 +159,8 @@ REFUNDED = "退款成功"
 
 
 def _mapper(spec: Columns):
+    """The mapper of one platform's export."""
+
     def map_export(export: Export, ctx: Context) -> Mapped:
         return map_orders(export, ctx, spec)
 
@@ -198,6 +200,8 @@ def map_orders(export: Export, ctx: Context, spec: Columns) -> Mapped:
 
 
 def _lines(raw: pd.DataFrame, spec: Columns, rows: RowProblems) -> pd.DataFrame:
+    """Per row: sku, quantity, unit_price, the amount charged (per-line exports) and
+    whether the line was refunded (售后状态 退款成功)."""
     sku = pd.Series(pd.NA, index=raw.index, dtype="str")
     for column in spec.sku:
         sku = sku.fillna(ids(cells(raw, column)))
@@ -233,6 +237,7 @@ def _orders(
     spec: Columns,
     ctx: Context,
 ) -> tuple[pd.DataFrame, pd.Series]:
+    """One canonical row per order (index: the platform's order number) and its problems."""
     problems = RowProblems(len(head))
     key = number.to_numpy()
     goods = (lines["unit_price"] * lines["quantity"]).groupby(key).sum().reindex(head.index)
@@ -258,7 +263,7 @@ def _orders(
         if paid_column
         else pd.Series(pd.NaT, index=head.index, dtype="datetime64[us]")
     )
-    status = _status(head, spec, problems, paid_at)
+    status = _status(head, spec, problems)
     status = status.mask((refund > 0) & (refund >= paid), "refunded")
     status = status.mask((refund > 0) & (refund < paid), "partially_refunded")
     order_id = ctx.order_id(pd.Series(head.index, index=head.index, dtype="str"))
@@ -290,9 +295,8 @@ def _orders(
     return orders, pd.Series(problems.reasons(), index=head.index, dtype="str")
 
 
-def _status(
-    head: pd.DataFrame, spec: Columns, problems: RowProblems, paid_at: pd.Series
-) -> pd.Series:
+def _status(head: pd.DataFrame, spec: Columns, problems: RowProblems) -> pd.Series:
+    """Canonical status from the status cell's prefix; unknown and empty ones recorded."""
     text = cells(head, spec.status).str.replace(r"\s", "", regex=True)
     status = pd.Series(pd.NA, index=head.index, dtype="str")
     for prefix, value in reversed(spec.statuses):
@@ -303,6 +307,7 @@ def _status(
 
 
 def _platform(name: str, title: str, spec: Columns, required, optional) -> Platform:
+    """One platform of this module: one orders layout, China time, CNY."""
     return Platform(
         name=name,
         title=title,

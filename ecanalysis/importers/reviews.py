@@ -102,6 +102,7 @@ def map_reviews(
 
 
 def map_judgeme(export: Export, ctx: Context) -> Mapped:
+    """Judge.me reviews export → ``reviews``."""
     raw = export.frame
     key = ("review_date", "reviewer_email", "reviewer_name", "product_handle", "title", "body")
     return map_reviews(
@@ -117,6 +118,7 @@ def map_judgeme(export: Export, ctx: Context) -> Mapped:
 
 
 def map_yotpo(export: Export, ctx: Context) -> Mapped:
+    """Yotpo reviews export → ``reviews``."""
     raw = export.frame
     given = ids(cells(raw, "Review ID"))
     key = ("Date", "Email", "Display Name", "Product ID", "Review Title", "Review Content")
@@ -133,6 +135,7 @@ def map_yotpo(export: Export, ctx: Context) -> Mapped:
 
 
 def map_loox(export: Export, ctx: Context) -> Mapped:
+    """Loox reviews export → ``reviews``."""
     raw = export.frame
     return map_reviews(
         export,
@@ -153,6 +156,7 @@ def _platform(
     optional: tuple[str, ...],
     mapper,
 ) -> Platform:
+    """A review app: one layout → ``reviews``."""
     return Platform(
         name=name,
         title=title,

@@ -72,6 +72,7 @@ _STATUS = {"active": "listed", "draft": "delisted", "archived": "delisted"}
 
 
 def map_products(export: Export, ctx: Context) -> Mapped:
+    """Products export → ``products``, one row per variant."""
     raw = export.frame
     handle = ids(cells(raw, "Handle")).fillna("")
     head = first_values(raw, handle, [c for c in _PRODUCT_FIELDS if c in raw.columns])
@@ -128,6 +129,7 @@ def _status(product: pd.DataFrame) -> pd.Series:
 
 
 def map_inventory(export: Export, ctx: Context) -> Mapped:
+    """Inventory export → stock per SKU, summed over locations (applied by :func:`apply_stock`)."""
     raw = export.frame
     problems = RowProblems(len(raw))
     sku = ids(cells(raw, "SKU"))

@@ -82,6 +82,7 @@ REFUNDED = "退款成功"
 
 
 def map_products(export: Export, ctx: Context) -> Mapped:
+    """宝贝 list → ``products``."""
     raw = export.frame
     problems = RowProblems(len(raw))
     sku = ids(cells(raw, "商家编码")).fillna(ids(cells(raw, "宝贝ID")))
@@ -134,6 +135,7 @@ def _listing_status(raw: pd.DataFrame, file_name: str) -> pd.Series:
 
 
 def map_reviews(export: Export, ctx: Context) -> Mapped:
+    """评价 export → ``reviews``."""
     raw = export.frame
     problems = RowProblems(len(raw))
     number = ids(cells(raw, "订单编号"))
@@ -177,6 +179,7 @@ def _rating(raw: pd.DataFrame, problems: RowProblems) -> pd.Series:
 
 
 def map_refunds(export: Export, ctx: Context) -> Mapped:
+    """退款报表 → ``refunds`` (退款成功 only; other requests counted)."""
     raw = export.frame
     problems = RowProblems(len(raw))
     refund = ids(cells(raw, "退款编号"))
