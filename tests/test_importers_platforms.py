@@ -157,6 +157,16 @@ def test_taobao_item_lists_on_sale_and_in_the_warehouse(tmp_path):
     assert products.loc["NIGHT-OAK", "category"] == "家具>>床头柜"
 
 
+def test_sycm_product_traffic_by_day(tmp_path):
+    _import("sycm", [TAOBAO / "生意参谋_商品排行.csv"], tmp_path, timezone=SHANGHAI)
+    rows = _read(tmp_path, "product_traffic")
+    assert rows["sku"].tolist() == ["MUG-WHT", "NIGHT-OAK", "700123456005", "MUG-WHT"]
+    assert rows["visitors"].tolist() == [420, 95, 133, 1802]  # "1,802"
+    assert rows["pageviews"].tolist() == [1310, 260, 301, 5020]
+    assert rows["cart_visitors"].tolist() == [38, 6, 9, 160]
+    assert rows["buyers"].tolist() == [3, 1, 1, 18]
+
+
 # ---------------------------------------------------------------------------
 # reviews
 
@@ -333,7 +343,7 @@ TAOBAO_STORE = [
             "退款报表.csv",
         ],
     ),
-    ("sycm", ["生意参谋_流量看板.csv"]),
+    ("sycm", ["生意参谋_流量看板.csv", "生意参谋_商品排行.csv"]),
     ("zhitongche", ["直通车_推广计划分日报表.csv"]),
     ("wanxiangtai", ["万相台_计划报表.csv"]),
 ]
@@ -347,7 +357,8 @@ def test_a_store_built_from_its_exports_alone_validates_with_every_table(tmp_pat
         assert main([*argv, "--out", str(data)]) == 0
     capsys.readouterr()
     assert main(["validate", str(data)]) == 0
-    for table in ("orders", "order_items", "traffic", "ad_spend", "products", "reviews", "refunds"):
+    tables = ("orders", "order_items", "traffic", "product_traffic", "ad_spend", "products")
+    for table in (*tables, "reviews", "refunds"):
         assert len(_read(data, table)) > 0, table
     # the refunds of the report agree with the orders' refund amounts
     orders = _read(data, "orders").set_index("order_id")
