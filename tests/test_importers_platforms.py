@@ -7,6 +7,8 @@ Every import is run twice: the second changes no byte of the dataset.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -78,6 +80,17 @@ def test_google_ads_skips_totals_and_sets_aside_a_day_with_another_currency(tmp_
     assert spend["clicks"].tolist() == [217]
     assert result.quarantined == 2
     assert "note: ad_spend: 2 totals row(s) of the report skipped (not a day)" in _lines(result)
+
+
+def test_google_ads_excel_csv_in_utf16_with_tabs_reads_the_same(tmp_path):
+    text = (SHOP / "google_ads_campaign_report.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    tabbed = "\r\n".join("\t".join(row) for row in rows) + "\r\n"
+    source = tmp_path / "Campaign report.csv"
+    source.write_bytes(tabbed.encode("utf-16"))  # with a byte-order mark, as downloaded
+    out = tmp_path / "o"
+    import_files("google_ads", [source], store_id="s1", timezone=NEW_YORK, currency="USD", out=out)
+    assert _read(out, "ad_spend")["spend"].tolist() == pytest.approx([1052.10])
 
 
 def test_alimama_reports_in_gbk_are_one_channel_each(tmp_path):

@@ -4,7 +4,8 @@ Exports come from Excel and from Chinese Windows as often as from the platform i
 a file is read as the user has it:
 
 - CSV in UTF-8 (with or without a byte-order mark) or GBK/GB18030 (tried in that order;
-  GB18030 is a superset of GBK), or an ``.xlsx`` workbook (first sheet, via openpyxl);
+  GB18030 is a superset of GBK), UTF-16 with a byte-order mark and tabs or commas between
+  cells (Google Ads' "Excel .csv"), or an ``.xlsx`` workbook (first sheet, via openpyxl);
 - the header is the first of the first :data:`HEADER_SEARCH_ROWS` rows that holds every
   column a layout requires, so title lines above it (生意参谋 puts the shop and the dates
   there) are skipped;
@@ -17,6 +18,7 @@ quarantine the rows whose cells do not parse.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import hashlib
@@ -59,7 +61,7 @@ class Export:
         Data rows under the header, every cell ``str`` (``""`` when empty), the header's
         column names; ``RangeIndex`` from 0.
     encoding : str
-        ``utf-8-sig``, ``gb18030`` or ``xlsx``.
+        ``utf-8-sig``, ``gb18030``, ``utf-16`` or ``xlsx``.
     header_line : int
         1-based line (or sheet row) of the header.
     digest : str
@@ -130,6 +132,12 @@ def _rows(path: Path, data: bytes) -> tuple[list[list[str]], str]:
         )
     if data.startswith(_ZIP_MAGIC):
         return _xlsx_rows(path), "xlsx"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Google Ads' "Excel .csv" download: UTF-16 with tabs between the cells
+        text = data.decode("utf-16")
+        head = text[:4096]  # title lines come first: judge by the first rows
+        delimiter = "\t" if head.count("\t") > head.count(",") else ","
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), "utf-16"
     for encoding in ENCODINGS:
         try:
             text = data.decode(encoding)
