@@ -156,7 +156,7 @@ def _map_orders(export: Export, ctx: Context) -> Mapped:
     good = ~orders.index.isin(set(number[mask]))
     orders, dated_by = orders[good], dated_by[good]
     items = lines[keep].assign(order_id=ctx.order_id(number[keep]))
-    refunds, refund_rules = _refunds(orders, cells(head, "Cancelled at")[good], ctx)
+    refunds, refund_rules = _refunds(orders, ctx)
     facts = {f"paid_at: {rule}": int((dated_by == rule).sum()) for rule in (CREATED_AT,)}
     facts |= {f"refunded_at: {rule}": int(n) for rule, n in refund_rules.value_counts().items()}
     return Mapped(
@@ -250,9 +250,7 @@ def _paid_at(
     return paid_at.mask(fallback, ordered_at), dated_by
 
 
-def _refunds(
-    orders: pd.DataFrame, cancelled_at: pd.Series, ctx: Context
-) -> tuple[pd.DataFrame, pd.Series]:
+def _refunds(orders: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.Series]:
     """One ``refunds`` row per order with a refund, dated by the best date the export has.
 
     Returns the rows and, per row, the rule that dated it.
