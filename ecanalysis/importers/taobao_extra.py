@@ -145,7 +145,8 @@ def map_reviews(export: Export, ctx: Context) -> Mapped:
     rating = _rating(raw, problems)
     text = ids(cells(raw, "评价内容"))
     follow = ids(cells(raw, "追评内容"))
-    text = text.where(follow.isna(), text.fillna("") + "\n" + follow)
+    both = text.notna() & follow.notna()
+    text = text.fillna(follow).where(~both, text + "\n" + follow)
     rows = pd.DataFrame(
         {
             "review_id": (ctx.store_id + ":tb:" + line.fillna("")).astype("str"),
