@@ -180,6 +180,16 @@ def test_sycm_product_traffic_by_day(tmp_path):
     assert rows["buyers"].tolist() == [3, 1, 1, 18]
 
 
+def test_taobao_assistant_csv_in_utf16_with_status_from_fang_ru_cang_ku(tmp_path):
+    # 淘宝助理: UTF-16 with tabs, a version line, English then Chinese field names
+    _import("taobao", [TAOBAO / "淘宝助理_宝贝.csv"], tmp_path, timezone=SHANGHAI)
+    products = _read(tmp_path, "products").set_index("sku")
+    assert products["status"].to_dict() == {"700123456102": "delisted", "TOWEL-3": "listed"}
+    assert products.loc["TOWEL-3", "price"] == 39.9
+    assert products.loc["TOWEL-3", "stock_on_hand"] == 260
+    assert products.loc["TOWEL-3", "listed_at"] == pd.Timestamp("2025-05-01 10:00:00")
+
+
 # ---------------------------------------------------------------------------
 # reviews
 
