@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from ecanalysis.cli import main
+from ecanalysis.errors import DataError
 from ecanalysis.importers import PLATFORMS, import_files
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
@@ -259,6 +260,15 @@ def test_taobao_refund_report_keeps_completed_refunds_only(tmp_path):
         "note: refunds: 2 request(s) of the 退款报表 are not refunds (only 退款成功 is money "
         "back) and were not imported: 1 买家已经退货，等待卖家确认收货, 1 退款关闭"
     ) in _lines(result)
+
+
+def test_refund_report_without_a_completed_refund_says_so(tmp_path):
+    lines = (TAOBAO / "退款报表.csv").read_bytes().decode("gb18030").split("\r\n")
+    source = tmp_path / "退款报表.csv"
+    source.write_bytes("\r\n".join([lines[0], lines[4]]).encode("gbk"))  # 退款关闭 only
+    with pytest.raises(DataError, match="1 退款关闭"):
+        import_files("taobao", [source], store_id="s1", timezone=SHANGHAI, out=tmp_path / "o")
+    assert not (tmp_path / "o").exists()
 
 
 def test_return_refund_kind(tmp_path):

@@ -248,7 +248,7 @@ def import_files(
     mapped = [spec.mapper(export, ctx) for export in exports]
     _quarantine_orphan_lines(mapped, exports, _known_orders(out, mapped))
     shopify_catalog.apply_stock(mapped, exports, _dataset.read_table(out, "products"))
-    _check_something_mapped(exports, mapped, stored, store_id)
+    _check_something_mapped(exports, mapped, stored, store_id, _platform_notes(spec, mapped))
 
     result = ImportResult(
         platform=spec.name,
@@ -430,12 +430,18 @@ def _check_files_currency(found: list[str], currency: str, *, store_id: str | No
 
 
 def _check_something_mapped(
-    exports: list[Export], mapped: list[Mapped], stored: dict | None, store_id: str
+    exports: list[Export],
+    mapped: list[Mapped],
+    stored: dict | None,
+    store_id: str,
+    notes: Sequence[str] = (),
 ) -> None:
     """Refuse an import that would file no row: nothing is written then.
 
-    A store is not created from header-only files, and files whose every row is set
-    aside point at a wrong export or settings (the first reason is shown).
+    A store is not created from header-only files, nor from files whose rows are all
+    counted but not records (refund requests that were not refunded: the notes say so),
+    and files whose every row is set aside point at a wrong export or settings (the first
+    reason is shown).
     """
     if any(len(frame) for m in mapped for frame in m.tables.values()):
         return
@@ -448,6 +454,11 @@ def _check_something_mapped(
             f"none of the {count} data row(s) of {names} could be imported (e.g. "
             f"{first['file']} line {first['line']}: {first['reason']}); nothing was "
             "written. Check the platform, --timezone and --currency, or export again"
+        )
+    if stored is None and any(m.facts for m in mapped) and notes:
+        raise DataError(
+            f"no row of {names} is a record to import ({'; '.join(notes)}); nothing was "
+            f"written and store {store_id!r} was not created"
         )
     if stored is None:
         raise DataError(
