@@ -163,6 +163,8 @@ def _shopify_orders_expected() -> pd.DataFrame:
             "shipping_amount": _money([5.0, 0, 0, 0, 5.0, 0, 6.0, 0, 0]),
             "paid_amount": _money([54.0, 27.0, 20.0, 30.0, 55.0, 15.0, 66.0, 20.0, 30.0]),
             "refund_amount": _money([0, 0, 0, 0, 10.0, 0, 0, 0, 0]),
+            # only a cancelled and refunded order has a refund date (its Cancelled at)
+            "refunded_at": _stamps([None] * 9),
             "currency": _text(["USD"] * 9),
         }
     )
@@ -389,6 +391,7 @@ def _taobao_orders_expected() -> pd.DataFrame:
                 ]
             ),
             "status": _text(["completed", "refunded", "placed", "paid", "shipped", "cancelled"]),
+            "channel": _text([None] * 6),  # the report names no channel
             "device": _text(["mobile", None, "mobile", "mobile", None, None]),
             "item_count": _ints([3, 1, 1, 1, 2, 1]),
             "gross_amount": _money([1299.0, 199.0, 88.0, 1099.0, 100.0, 199.0]),
@@ -688,7 +691,7 @@ def test_import_summary_says_refunds_are_dated_by_payment(
     assert REFUND_NOTE.format(n=refunded) in result.render().splitlines()
     orders = _read(tmp_path, "orders")
     assert (orders["refund_amount"] > 0).sum() == refunded
-    assert "refunded_at" not in orders.columns
+    assert "refunded_at" not in orders.columns or orders["refunded_at"].isna().all()
 
 
 def test_import_summary_has_no_refund_note_without_refunds(tmp_path):
@@ -815,12 +818,15 @@ def test_import_refuses_a_timezone_that_the_exports_utc_offsets_contradict(tmp_p
     err = capsys.readouterr().err
     assert err.startswith("ecanalysis import: error: ")
     assert len(err.strip().splitlines()) == 1
-    # 9 parseable Created at and 8 Paid at cells (#1006's Created at does not parse)
+    # 9 parseable Created at, 8 Paid at and 1 Cancelled at cells (#1006's Created at does
+    # not parse)
     assert (
-        "the export's times are at UTC-04:00/-05:00 (17 of 17 times with a UTC offset, e.g. "
+        "the export's times are at UTC-04:00/-05:00 (18 of 18 times with a UTC offset, e.g. "
         "shopify_orders.csv line 2, Created at '2025-11-01 10:15:00 -0400'), which "
         "Asia/Shanghai (UTC+08:00 then) does not have: is --timezone right? Zones with "
-        "these offsets then: America/New_York, America/Toronto, America/Detroit …; pass "
+        # the export's Billing Country is US: its zones first
+        "these offsets then: America/New_York, America/Detroit, America/Indiana/Indianapolis "
+        "…; pass "
         "the store's own zone as --timezone"
     ) in err
     assert not (tmp_path / "out").exists()
@@ -828,7 +834,7 @@ def test_import_refuses_a_timezone_that_the_exports_utc_offsets_contradict(tmp_p
 
 def test_a_few_times_at_another_offset_are_converted_and_noted(tmp_path):
     # A store that moved from Chicago to New York: #1001 still carries Chicago's -0500
-    # (CDT on 2025-11-01, when New York is at -0400). 2 of 17 times do not block.
+    # (CDT on 2025-11-01, when New York is at -0400). 2 of 18 times do not block.
     text = (DATA / "shopify_orders.csv").read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
     lines[1] = lines[1].replace("-0400", "-0500")
@@ -841,7 +847,7 @@ def test_a_few_times_at_another_offset_are_converted_and_noted(tmp_path):
     # 10:15 -0500 is 11:15 in New York
     assert order["ordered_at"] == pd.Timestamp("2025-11-01 11:15:00")
     assert (
-        "note: times: 2 of 17 times with a UTC offset are at UTC-05:00 (e.g. moved.csv line "
+        "note: times: 2 of 18 times with a UTC offset are at UTC-05:00 (e.g. moved.csv line "
         "2, Created at '2025-11-01 10:15:00 -0500'), which America/New_York does not have "
         "then; they were converted to America/New_York time: check them if the store "
         "changed its time zone"
@@ -935,6 +941,7 @@ def test_round_trip_shopify_import_validate_daily_report(tmp_path, capsys):
     assert sorted(p.name for p in data.glob("*.parquet")) == [
         "order_items.parquet",
         "orders.parquet",
+        "refunds.parquet",  # #1005's refund
         "stores.parquet",
     ]
     code = main(

@@ -3,15 +3,27 @@
 ``ecanalysis import PLATFORM FILE… --store-id ID --timezone TZ [--currency C] --out DIR``
 calls :func:`import_files`; ``ecanalysis import --list`` prints :func:`describe_platforms`.
 
-One module per platform, each with the mapping table in its docstring:
+One module per platform (or family of platforms), each with the mapping table in its
+docstring:
 
-- :mod:`~ecanalysis.importers.shopify`: Shopify order export CSV → orders, order_items;
+- :mod:`~ecanalysis.importers.shopify`: Shopify order export CSV → orders, order_items,
+  refunds; with :mod:`~ecanalysis.importers.shopify_catalog`, the products export →
+  products and the inventory export → products.stock_on_hand;
 - :mod:`~ecanalysis.importers.woocommerce`: WooCommerce orders exported with the
   "Advanced Order Export For WooCommerce" plugin (CSV, products as rows) → orders,
   order_items;
 - :mod:`~ecanalysis.importers.taobao`: 淘宝/天猫 订单报表 (and 宝贝报表) CSV → orders
-  (order_items);
-- :mod:`~ecanalysis.importers.sycm`: 生意参谋 store traffic by day (CSV or .xlsx) → traffic.
+  (order_items); with :mod:`~ecanalysis.importers.taobao_extra`, the 宝贝 list →
+  products, the 评价 export → reviews, the 退款报表 → refunds;
+- :mod:`~ecanalysis.importers.sycm`: 生意参谋 store traffic by day (CSV or .xlsx) → traffic;
+- :mod:`~ecanalysis.importers.cn_orders`: 京东 (``jd``), 拼多多 (``pinduoduo``) and 抖店
+  (``douyin``) order exports → orders, order_items;
+- :mod:`~ecanalysis.importers.ads`: Meta Ads (``meta_ads``), Google Ads (``google_ads``),
+  直通车 (``zhitongche``), 万相台 (``wanxiangtai``), 引力魔方 (``yinlimofang``) reports by
+  campaign and day → ad_spend, one row per day;
+- :mod:`~ecanalysis.importers.reviews`: Judge.me, Yotpo and Loox exports → reviews.
+
+Every rule an importer applies is stated in docs/importers.md.
 
 What every import does:
 
@@ -38,8 +50,10 @@ What every import does:
    another time zone or currency;
 8. validates the dataset with ``ecanalysis.schema.validate_dataset``;
 9. reports rows per table, the local dates of the imported rows, the quarantine, and
-   notes: e.g. how many imported orders have a refund but no refund time (no platform's
-   order export has one), which reports date by ``paid_at`` (DESIGN §5).
+   notes: e.g. how many imported orders have a refund but no refund time (most order
+   exports have none), which reports date by ``paid_at`` (DESIGN §5); how many Shopify
+   orders were dated as paid by ``Created at``; a store whose orders are mostly pending
+   (cash on delivery) is pointed at ``sales_basis: placed``.
 
 Privacy: ``customer_id`` holds what identifies a buyer in the export (an e-mail address,
 a 淘宝 member name) as given, so that a buyer's orders across exports link up. Treat

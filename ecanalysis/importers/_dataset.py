@@ -175,6 +175,10 @@ def upsert(
     matched = batch[key].merge(probe[[*key, "_stored_hash"]], on=key, how="left")
     found = matched["_stored_hash"].notna().to_numpy()
     same = found & (matched["_stored_hash"].to_numpy() == _row_hash(batch[shared]).to_numpy())
+    # a column the stored table lacks (stock from an inventory export) is a change when set
+    added = [c for c in columns if c not in stored.columns]
+    if added:
+        same &= batch[added].isna().all(axis=1).to_numpy()
     counts.duplicates += int(same.sum())
     counts.updated = int((found & ~same).sum())
     counts.new = int((~found).sum())

@@ -16,8 +16,9 @@ import pandas as pd
 _MONEY_NOISE = re.compile(r"[\s元¥￥$€£]|CNY|RMB|USD|EUR")
 #: Commas (ASCII or full-width) used as thousands separators only: ``1,234,567.5``.
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?$")
-#: A clock time followed by a UTC offset: ``01:30:00 -0400``, ``01:30+08:00``, ``01:30Z``.
-ZONED = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$")
+#: A clock time followed by a UTC offset: ``01:30:00 -0400``, ``01:30+08:00``, ``01:30Z``,
+#: ``14:22:10 UTC`` (Judge.me).
+ZONED = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
 _STAMP = "datetime64[us]"
 
 
@@ -181,3 +182,16 @@ def time_column(
     if required:
         problems.add(blank(raw), f"{column}: empty")
     return values
+
+
+def first_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    """The first of ``names`` that ``frame`` has (exports name a column differently by
+    version: 退款金额 or 买家退款金额), None when it has none."""
+    return next((name for name in names if name in frame.columns), None)
+
+
+def skipped_rows(frame: pd.DataFrame, column: str, prefixes: tuple[str, ...]) -> pd.Series:
+    """True for rows whose ``column`` starts with one of ``prefixes`` (totals rows such as
+    Google Ads' ``Total: Account``), which are not records."""
+    text = cells(frame, column).str.strip()
+    return text.str.startswith(prefixes) if prefixes else pd.Series(False, index=frame.index)

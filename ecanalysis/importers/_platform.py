@@ -62,6 +62,8 @@ class Mapped:
     quarantine: pd.DataFrame
     store_name: str | None = None
     sources: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Counts kept by the mapper for the import summary (summed over the files).
+    facts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,14 @@ class Platform:
     notes: str = ""
     #: Columns holding times: those with a UTC offset are checked against --timezone.
     time_columns: tuple[str, ...] = ()
+    #: Columns with the buyer's country (ISO code): its zones are suggested first.
+    country_columns: tuple[str, ...] = ()
     #: The zone of the platform's naive times when it is always the same (China time).
     export_zone: str | None = None
+    #: The currencies an export states when not in a column (Meta: ``Amount spent (USD)``).
+    currencies: Callable[[Export], list[str]] | None = field(default=None, repr=False)
+    #: Notes of the import summary from the mappers' summed ``facts``.
+    summary: Callable[[dict[str, int]], list[str]] | None = field(default=None, repr=False)
 
     @property
     def header_markers(self) -> dict[str, tuple[str, ...]]:

@@ -4,7 +4,8 @@ Exports come from Excel and from Chinese Windows as often as from the platform i
 a file is read as the user has it:
 
 - CSV in UTF-8 (with or without a byte-order mark) or GBK/GB18030 (tried in that order;
-  GB18030 is a superset of GBK), or an ``.xlsx`` workbook (first sheet, via openpyxl);
+  GB18030 is a superset of GBK), UTF-16 with a byte-order mark and tabs or commas between
+  cells (Google Ads' "Excel .csv"), or an ``.xlsx`` workbook (first sheet, via openpyxl);
 - the header is the first of the first :data:`HEADER_SEARCH_ROWS` rows that holds every
   column a layout requires, so title lines above it (生意参谋 puts the shop and the dates
   there) are skipped;
@@ -17,7 +18,9 @@ quarantine the rows whose cells do not parse.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import difflib
 import hashlib
 import io
 import re
@@ -27,12 +30,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecanalysis.errors import DataError, closest
+from ecanalysis.errors import DataError
 
 #: Text encodings tried for CSV files, in order.
 ENCODINGS = ("utf-8-sig", "gb18030")
 #: How many rows from the top may hold the header.
 HEADER_SEARCH_ROWS = 20
+#: How alike (difflib ratio, case ignored) a found column must be to be named "closest".
+CLOSE_RATIO = 0.8
 _EXCEL_GUARD = re.compile(r'^="(.*)"$', re.DOTALL)
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -56,7 +61,7 @@ class Export:
         Data rows under the header, every cell ``str`` (``""`` when empty), the header's
         column names; ``RangeIndex`` from 0.
     encoding : str
-        ``utf-8-sig``, ``gb18030`` or ``xlsx``.
+        ``utf-8-sig``, ``gb18030``, ``utf-16`` or ``xlsx``.
     header_line : int
         1-based line (or sheet row) of the header.
     digest : str
@@ -127,6 +132,12 @@ def _rows(path: Path, data: bytes) -> tuple[list[list[str]], str]:
         )
     if data.startswith(_ZIP_MAGIC):
         return _xlsx_rows(path), "xlsx"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Google Ads' "Excel .csv" download: UTF-16 with tabs between the cells
+        text = data.decode("utf-16")
+        head = text[:4096]  # title lines come first: judge by the first rows
+        delimiter = "\t" if head.count("\t") > head.count(",") else ","
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), "utf-16"
     for encoding in ENCODINGS:
         try:
             text = data.decode(encoding)
@@ -194,12 +205,27 @@ def _no_header_message(
         missing = [c for c in required if c not in present]
         hints = []
         for column in missing:
-            guess = closest(column, present)
+            guess = close_name(column, present)
             hints.append(f"{column!r}" + (f" (closest: {guess!r})" if guess else ""))
         article = "an" if kind[:1] in "aeiou" else "a"
         parts.append(f"{article} {kind} file needs {', '.join(hints)}")
     return (
         f"{path} does not look like a {platform} export: {'; '.join(parts)}. "
-        f"Columns found: {present[:30]}. Check the platform name, or export the file "
+        f"Columns found ({len(present)}): {present}. Check the platform name, or export the file "
         "again with these columns"
     )
+
+
+def close_name(column: str, present: Sequence[str]) -> str | None:
+    """The found column most like ``column`` when it is really close, else None.
+
+    Close means a difflib ratio of at least :data:`CLOSE_RATIO` with case ignored
+    (``Financial status`` for ``Financial Status``, ``Lineitem qty`` is not): a hint to a
+    name that merely shares letters misleads more than no hint.
+    """
+    best, score = None, 0.0
+    for name in present:
+        ratio = difflib.SequenceMatcher(None, column.lower(), name.lower()).ratio()
+        if ratio > score:
+            best, score = name, ratio
+    return best if score >= CLOSE_RATIO else None

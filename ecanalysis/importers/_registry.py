@@ -10,8 +10,39 @@ from ecanalysis.errors import ParameterError, closest
 if TYPE_CHECKING:
     from ecanalysis.importers._platform import Platform
 
-#: Platform names, each a module of this package.
-PLATFORMS = ("shopify", "woocommerce", "taobao", "sycm")
+#: Platform names: orders and lines, traffic, ad spend, reviews (products and refunds come
+#: with their platform's orders: ``shopify``, ``taobao``).
+PLATFORMS = (
+    "shopify",
+    "woocommerce",
+    "taobao",
+    "sycm",
+    "jd",
+    "pinduoduo",
+    "douyin",
+    "meta_ads",
+    "google_ads",
+    "zhitongche",
+    "wanxiangtai",
+    "yinlimofang",
+    "judgeme",
+    "yotpo",
+    "loox",
+)
+#: Platforms defined in a module of another name (as its ``PLATFORMS[name]``).
+MODULES = {
+    "meta_ads": "ads",
+    "google_ads": "ads",
+    "zhitongche": "ads",
+    "wanxiangtai": "ads",
+    "yinlimofang": "ads",
+    "judgeme": "reviews",
+    "yotpo": "reviews",
+    "loox": "reviews",
+    "jd": "cn_orders",
+    "pinduoduo": "cn_orders",
+    "douyin": "cn_orders",
+}
 
 
 def get_platform(name: str) -> Platform:
@@ -24,6 +55,8 @@ def get_platform(name: str) -> Platform:
             f"unknown platform {name!r}{hint}; platforms: {', '.join(PLATFORMS)} "
             "(`ecanalysis import --list` shows the columns each reads)"
         )
+    if key in MODULES:
+        return import_module(f"ecanalysis.importers.{MODULES[key]}").PLATFORMS[key]
     return import_module(f"ecanalysis.importers.{key}").PLATFORM
 
 

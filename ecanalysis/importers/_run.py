@@ -17,24 +17,32 @@ import pandas as pd
 
 from ecanalysis._catalog import TABLES
 from ecanalysis.errors import DataError, ParameterError, closest
-from ecanalysis.importers import _dataset, _zones
+from ecanalysis.importers import _dataset, _zones, shopify_catalog
 from ecanalysis.importers._dataset import TableCounts
 from ecanalysis.importers._platform import Context, Mapped, Platform, quarantine_frame
 from ecanalysis.importers._read import Export, NotAnExportError, header_kind, read_export
 from ecanalysis.importers._registry import PLATFORMS, get_platform
 from ecanalysis.paths import check_identifier
 
-#: Key columns of the tables an import writes.
-KEYS = {
-    "orders": ["order_id"],
-    "order_items": ["order_id", "line_no"],
-    "traffic": ["store_id", "date", "source", "device"],
-}
+#: Key columns of the tables an import writes (DESIGN §2).
+KEYS = {table: list(spec.key) for table, spec in TABLES.items()}
+#: Share of an import's orders left ``placed`` (never paid) above which the summary
+#: suggests ``sales_basis: placed`` (cash on delivery stores).
+PENDING_SHARE = 0.5
 #: Stored rows of these tables are replaced as a group (an order's lines come as a whole).
 GROUPS = {"order_items": "order_id"}
 #: ``source`` and ``device`` of store-total traffic rows written by earlier versions (now
 #: empty: ``all`` reads as a channel of that name).
 LEGACY_TOTAL = "all"
+#: The order export to name after an import that leaves the dataset without orders.
+ORDER_EXPORTS = {
+    "shopify": "shopify orders_export_1.csv",
+    "meta_ads": "shopify orders_export_1.csv",
+    "google_ads": "shopify orders_export_1.csv",
+    "judgeme": "shopify orders_export_1.csv",
+    "yotpo": "shopify orders_export_1.csv",
+    "loox": "shopify orders_export_1.csv",
+}
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 #: Places people write as a time zone that IANA names after another city.
 ZONE_ALIASES = {
@@ -175,7 +183,8 @@ class ImportResult:
             lines.append("validation: " + report.render())
         if self.awaits_orders:
             lines.append(
-                "next: import the store's orders (e.g. `ecanalysis import taobao 订单报表.csv "
+                "next: import the store's orders (e.g. `ecanalysis import "
+                f"{ORDER_EXPORTS.get(self.platform, 'taobao 订单报表.csv')} "
                 f"--store-id {self.store_id} …`); reports need them"
             )
         return "\n".join(lines)
@@ -195,7 +204,8 @@ def import_files(
     Parameters
     ----------
     platform : str
-        ``shopify``, ``woocommerce``, ``taobao`` or ``sycm`` (:func:`describe_platforms`).
+        A name of :data:`~ecanalysis.importers.PLATFORMS` (``shopify``, ``taobao``,
+        ``meta_ads`` …; :func:`describe_platforms` lists them with their columns).
     files : sequence of path
         Export files, oldest first: for rows with the same key, the later file wins.
     store_id : str
@@ -231,11 +241,14 @@ def import_files(
     stored = _stored_store(out, store_id)
     store_currency = _store_currency(spec, exports, stored, currency, store_id)
     _check_same_timezone(stored, timezone, store_id)
-    zone_note = _zones.check_offsets(exports, spec.time_columns, timezone)
+    zone_note = _zones.check_offsets(
+        exports, spec.time_columns, timezone, country_columns=spec.country_columns
+    )
     ctx = Context(store_id=store_id, timezone=timezone, currency=store_currency)
     mapped = [spec.mapper(export, ctx) for export in exports]
     _quarantine_orphan_lines(mapped, exports, _known_orders(out, mapped))
-    _check_something_mapped(exports, mapped, stored, store_id)
+    shopify_catalog.apply_stock(mapped, exports, _dataset.read_table(out, "products"))
+    _check_something_mapped(exports, mapped, stored, store_id, _platform_notes(spec, mapped))
 
     result = ImportResult(
         platform=spec.name,
@@ -254,9 +267,13 @@ def import_files(
         warning = _zones.local_time_warning(spec.name, spec.export_zone, timezone, days)
         if warning:
             result.warnings.append(warning)
-    note = _undated_refunds_note(tables.get("orders"))
-    if note:
-        result.notes.append(note)
+    result.notes.extend(_platform_notes(spec, mapped))
+    for note in (
+        _undated_refunds_note(tables.get("orders"), _reported_refunds(exports, mapped)),
+        _pending_note(tables.get("orders"), store_id),
+    ):
+        if note:
+            result.notes.append(note)
     _dataset.check_writable(out, ["stores", *tables])
     out.mkdir(parents=True, exist_ok=True)
     _write_quarantine(result, spec, exports, mapped)
@@ -413,12 +430,18 @@ def _check_files_currency(found: list[str], currency: str, *, store_id: str | No
 
 
 def _check_something_mapped(
-    exports: list[Export], mapped: list[Mapped], stored: dict | None, store_id: str
+    exports: list[Export],
+    mapped: list[Mapped],
+    stored: dict | None,
+    store_id: str,
+    notes: Sequence[str] = (),
 ) -> None:
     """Refuse an import that would file no row: nothing is written then.
 
-    A store is not created from header-only files, and files whose every row is set
-    aside point at a wrong export or settings (the first reason is shown).
+    A store is not created from header-only files, nor from files whose rows are all
+    counted but not records (refund requests that were not refunded: the notes say so),
+    and files whose every row is set aside point at a wrong export or settings (the first
+    reason is shown).
     """
     if any(len(frame) for m in mapped for frame in m.tables.values()):
         return
@@ -432,6 +455,11 @@ def _check_something_mapped(
             f"{first['file']} line {first['line']}: {first['reason']}); nothing was "
             "written. Check the platform, --timezone and --currency, or export again"
         )
+    if stored is None and any(m.facts for m in mapped) and notes:
+        raise DataError(
+            f"no row of {names} is a record to import ({'; '.join(notes)}); nothing was "
+            f"written and store {store_id!r} was not created"
+        )
     if stored is None:
         raise DataError(
             f"no data rows under the header of {names}; nothing was written and store "
@@ -440,6 +468,8 @@ def _check_something_mapped(
 
 
 def _file_currencies(spec: Platform, exports: list[Export]) -> list[str]:
+    if spec.currencies is not None:
+        return sorted({code for export in exports for code in spec.currencies(export)})
     if spec.currency_column is None:
         return []
     values: set[str] = set()
@@ -508,10 +538,15 @@ def _incoming(mapped: list[Mapped]) -> dict[str, pd.DataFrame]:
 
 
 def _local_days(tables: dict[str, pd.DataFrame]) -> tuple[pd.Series, list[str]]:
-    """The local dates (midnight) of the rows of the dated tables, and the columns read."""
+    """The local dates (midnight) of the rows of the dated tables, and the columns read.
+
+    When the import has orders, their dates alone: the other tables it writes with them
+    (Shopify's refunds) are derived from the same orders.
+    """
     days = [pd.Series(dtype="datetime64[us]")]
     columns = []
-    for table, frame in tables.items():
+    dated = {"orders": tables["orders"]} if "orders" in tables else tables
+    for table, frame in dated.items():
         column = TABLES[table].date_column
         if column in frame.columns and frame[column].notna().any():
             days.append(frame[column].dropna().dt.normalize())
@@ -519,17 +554,60 @@ def _local_days(tables: dict[str, pd.DataFrame]) -> tuple[pd.Series, list[str]]:
     return pd.concat(days, ignore_index=True), columns
 
 
-def _undated_refunds_note(orders: pd.DataFrame | None) -> str | None:
-    """Say how many imported orders have a refund without ``refunded_at``, and what follows.
+def _platform_notes(spec: Platform, mapped: list[Mapped]) -> list[str]:
+    """The platform's own notes from the counts its mapper kept, summed over the files."""
+    if spec.summary is None:
+        return []
+    facts: dict[str, int] = {}
+    for m in mapped:
+        for name, count in m.facts.items():
+            facts[name] = facts.get(name, 0) + int(count)
+    return spec.summary(facts)
 
-    None of the platforms' order exports has a refund time; reports then date a refund
-    by ``paid_at`` (DESIGN §5), which the operator should know when reading net sales.
+
+def _pending_note(orders: pd.DataFrame | None, store_id: str) -> str | None:
+    """Point a store whose orders are mostly never paid (cash on delivery) at
+    ``sales_basis: placed``: on the paid basis its reports would show almost no sales."""
+    if orders is None or orders.empty:
+        return None
+    placed = int((orders["status"] == "placed").sum())
+    if placed <= PENDING_SHARE * len(orders):
+        return None
+    share = placed / len(orders)
+    return (
+        f"orders: {placed} of {len(orders)} imported orders ({share:.0%}) are placed and "
+        "not paid (pending): a cash-on-delivery store? Reports count paid orders as sales "
+        "by default, so theirs would be near 0; set `sales_basis: placed` in "
+        f"params/stores/{store_id}.yaml to report placed, not-cancelled orders as sales "
+        "(DESIGN §2; every report then says so)"
+    )
+
+
+def _reported_refunds(exports: list[Export], mapped: list[Mapped]) -> set[str]:
+    """Order ids of the refunds read from a refunds report (淘宝 退款报表) in this import:
+    dated by the report, unlike refunds derived from an order export."""
+    found: set[str] = set()
+    for export, m in zip(exports, mapped, strict=True):
+        if export.kind == "refunds" and "refunds" in m.tables:
+            found |= set(m.tables["refunds"]["order_id"].dropna())
+    return found
+
+
+def _undated_refunds_note(
+    orders: pd.DataFrame | None, reported: set[str] = frozenset()
+) -> str | None:
+    """Say how many imported orders have a refund without a refund date, and what follows.
+
+    Most platforms' order exports have no refund time; reports then date a refund by
+    ``paid_at`` (DESIGN §5), which the operator should know when reading net sales.
+    Orders in ``reported`` have their refunds from a refunds report of the same import.
     """
     if orders is None or "refund_amount" not in orders.columns:
         return None
     refunded = orders["refund_amount"].fillna(0.0) > 0
     if "refunded_at" in orders.columns:
         refunded &= orders["refunded_at"].isna()
+    refunded &= ~orders["order_id"].isin(reported)
     count = orders.loc[refunded, "order_id"].nunique()
     if not count:
         return None

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
 import pandas as pd
@@ -25,41 +27,39 @@ from ecanalysis.errors import ParameterError
 from ecanalysis.importers._parse import ZONED
 from ecanalysis.importers._read import Export
 
-#: Zones suggested first when several fit the offsets (deterministic, most used first).
-COMMON_ZONES = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Toronto",
-    "America/Vancouver",
-    "America/Mexico_City",
-    "America/Sao_Paulo",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Paris",
-    "Europe/Madrid",
-    "Europe/Rome",
-    "Europe/Amsterdam",
-    "Europe/Moscow",
-    "Asia/Shanghai",
-    "Asia/Hong_Kong",
-    "Asia/Taipei",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Asia/Seoul",
-    "Asia/Kolkata",
-    "Asia/Dubai",
-    "Asia/Bangkok",
-    "Asia/Ho_Chi_Minh",
-    "Asia/Jakarta",
-    "Australia/Sydney",
-    "Australia/Melbourne",
-    "Australia/Perth",
-    "Pacific/Auckland",
-    "Africa/Johannesburg",
-    "Africa/Cairo",
-    "Africa/Lagos",
+#: Zones suggested first when several fit the offsets, most populous and commercial first
+#: (their metropolitan areas, roughly): +05:00 suggests Asia/Karachi and Asia/Tashkent,
+#: not a research station. Zones not listed follow alphabetically, ``Antarctica/`` last.
+MAJOR_ZONES = (
+    *("Asia/Shanghai", "Asia/Kolkata", "America/New_York", "America/Chicago"),
+    *("America/Los_Angeles", "America/Denver", "America/Phoenix", "Asia/Jakarta"),
+    *("America/Sao_Paulo", "Asia/Karachi", "Africa/Lagos", "Asia/Dhaka", "Europe/Moscow"),
+    *("America/Mexico_City", "Asia/Tokyo", "Asia/Manila", "Africa/Cairo"),
+    *("Asia/Ho_Chi_Minh", "Europe/Istanbul", "Asia/Tehran", "Europe/London", "Europe/Berlin"),
+    *("Europe/Paris", "Asia/Bangkok", "Europe/Rome", "Europe/Madrid", "Asia/Seoul"),
+    *("Africa/Johannesburg", "Africa/Nairobi", "America/Bogota", "America/Lima"),
+    *("America/Argentina/Buenos_Aires", "America/Toronto", "Asia/Riyadh", "Asia/Tashkent"),
+    *("Asia/Kuala_Lumpur", "Asia/Singapore", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Dubai"),
+    *("Australia/Sydney", "Australia/Melbourne", "Africa/Casablanca", "Africa/Algiers"),
+    *("Asia/Baghdad", "Europe/Kyiv", "Europe/Kiev", "Europe/Warsaw", "Europe/Amsterdam"),
+    *("Asia/Kabul", "Asia/Yangon", "Asia/Kathmandu", "Asia/Colombo", "America/Santiago"),
+    *("America/Caracas", "Europe/Bucharest", "Asia/Yekaterinburg", "Asia/Almaty"),
+    *("Australia/Brisbane", "Australia/Perth", "Australia/Adelaide", "Pacific/Auckland"),
+    *("America/Vancouver", "America/Edmonton", "America/Winnipeg", "America/Halifax"),
+    *("America/Anchorage", "Pacific/Honolulu", "Europe/Brussels", "Europe/Stockholm"),
+    *("Europe/Vienna", "Europe/Zurich", "Europe/Prague", "Europe/Athens", "Europe/Lisbon"),
+    *("Europe/Dublin", "Europe/Helsinki", "Asia/Jerusalem", "Asia/Novosibirsk"),
+    *("Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok", "Asia/Baku", "Asia/Tbilisi"),
+    *("Asia/Yerevan", "Asia/Qatar", "Asia/Kuwait", "Asia/Muscat", "Africa/Accra"),
+    *("Africa/Addis_Ababa", "Africa/Kinshasa", "Africa/Dar_es_Salaam", "Africa/Khartoum"),
+    *("Africa/Abidjan", "Africa/Tunis", "America/Guatemala", "America/Havana"),
+    *("America/Santo_Domingo", "America/Puerto_Rico", "America/Panama"),
+    *("America/Montevideo", "America/La_Paz", "America/Asuncion", "America/Guayaquil"),
+    *("Asia/Phnom_Penh", "Asia/Ulaanbaatar", "Asia/Bishkek", "Asia/Dushanbe"),
+    *("Asia/Ashgabat", "Asia/Omsk", "Europe/Samara", "Indian/Maldives", "Asia/Makassar"),
+    *("Asia/Jayapura", "Pacific/Port_Moresby", "Pacific/Fiji", "Atlantic/Reykjavik"),
+    *("Atlantic/Azores", "Atlantic/Cape_Verde", "America/Noronha", "Australia/Darwin"),
+    *("Asia/Kamchatka", "Asia/Magadan", "Pacific/Tongatapu", "Pacific/Chatham"),
 )
 #: Areas of the IANA names suggested (not ``Etc/GMT+5``, ``US/Eastern`` or ``EST5EDT``).
 _AREAS = (
@@ -116,8 +116,17 @@ def _offsets(text: pd.Series) -> pd.Series:
     return minutes.fillna(0.0).astype("int64")
 
 
-def check_offsets(exports: Sequence[Export], columns: Sequence[str], timezone: str) -> str | None:
+def check_offsets(
+    exports: Sequence[Export],
+    columns: Sequence[str],
+    timezone: str,
+    *,
+    country_columns: Sequence[str] = (),
+) -> str | None:
     """Refuse ``timezone`` when most times with an offset contradict it; note a few.
+
+    ``country_columns`` (Shopify's ``Billing Country``): the zones of the export's most
+    common country are suggested first.
 
     Returns
     -------
@@ -150,7 +159,7 @@ def check_offsets(exports: Sequence[Export], columns: Sequence[str], timezone: s
             "changed its time zone"
         )
     zone_seen = _describe(zone_offset[off.index])
-    fits = zones_with_offsets(off["utc"], off["offset"])
+    fits = zones_with_offsets(off["utc"], off["offset"], first=_countries(exports, country_columns))
     if fits:
         more = " …" if len(fits) > _SUGGESTED else ""
         hint = f"Zones with these offsets then: {', '.join(fits[:_SUGGESTED])}{more}"
@@ -163,8 +172,47 @@ def check_offsets(exports: Sequence[Export], columns: Sequence[str], timezone: s
     )
 
 
-def zones_with_offsets(instants: pd.Series, offsets: pd.Series) -> list[str]:
-    """IANA zones that are at ``offsets`` (minutes) at ``instants``, common ones first.
+def _countries(exports: Sequence[Export], columns: Sequence[str]) -> list[str]:
+    """ISO 3166 codes in ``columns`` of the exports, the most common first."""
+    values = [
+        export.frame[column].str.strip().str.upper()
+        for export in exports
+        for column in columns
+        if column in export.frame.columns
+    ]
+    if not values:
+        return []
+    codes = pd.concat(values, ignore_index=True)
+    codes = codes[codes.str.fullmatch(r"[A-Z]{2}")]
+    return codes.value_counts(sort=True).index.tolist()
+
+
+def country_zones(code: str) -> list[str]:
+    """The IANA zones of country ``code`` (ISO 3166 alpha-2) by the tz database's
+    ``zone.tab``; empty when the table cannot be read."""
+    return [zone for country, zone in _zone_table() if country == code]
+
+
+@cache
+def _zone_table() -> tuple[tuple[str, str], ...]:
+    try:
+        from importlib.resources import files
+
+        text = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        try:
+            text = Path("/usr/share/zoneinfo/zone.tab").read_text(encoding="utf-8")
+        except OSError:
+            return ()
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return tuple((row[0], row[2]) for row in rows if len(row) >= 3)
+
+
+def zones_with_offsets(
+    instants: pd.Series, offsets: pd.Series, *, first: Sequence[str] = ()
+) -> list[str]:
+    """IANA zones that are at ``offsets`` (minutes) at ``instants``, major ones first;
+    the zones of the countries ``first`` (ISO codes) before all others.
 
     Judged on the first and the last instant of each offset, which keeps it fast and
     suffices to tell zones apart by their daylight saving rules around those dates.
@@ -173,10 +221,21 @@ def zones_with_offsets(instants: pd.Series, offsets: pd.Series) -> list[str]:
     for offset, group in instants.groupby(offsets.to_numpy(), sort=True):
         for instant in (group.min(), group.max()):
             samples.append((instant.to_pydatetime(), int(offset)))
-    names = [z for z in available_timezones() if z.startswith(_AREAS)]
-    ranked = [z for z in COMMON_ZONES if z in names]
-    ranked += sorted(z for z in names if z not in COMMON_ZONES)
-    return [name for name in ranked if _has_offsets(name, samples)]
+    ranked = ranked_zones()
+    preferred = []
+    for code in first:  # each country's zones in the order of ranked_zones
+        preferred += sorted((z for z in country_zones(code) if z in ranked), key=ranked.index)
+    ordered = list(dict.fromkeys([*preferred, *ranked]))
+    return [name for name in ordered if _has_offsets(name, samples)]
+
+
+def ranked_zones() -> list[str]:
+    """Every IANA zone of the areas suggested: :data:`MAJOR_ZONES` in their order, then
+    the others alphabetically, ``Antarctica/`` (research stations) last."""
+    names = {z for z in available_timezones() if z.startswith(_AREAS)}
+    major = [z for z in MAJOR_ZONES if z in names]
+    rest = sorted(names - set(major), key=lambda z: (z.startswith("Antarctica/"), z))
+    return major + rest
 
 
 def _has_offsets(name: str, samples: list[tuple[datetime, int]]) -> bool:

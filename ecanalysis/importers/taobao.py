@@ -18,6 +18,7 @@ customer_id        买家会员名 (as given)
 ordered_at         订单创建时间
 paid_at            订单付款时间
 status             订单状态 and 退款金额 (below)
+channel            empty (the report names none)
 device             是否手机订单: ``mobile`` when it says 手机订单, else empty
 item_count         宝贝总数量
 gross_amount       买家应付货款 (the goods as priced on the order; the report has no list
@@ -49,6 +50,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecanalysis.importers import taobao_extra
 from ecanalysis.importers._parse import (
     RowProblems,
     amount_column,
@@ -100,10 +102,15 @@ ORDER_STATUS = (
 
 
 def map_export(export: Export, ctx: Context) -> Mapped:
-    """Map a 订单报表 to ``orders`` or a 宝贝报表 to ``order_items``."""
-    if export.kind == "items":
-        return _map_items(export, ctx)
-    return _map_orders(export, ctx)
+    """Map a 订单报表 to ``orders``, a 宝贝报表 to ``order_items``, and the files of
+    :mod:`~ecanalysis.importers.taobao_extra` to ``products``, ``reviews``, ``refunds``."""
+    mappers = {
+        "items": _map_items,
+        "products": taobao_extra.map_products,
+        "reviews": taobao_extra.map_reviews,
+        "refunds": taobao_extra.map_refunds,
+    }
+    return mappers.get(export.kind, _map_orders)(export, ctx)
 
 
 def _map_orders(export: Export, ctx: Context) -> Mapped:
@@ -128,6 +135,9 @@ def _map_orders(export: Export, ctx: Context) -> Mapped:
             "ordered_at": time_column(raw, "订单创建时间", ctx.timezone, problems, required=True),
             "paid_at": paid_at,
             "status": _status(raw, paid_at, paid, refund, problems),
+            # the report names no channel: empty, so per-channel views group these
+            # orders under "(none)" next to the 直通车/万相台 spend
+            "channel": pd.Series(pd.NA, index=raw.index, dtype="str"),
             "device": pd.Series("mobile", index=raw.index, dtype="str").where(mobile),
             "item_count": count_column(raw, "宝贝总数量", problems),
             "gross_amount": goods,
@@ -199,14 +209,21 @@ def _map_items(export: Export, ctx: Context) -> Mapped:
 
 PLATFORM = Platform(
     name="taobao",
-    title="淘宝/天猫 订单报表 and 宝贝报表 CSV (千牛 › 已卖出的宝贝 › 批量导出), GBK or UTF-8",
+    title=(
+        "淘宝/天猫 订单报表 and 宝贝报表 (千牛 › 已卖出的宝贝 › 批量导出), 宝贝 list, 评价 "
+        "export and 退款报表; CSV in GBK or UTF-8, or .xlsx"
+    ),
     layouts=(
         Layout("orders", "订单报表 → orders", _ORDERS_REQUIRED, _ORDERS_OPTIONAL),
         Layout("items", "宝贝报表 → order_items", _ITEMS_REQUIRED, _ITEMS_OPTIONAL),
+        taobao_extra.PRODUCTS,
+        taobao_extra.REVIEWS,
+        taobao_extra.REFUNDS,
     ),
     mapper=map_export,
     default_currency="CNY",
     notes="times are China time, taken as local: use --timezone Asia/Shanghai (else a warning)",
     time_columns=("订单创建时间", "订单付款时间"),
     export_zone="Asia/Shanghai",
+    summary=taobao_extra.summary_notes,
 )
