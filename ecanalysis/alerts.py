@@ -106,6 +106,28 @@ def period_kind_note(period, made_for: Iterable[str], *, lang: str) -> str | Non
     )
 
 
+def sales_basis_note(basis: str, *, lang: str) -> str | None:
+    """What a report on the placed basis counts as sales (None on the default paid basis).
+
+    Examples
+    --------
+    >>> sales_basis_note("paid", lang="en") is None
+    True
+    >>> sales_basis_note("placed", lang="en")[:44]
+    'Sales are counted on the placed basis (cash '
+    """
+    if basis != "placed":
+        return None
+    return say(
+        lang,
+        "本店按下单口径统计销售（货到付款）：订单、买家与金额均为已下单且未取消的订单，按下单时间"
+        "计，不是已支付订单（params 中 sales_basis: placed）。",
+        "Sales are counted on the placed basis (cash on delivery): orders, buyers and amounts "
+        "are placed, not-cancelled orders dated by when they were placed, not paid orders "
+        "(sales_basis: placed in params).",
+    )
+
+
 def missing_days(table: str, days: list, *, lang: str) -> list[Alert]:
     """Days of the period without a row of ``table`` (a traffic export with gaps)."""
     if not days:

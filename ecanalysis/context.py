@@ -64,6 +64,12 @@ class ReportContext:
         return self.settings["thresholds"]
 
     @property
+    def sales_basis(self) -> str:
+        """``paid`` (sales are paid orders) or ``placed`` (placed, not-cancelled orders: a
+        cash-on-delivery store's setting, DESIGN §2)."""
+        return self.settings.get("sales_basis", "paid")
+
+    @property
     def coverage(self) -> dict[str, dt.date | None]:
         """First and last local day of the store's orders."""
         return self.record.coverage
@@ -106,6 +112,10 @@ class ReportContext:
         frame = self._read(table, history=history, columns=columns, until_data_end=until_data_end)
         if frame is not None:
             frame = self._screen(table, frame)
+            if table == "orders" and self.sales_basis == "placed":
+                from ecanalysis.metrics.orders import as_placed_basis
+
+                frame = as_placed_basis(frame)
             if table == "traffic" and self.store_id != "all":
                 self.record.add(
                     alerts.missing_days(table, self._missing_days(frame), lang=self.lang)
@@ -207,6 +217,10 @@ class ReportContext:
         if kind_note:
             display(report.note(kind_note))
             self.record.alert("info", kind_note)
+        basis_note = alerts.sales_basis_note(self.sales_basis, lang=self.lang)
+        if basis_note:
+            display(report.note(basis_note))
+            self.record.alert("info", basis_note)
         if not self.complete:
             self.record.add(alerts.partial_period(self.period.label, self.coverage, lang=self.lang))
 
@@ -432,6 +446,7 @@ def open_report(
             "period": resolved.label,
             "lang": lang,
             "on_bad_rows": on_bad_rows,
+            **({"sales_basis": "placed"} if settings.get("sales_basis") == "placed" else {}),
             **{k: json_safe(v) for k, v in extra.items()},
         },
         store=store,

@@ -69,10 +69,16 @@ THRESHOLDS: dict[str, Threshold] = {
 DEFAULT_THRESHOLDS: dict[str, float] = {name: t.default for name, t in THRESHOLDS.items()}
 
 #: Built-in defaults, used when ``params/defaults.yaml`` lacks a key.
+#: What a store's reports count as sales (``sales_basis`` in its params).
+SALES_BASES = ("paid", "placed")
+
 BUILTIN_DEFAULTS: dict[str, Any] = {
     "portfolio_timezone": "Asia/Shanghai",
     "reporting_currency": None,
     "lang": "zh",
+    # paid: sales are paid orders dated by payment (DESIGN §5); placed: cash-on-delivery
+    # stores count placed, not-cancelled orders, dated by ordered_at (DESIGN §2)
+    "sales_basis": "paid",
     "thresholds": dict(DEFAULT_THRESHOLDS),
     "targets": {},
     "costs": {
@@ -161,6 +167,11 @@ def check_settings(settings: dict[str, Any], *, where: str) -> None:
         _check_threshold(name, value, where)
     if settings["lang"] not in LANGS:
         raise ParameterError(f"lang: {settings['lang']!r} in {where} must be 'zh' or 'en'")
+    if settings["sales_basis"] not in SALES_BASES:
+        raise ParameterError(
+            f"sales_basis: {settings['sales_basis']!r} in {where} must be 'paid' (paid orders, "
+            "the default) or 'placed' (placed, not-cancelled orders: cash on delivery)"
+        )
     _check_zone(settings["portfolio_timezone"], where)
     currency = settings["reporting_currency"]
     if currency is not None and not (

@@ -137,3 +137,38 @@ def test_a_record_without_kpis_is_refused(sample_report):
     _, rec = sample_report("daily_report", "shop01", "2025-11-30")
     with pytest.raises(ParameterError, match="recorded no KPIs"):
         rec.finish()
+
+
+def test_a_cash_on_delivery_store_reports_placed_not_cancelled_orders(sample_dir, tmp_path):
+    """sales_basis: placed (DESIGN §2): every paid-basis figure counts placed, not-cancelled
+    orders dated by ordered_at, and every page says so."""
+    from ecanalysis.metrics.orders import period_summary
+
+    params = tmp_path / "params"
+    (params / "stores").mkdir(parents=True)
+    (params / "stores" / "shop01.yaml").write_text("sales_basis: placed\n", encoding="utf-8")
+    ctx, rec = open_report(
+        "daily_report", store_id="shop01", period="2025-11-30", data=sample_dir, params=params,
+        lang="en",
+    )  # fmt: skip
+    orders = ctx.load("orders")
+    day = period_summary(orders, start=ctx.period.start, end=ctx.period.end)
+    raw = pd.read_parquet(sample_dir / "orders.parquet")
+    raw = raw[raw["store_id"] == "shop01"]
+    placed = raw[
+        (raw["ordered_at"].dt.date == ctx.period.first_day)
+        & (raw["status"] != "cancelled")
+    ]
+    assert day["orders"].iloc[0] == len(placed)
+    assert day["paid_amount"].iloc[0] == pytest.approx(placed["paid_amount"].sum())
+    ctx.header("t", "t")
+    assert any("placed basis" in a["message"] for a in rec.alerts)
+    assert rec.parameters["sales_basis"] == "placed"
+
+
+def test_an_unknown_sales_basis_is_refused(tmp_path):
+    from ecanalysis.params import load_settings
+
+    (tmp_path / "defaults.yaml").write_text("sales_basis: shipped\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="sales_basis: 'shipped'"):
+        load_settings(tmp_path, None)

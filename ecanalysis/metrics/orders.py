@@ -154,6 +154,51 @@ def paid_between(orders: pd.DataFrame, *, start=None, end) -> pd.DataFrame:
     return orders[keep].reset_index(drop=True)
 
 
+def as_placed_basis(orders: pd.DataFrame) -> pd.DataFrame:
+    """The orders as a cash-on-delivery store counts its sales: placed and not cancelled.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        The ``orders`` table (``ordered_at``, ``status``; ``paid_at`` optional).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``orders`` whose ``paid_at`` is ``ordered_at`` for every order that is
+        not ``cancelled`` and empty for cancelled ones; every other column unchanged. Every
+        paid-basis metric then counts placed, not-cancelled orders, dated by their order
+        time.
+
+    Notes
+    -----
+    中文名: 下单口径（货到付款店铺）
+
+    DESIGN §2 ``sales_basis: placed``: where most orders are paid on delivery, the
+    platform's export marks them ``pending`` (no payment yet) and a paid-basis report would
+    show almost no sales. Such a store reports placed, not-cancelled orders as its sales,
+    labelled as such on every page; ``paid_amount`` is then what the buyer is to pay.
+    Refunds keep their own dates (a refund without ``refunded_at`` is dated by the order).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["A", "B", "C"],
+    ...     "status": ["placed", "cancelled", "paid"],
+    ...     "ordered_at": pd.to_datetime(["2025-11-01 09:00", "2025-11-01 10:00", "2025-11-02 08:00"]),
+    ...     "paid_at": pd.to_datetime([None, None, "2025-11-03 08:00"]),
+    ... })
+    >>> as_placed_basis(orders)["paid_at"].dt.strftime("%m-%d %H:%M").tolist()
+    ['11-01 09:00', nan, '11-02 08:00']
+    """
+    require(orders, ["ordered_at", "status"], "orders")
+    out = orders.copy()
+    placed = out["ordered_at"].where(out["status"] != "cancelled")
+    out["paid_at"] = placed.astype(out["ordered_at"].dtype)
+    return out.reset_index(drop=True)
+
+
 def valid_orders(orders: pd.DataFrame) -> pd.DataFrame:
     """The valid orders: paid and not fully refunded.
 

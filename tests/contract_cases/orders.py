@@ -13,6 +13,7 @@ CASES = {
         {"start": "2025-11-11", "end": "2025-11-12", "by": ["channel"]},
     ),
     "daily_sales": lambda empty: ((orders_frame(empty),), {}),
+    "as_placed_basis": lambda empty: ((orders_frame(empty),), {}),
     "paid_between": lambda empty: ((orders_frame(empty),), {"end": "2030-01-01"}),
 }
 EXEMPT: dict[str, str] = {}
