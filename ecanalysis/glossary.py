@@ -86,7 +86,8 @@ def render() -> str:
         "ecanalysis/metrics; do not edit by hand. -->",
         "",
         "Every public metric function: its zh-Hans label, what it returns and its",
-        "definition (formula, 口径, sources in research/metrics.md).",
+        "definition (formula, 口径). The rules every importer applies follow at the end",
+        "(from docs/importers.md).",
         "",
     ]
     for module in metric_modules():
@@ -102,6 +103,10 @@ def render() -> str:
                 body = parts.get(title)
                 if body:
                     lines += [f"**{title}**", "", _dedent(body), ""]
+    importer_rules = Path(__file__).resolve().parent.parent / "docs" / "importers.md"
+    if importer_rules.is_file():  # a checkout: the rules of every importer, one level down
+        text = importer_rules.read_text(encoding="utf-8")
+        lines += [re.sub(r"^(#+) ", r"#\1 ", line) for line in text.splitlines()]
     return "\n".join(lines).rstrip() + "\n"
 
 

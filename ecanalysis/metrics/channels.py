@@ -362,8 +362,9 @@ def channel_totals(performance: pd.DataFrame) -> pd.DataFrame:
     Ratios of sums over the channels with spend, never means of the channels' ratios:
     ``roas`` = Σ paid_amount / Σ spend and ``cpa`` = Σ spend / Σ orders, the sums of
     ``paid_amount`` and ``orders`` taken over channels whose spend is positive (sales of
-    organic channels are not attributed to spend). 中文：渠道合计花费、投产比（ROAS）与
-    单笔支付订单花费（CPA）。
+    organic channels are not attributed to spend).
+
+    中文名: 渠道合计（花费、投产比 ROAS、每笔支付订单花费 CPA）
 
     Examples
     --------

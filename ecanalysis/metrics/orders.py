@@ -193,6 +193,7 @@ def as_placed_basis(orders: pd.DataFrame) -> pd.DataFrame:
     ['11-01 09:00', nan, '11-02 08:00']
     """
     require(orders, ["ordered_at", "status"], "orders")
+    one_time_zone(orders=orders)
     out = orders.copy()
     placed = out["ordered_at"].where(out["status"] != "cancelled")
     out["paid_at"] = placed.astype(out["ordered_at"].dtype)

@@ -255,8 +255,9 @@ def currency_totals(comparison: pd.DataFrame) -> pd.DataFrame:
     Notes
     -----
     Amounts in different currencies are never added: each currency gets its own row (see
-    :func:`to_reporting_currency` to convert them with exchange rates). 中文：按币种合计的
-    店铺数、支付订单数、支付金额与净销售额。
+    :func:`to_reporting_currency` to convert them with exchange rates).
+
+    中文名: 按币种合计（店铺数、支付订单数、支付金额、净销售额）
 
     Examples
     --------

@@ -167,7 +167,10 @@ def judged_targets(assessment: pd.DataFrame, *, kpis) -> pd.DataFrame:
 
     Notes
     -----
-    中文：有目标且对应本报告指标的考核行（其达成率记入 metrics.json 的 ``<kpi>_attainment``）。
+    中文名: 参与考核的目标行
+
+    Rows with a target set whose KPI the report has; their attainment is recorded in
+    metrics.json as ``<kpi>_attainment``.
 
     Examples
     --------
