@@ -224,6 +224,28 @@ class ReportContext:
         if not self.complete:
             self.record.add(alerts.partial_period(self.period.label, self.coverage, lang=self.lang))
 
+    def summary(self, *, against: str | None = None):
+        """The paragraph a report opens with (:func:`ecanalysis.summary.summary_paragraph`):
+        the period's result, the driver of its change and what to do first, from what the
+        record holds when it is called (call it last, beside the alerts).
+
+        ``against`` names the comparison of the KPIs (default: the period just before,
+        :meth:`vs_previous`)."""
+        from ecanalysis import report
+        from ecanalysis.summary import summary_paragraph
+
+        text = summary_paragraph(
+            self.record.kpis,
+            self.record.comparisons,
+            self.record.alerts,
+            period_label=self.period.label,
+            against=against or self.vs_previous(),
+            complete=self.complete,
+            currency=self.currency,
+            lang=self.lang,
+        )
+        return report.note(text, level="summary")
+
     def missing_section(self, table: str, what_it_would_show: str | None = None):
         """The note that replaces a section whose optional table (or ``table.column``) is
         absent or has no row of this store; also an ``info`` alert, so that "nothing needs

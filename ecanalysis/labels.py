@@ -80,6 +80,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "spend_share": ("花费占比", "Spend share"),
     "revenue_share": ("收入占比", "Revenue share"),
     "action": ("建议", "Action"),
+    "suggestion": ("建议", "Suggestion"),
     "reason": ("原因", "Reason"),
     # customers
     "cohort": ("同期群", "Cohort"),
@@ -533,6 +534,10 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "grow": ("加投", "Grow"),
         "keep": ("维持", "Keep"),
         "watch": ("观察", "Watch"),
+    },
+    "suggestion": {
+        "delist_or_promote": ("考虑下架或促销", "Delist or promote"),
+        "restock_or_delist": ("缺货：补货或下架", "Out of stock: restock or delist"),
     },
     "stock_status": {
         "out_of_stock": ("缺货", "Out of stock"),

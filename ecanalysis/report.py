@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from ecanalysis.errors import EcanalysisError
 from ecanalysis.labels import (
@@ -300,6 +301,8 @@ def format_table(
     lang: str = "zh",
     max_rows: int = 50,
     currency: str | None = None,
+    missing: Mapping[str, tuple[str, str]] | None = None,
+    csv_name: str | None = None,
 ) -> Html:
     """A DataFrame as an HTML table with labelled columns, formatted numbers and escaped text.
 
@@ -317,6 +320,12 @@ def format_table(
         Rows shown; a caption says how many were left out.
     currency : str, optional
         ISO 4217 code for money columns.
+    missing : mapping, optional
+        ``{column: (zh, en)}``: what an empty cell of that column means, shown instead of
+        ``—`` (a product never sold has no last sale: "从未售出 / never sold").
+    csv_name : str, optional
+        The name of the record's ``tables/<csv_name>.csv`` holding the whole table: a
+        table cut at ``max_rows`` links to it.
 
     Returns
     -------
@@ -357,6 +366,12 @@ def format_table(
         _format_column(shown[column], kinds.get(str(column)), currency, lang, row_kinds)
         for column in frame.columns
     ]
+    for column, (zh, en) in (missing or {}).items():
+        if column in frame.columns:
+            at = list(frame.columns).index(column)
+            cells[at] = [
+                (cls, _say(lang, zh, en) if text == MISSING else text) for cls, text in cells[at]
+            ]
     heads = "".join(
         f'<th class="{_head_class(frame[column], column_cells)}" title="{escape(c)}">'
         f"{escape(label(c, lang, labels=labels))}</th>"
@@ -376,7 +391,12 @@ def format_table(
             f"显示前 {max_rows} 行，共 {len(frame)} 行（完整数据见 tables/ 目录的 CSV）。",
             f"Showing the first {max_rows} of {len(frame)} rows (full data in tables/*.csv).",
         )
-        caption = f'<p class="eca-caption">{escape(caption)}</p>'
+        caption = f'<p class="eca-caption">{escape(caption)}'
+        if csv_name:
+            href = f"tables/{quote(csv_name, safe='')}.csv"
+            link = _say(lang, "下载全部", "download all")
+            caption += f' <a href="{escape(href)}">{escape(link)} ({len(frame)})</a>'
+        caption += "</p>"
     inner = (
         f'<div class="eca-scroll"><table class="eca-table"><thead><tr>{heads}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{caption}"
@@ -621,14 +641,15 @@ def alerts_list(alerts: Iterable[Mapping[str, Any]], *, lang: str = "zh") -> Htm
 
 
 def note(text: str, *, level: str = "info") -> Html:
-    """A short escaped note (``info``, ``warning``, ``critical`` or ``ok``).
+    """A short escaped note (``info``, ``warning``, ``critical``, ``ok``, or ``summary``: the
+    plain paragraph a report opens with).
 
     Examples
     --------
     >>> note("历史数据不足 8 周，无法预测。")
     历史数据不足 8 周，无法预测。
     """
-    css = level if level in ("info", "warning", "critical", "ok") else "info"
+    css = level if level in ("info", "warning", "critical", "ok", "summary") else "info"
     return _block(
         "eca-notebox", f'<div class="eca-note eca-{css}">{escape(str(text))}</div>', str(text)
     )

@@ -81,6 +81,14 @@ def _what_happened(kpis, comparisons, period_label, against, complete, currency,
     amount = format_value(paid, kind_of("paid_amount"), currency=currency)
     count = format_value(orders, kind_of("orders"), currency=currency)
     change = _change(comparisons, "paid_amount")
+    if paid is None:  # a portfolio whose amounts stay per currency: no one total to name
+        stores = kpis.get("stores")
+        where = say(lang, f"（{stores} 家店铺）", f" across {stores} stores") if stores else ""
+        return say(
+            lang,
+            f"{period_label}：支付订单 {count} 笔{where}。",
+            f"{period_label}: {count} paid orders{where}.",
+        )
     if not complete:
         return say(
             lang,

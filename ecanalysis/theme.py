@@ -88,6 +88,7 @@ overflow-wrap:break-word}}
 .eca-note.eca-warning{{border-color:{warning};background:{warning_bg}}}
 .eca-note.eca-critical{{border-color:{bad};background:{bad_bg}}}
 .eca-note.eca-ok{{border-color:{good};background:{good_bg}}}
+.eca-note.eca-summary{{border-left:none;background:none;padding:.2rem 0;font-size:1.05rem;line-height:1.6}}
 .eca-alerts{{list-style:none;padding:0;margin:0}}
 .eca-alerts li{{padding:.3rem 0;border-bottom:1px solid {soft}}}
 .eca-badge{{display:inline-block;min-width:3em;text-align:center;color:#fff;border-radius:4px;

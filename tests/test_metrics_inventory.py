@@ -133,6 +133,8 @@ def test_no_sales_products_by_hand():
             "last_sold_at": _stamps([None, None, "2025-09-15 12:05"]),
             "days_since_last_sale": [np.nan, np.nan, 76.0],
             "stock_on_hand": [0.0, 3.0, 7.0],
+            # empty has no stock: it could not sell, so promoting it would sell nothing
+            "suggestion": ["restock_or_delist", "delist_or_promote", "delist_or_promote"],
         }
     )
     pd.testing.assert_frame_equal(out, expected)

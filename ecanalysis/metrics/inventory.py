@@ -14,7 +14,14 @@ import numpy as np
 import pandas as pd
 
 from ecanalysis.errors import ParameterError
-from ecanalysis.metrics._common import PERIOD_DTYPE, as_timestamp, conform, one_time_zone, ratio
+from ecanalysis.metrics._common import (
+    PERIOD_DTYPE,
+    as_timestamp,
+    conform,
+    numeric,
+    one_time_zone,
+    ratio,
+)
 from ecanalysis.metrics.products import _listed, _lookup, _paid_lines
 from ecanalysis.params import DEFAULT_THRESHOLDS
 
@@ -41,6 +48,7 @@ NO_SALES_COLUMNS = {
     "last_sold_at": PERIOD_DTYPE,
     "days_since_last_sale": "float64",
     "stock_on_hand": "float64",
+    "suggestion": "str",
 }
 
 
@@ -228,6 +236,9 @@ def no_sales_products(
         - ``days_since_last_sale`` (float64): whole days from ``last_sold_at`` to
           ``as_of`` (NaN if never sold).
         - ``stock_on_hand`` (float64): units in stock (NaN without the column).
+        - ``suggestion`` (str): ``delist_or_promote`` for a product with stock (or stock
+          unknown); ``restock_or_delist`` for one out of stock, which could not sell:
+          promoting it would sell nothing.
 
     Notes
     -----
@@ -266,6 +277,8 @@ def no_sales_products(
     out["last_sold_at"] = _lookup(out["sku"], last_sold).astype(PERIOD_DTYPE)
     out = out[~(out["last_sold_at"] >= start)]
     out["days_since_last_sale"] = np.floor((end - out["last_sold_at"]) / pd.Timedelta(days=1))
+    stock = numeric(out, "stock_on_hand")
+    out["suggestion"] = np.where(stock <= 0, "restock_or_delist", "delist_or_promote")
     out = out.sort_values(
         ["days_since_last_sale", "sku"], ascending=[False, True], na_position="first"
     )
