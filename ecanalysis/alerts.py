@@ -208,6 +208,47 @@ def drops(
     return out
 
 
+def rate_drops(
+    comparisons: Mapping[str, Mapping[str, Any]],
+    names: Iterable[str],
+    *,
+    limit_pp: float,
+    against: tuple[str, str],
+    partial: bool = False,
+    lang: str,
+) -> list[Alert]:
+    """Rates among ``names`` (a margin, a conversion) that fell by more than ``limit_pp``
+    (0.05: five percentage points). A rate falls in points, not in percent of itself: a
+    margin from 35 % to 24 % is a 10.9-point fall, however large its relative change.
+
+    Examples
+    --------
+    >>> comparisons = {"gross_margin": {"previous": 0.35, "change": -0.109}}
+    >>> rate_drops(comparisons, ["gross_margin"], limit_pp=0.05,
+    ...            against=("比上周同日", "vs the same weekday last week"), lang="en")
+    [{'level': 'warning', 'message': 'Gross margin fell 10.9 pp vs the same weekday last week (alert at 5.0 pp)'}]
+    """
+    if partial:
+        return []
+    zh, en = against
+    out = []
+    for name in names:
+        change = comparisons.get(name, {}).get("change")
+        if change is not None and change < -limit_pp:
+            points, limit = abs(change) * 100, limit_pp * 100
+            out.append(
+                make(
+                    "warning",
+                    say(
+                        lang,
+                        f"{label(name, lang)} {zh}下降 {points:.1f} 个百分点（预警线 {limit:.1f} 个百分点）",
+                        f"{label(name, lang)} fell {points:.1f} pp {en} (alert at {limit:.1f} pp)",
+                    ),
+                )
+            )
+    return out
+
+
 def anomalies(flags: pd.DataFrame, metric: str, *, currency: str | None, lang: str) -> list[Alert]:
     """Days flagged in a ``detect_anomalies`` result (pass the report period's rows).
 
@@ -296,6 +337,19 @@ def dsr_below(dsr: pd.DataFrame, *, line: float, lang: str) -> list[Alert]:
     return out
 
 
+def dsr_alerted(dsr: pd.DataFrame) -> set[str]:
+    """The ``dsr_<dimension>`` KPIs that :func:`dsr_below` alerts on (for ``targets(skip=)``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> dsr_alerted(pd.DataFrame({"dimension": ["item", "service"], "below_threshold": [True, False]}))
+    {'dsr_item'}
+    """
+    below = dsr[dsr["below_threshold"].fillna(False).astype(bool)]
+    return {f"dsr_{dimension}" for dimension in below["dimension"]}
+
+
 def campaign(
     summary: pd.DataFrame, lift: pd.DataFrame, *, roas_floor: float, lang: str
 ) -> list[Alert]:
@@ -333,17 +387,22 @@ def targets(
     kpis: Mapping[str, Any],
     *,
     lower_is_better: Iterable[str],
+    skip: Iterable[str] = (),
     currency: str | None,
     lang: str,
 ) -> list[Alert]:
-    """Missed or at-risk targets of an ``assessment_table``, and targets naming no KPI."""
+    """Missed or at-risk targets of an ``assessment_table``, and targets naming no KPI.
+
+    ``skip`` names KPIs another rule has already alerted on (a DSR under the store's alert
+    line, :func:`dsr_alerted`): one KPI gets one alert, the more severe, not two.
+    """
     from ecanalysis.errors import closest
 
-    lower = set(lower_is_better)
+    lower, skipped = set(lower_is_better), set(skip)
     out = []
     for _, row in assessment.iterrows():
         name = row["kpi"]
-        if row["status"] == "not_set":
+        if row["status"] == "not_set" or name in skipped:
             continue
         if name not in kpis:
             guess = closest(name, kpis)

@@ -355,6 +355,9 @@ def resolve_period(
 ):
     """The :class:`~ecanalysis.periods.Period` a report covers.
 
+    A campaign review (``campaign_id``) covers its campaign's inclusive dates: another
+    period is refused (one window per report).
+
     ``yesterday``, ``last-week`` and ``last-month`` are relative to the local date in
     ``tz`` at the instant ``now`` (a tz-aware datetime; default: the clock), so stores in
     different time zones can have different yesterdays at the same moment; ``latest-*``
@@ -366,9 +369,19 @@ def resolve_period(
 
     from ecanalysis.periods import parse_period
 
-    if (text is None or text == "") and campaign_id is not None:
+    if campaign_id is not None:
         campaign = find_campaign(dataset, store_id, campaign_id)
-        text = f"{campaign['start']:%Y-%m-%d}..{campaign['end']:%Y-%m-%d}"
+        own = f"{campaign['start']:%Y-%m-%d}..{campaign['end']:%Y-%m-%d}"
+        if (
+            text not in (None, "")
+            and parse_period(str(text), tz).label != parse_period(own, tz).label
+        ):
+            raise ParameterError(
+                f"a campaign review covers its campaign's own dates ({own} for "
+                f"{campaign['campaign_id']}), not {text}: its cards, lift and ROAS would mix "
+                "two windows. Run it without --period (or with that range)."
+            )
+        text = own
     if text is None or text == "":
         raise ParameterError("period is required, e.g. 2025-11, 2025-W46, 2025-11-11 or latest-day")
     data_end = None

@@ -54,6 +54,12 @@ THRESHOLDS: dict[str, Threshold] = {
     "drop_alert_pct": Threshold(
         -0.2, "alert when a headline KPI falls more than 20 % vs the comparison", -1.0, 0.0
     ),
+    "drop_alert_pp": Threshold(
+        0.05,
+        "alert when a headline rate (a margin, a conversion) falls more than 5 percentage points",
+        0.0,
+        1.0,
+    ),
     "channel_min_spend_share": Threshold(
         0.05, "channels below this share of spend are not judged", 0.0, 1.0
     ),

@@ -413,6 +413,8 @@ ROW_VALUE_COLUMNS = frozenset(
     {"current", "previous", "change", "actual", "target", "gap", "projected"}
 )
 METRIC_NAME_COLUMNS = ("metric", "kpi")
+#: Period columns that name a month when every value is a 1st (``sales_summary(freq="MS")``).
+MONTH_COLUMNS = frozenset({"period_start", "cohort"})
 
 
 def _head_class(values, cells: list[tuple[str, str]]) -> str:
@@ -461,8 +463,11 @@ def _format_column(
         return [("eca-bool", MISSING if is_missing(v) else (yes if v else no)) for v in values]
     if pd.api.types.is_datetime64_any_dtype(dtype):
         stamps = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
-        daily = bool((stamps.dropna() == stamps.dropna().dt.normalize()).all())
+        known = stamps.dropna()
+        daily = bool((known == known.dt.normalize()).all())
         pattern = "%Y-%m-%d" if daily else "%Y-%m-%d %H:%M"
+        if name in MONTH_COLUMNS and len(known.unique()) > 1 and bool((known.dt.day == 1).all()):
+            pattern = "%Y-%m"  # a table of months: 2024-11, not 2024-11-01
         return [("eca-date", MISSING if is_missing(v) else v.strftime(pattern)) for v in stamps]
     if pd.api.types.is_numeric_dtype(dtype):
         kind = kind or kind_of(name)

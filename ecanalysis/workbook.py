@@ -35,6 +35,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 MONEY_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.0%"
+#: The change of a rate, in percentage points (the cell holds points: 5.9 for 0.059).
+POINTS_FORMAT = '+0.0" pp";-0.0" pp";0.0" pp"'
+
 RATIO_FORMAT = "#,##0.00"
 COUNT_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -265,9 +268,9 @@ def _fill_summary(sheet, record: Mapping[str, Any], store: Mapping[str, Any], la
             (kpi, None),
             (value, number_format),
             (previous.get("previous"), number_format),
-            (previous.get("change_pct"), RATE_FORMAT),
+            _change_cell(kpi, previous),
             (yoy.get("previous"), number_format),
-            (yoy.get("change_pct"), RATE_FORMAT),
+            _change_cell(kpi, yoy),
         ]
         for column, (cell_value, cell_format) in enumerate(cells, start=1):
             _put(sheet.cell(row=row, column=column), cell_value, cell_format)
@@ -444,6 +447,16 @@ def _shown_width(value: Any, number_format: str | None) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return len(f"{value:,}")
     return _text_width(str(value))
+
+
+def _change_cell(kpi: str, comparison: dict[str, Any]) -> tuple[Any, str]:
+    """The change of a KPI as the HTML shows it: a rate (a margin, a conversion) changes by
+    percentage points, ``−5.9 pp``, never by a percent of itself (``−16.8 %``); anything
+    else by its relative change."""
+    if kind_of(kpi) == "rate":
+        change = comparison.get("change")
+        return (None if change is None else change * 100, POINTS_FORMAT)
+    return (comparison.get("change_pct"), RATE_FORMAT)
 
 
 def _fit_widths(sheet, widths: Mapping[int, int]) -> None:

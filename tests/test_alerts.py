@@ -248,3 +248,44 @@ def test_counts_missing_days_and_quarantine():
 def test_an_unknown_level_is_refused():
     with pytest.raises(ValueError, match="alert level 'urgent'"):
         alerts.make("urgent", "x")
+
+
+def test_a_kpi_under_its_alert_line_is_not_also_a_missed_target():
+    """A DSR of 4.37 under the 4.8 line (critical) and under its 4.60 target (warning) was
+    two alerts of different severity for one KPI: it is one, the line's."""
+    kpis = {"dsr_item": 4.37, "orders": 80}
+    table = assessment_table(kpis, {"dsr_item": 4.6, "orders": 100.0})
+    dsr = pd.DataFrame({"dimension": ["item"], "score": [4.37], "below_threshold": [True]})
+    line = alerts.dsr_below(dsr, line=4.8, lang="en")
+    found = alerts.targets(
+        table,
+        kpis,
+        lower_is_better=LOWER_IS_BETTER,
+        skip=alerts.dsr_alerted(dsr),
+        currency=None,
+        lang="en",
+    )
+    assert [a["level"] for a in line + found] == ["critical", "critical"]
+    assert [a["message"] for a in found] == ["Paid orders at 80% of target (100)"]
+
+
+def test_a_rate_that_falls_by_points_is_an_alert():
+    comparisons = {
+        "gross_margin": {"change": -0.109},
+        "payment_conversion_rate": {"change": -0.004},
+    }
+    found = alerts.rate_drops(
+        comparisons,
+        ["gross_margin", "payment_conversion_rate"],
+        limit_pp=0.05,
+        against=alerts.PREVIOUS_WORDS["day"],
+        lang="zh",
+    )
+    assert found == [
+        {
+            "level": "warning",
+            "message": "毛利率 环比前一天下降 10.9 个百分点（预警线 5.0 个百分点）",
+        }
+    ]
+    assert alerts.rate_drops(comparisons, ["gross_margin"], limit_pp=0.05,
+                             against=("", ""), partial=True, lang="zh") == []  # fmt: skip

@@ -156,8 +156,7 @@ def test_a_cash_on_delivery_store_reports_placed_not_cancelled_orders(sample_dir
     raw = pd.read_parquet(sample_dir / "orders.parquet")
     raw = raw[raw["store_id"] == "shop01"]
     placed = raw[
-        (raw["ordered_at"].dt.date == ctx.period.first_day)
-        & (raw["status"] != "cancelled")
+        (raw["ordered_at"].dt.date == ctx.period.first_day) & (raw["status"] != "cancelled")
     ]
     assert day["orders"].iloc[0] == len(placed)
     assert day["paid_amount"].iloc[0] == pytest.approx(placed["paid_amount"].sum())
@@ -172,3 +171,19 @@ def test_an_unknown_sales_basis_is_refused(tmp_path):
     (tmp_path / "defaults.yaml").write_text("sales_basis: shipped\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="sales_basis: 'shipped'"):
         load_settings(tmp_path, None)
+
+
+def test_a_campaign_review_covers_its_campaigns_own_dates(sample_dir):
+    """Given --period 2025-11, the review mixed the campaign's 11 days (cards) with the
+    month (lift): one window per report, the campaign's."""
+    from ecanalysis.context import resolve_period
+    from ecanalysis.data import open_dataset
+
+    dataset = open_dataset(sample_dir)
+    tz = "Asia/Shanghai"
+    own = resolve_period(dataset, "shop01", None, tz, campaign_id="shop01-1111-2025")
+    assert own.label == "2025-11-01..2025-11-11"
+    same = resolve_period(dataset, "shop01", own.label, tz, campaign_id="shop01-1111-2025")
+    assert same.label == own.label
+    with pytest.raises(ParameterError, match="covers its campaign's own dates"):
+        resolve_period(dataset, "shop01", "2025-11", tz, campaign_id="shop01-1111-2025")

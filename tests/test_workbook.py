@@ -394,3 +394,26 @@ def test_coded_values_are_labelled_as_in_the_html(book):
     shown = [sheet.cell(row=row, column=column).value for row in range(2, 5)]
     assert shown == [value_label("status", s, "zh") for s in ("missed", "at_risk", "met")]
     assert shown == ["未达成", "有风险", "已达成"]
+
+
+def test_a_rate_changes_by_points_in_the_workbook_as_in_the_html(tmp_path):
+    """The workbook said a margin changed by −16.8 % where the HTML said ▼ 5.9 pp: a rate's
+    change is in percentage points in both."""
+    record = {
+        **RECORD,
+        "comparisons": {
+            **RECORD["comparisons"],
+            "gross_margin": {"previous": 0.351, "change": -0.059, "change_pct": -0.168},
+        },
+    }
+    book = load_workbook(write_workbook(tmp_path / "t.xlsx", {}, record=record, store=STORE))
+    sheet = book.worksheets[0]
+    rows = {
+        row[1].value: row for row in sheet.iter_rows() if row[1].value in ("orders", "gross_margin")
+    }
+    margin_change = rows["gross_margin"][4]
+    assert margin_change.value == pytest.approx(-5.9)
+    assert margin_change.number_format.startswith('+0.0" pp"')
+    assert (
+        rows["orders"][4].value == pytest.approx(0.2) and rows["orders"][4].number_format == "0.0%"
+    )
