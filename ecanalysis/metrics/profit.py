@@ -23,6 +23,7 @@ from ecanalysis.metrics._common import (
     conform,
     group_keys,
     is_paid,
+    local_naive,
     numeric,
     one_time_zone,
     paid_time,
@@ -31,7 +32,7 @@ from ecanalysis.metrics._common import (
     require,
 )
 from ecanalysis.metrics.customers import _last_stamp, _periods_between, _purchases
-from ecanalysis.metrics.orders import sales_summary
+from ecanalysis.metrics.orders import period_summary, sales_summary
 from ecanalysis.params import COST_KEYS, check_costs
 
 #: Columns of :func:`contribution_margin` after the ``by`` columns.
@@ -188,19 +189,123 @@ def contribution_margin(
     one_time_zone(orders=orders, ad_spend=ad_spend)
     summary = sales_summary(orders, freq=freq, by=by)
     out = summary.merge(
-        _fulfilment(orders, keys, freq, known["fulfilment_cost_per_order"]),
+        _fulfilment(orders, keys, _floor(freq), known["fulfilment_cost_per_order"]),
         on=[*keys, "period_start"],
         how="left",
     )
-    spend = _spend(ad_spend, keys, freq)
+    spend = _spend(ad_spend, keys, _floor(freq))
     if spend is not None:
         out = out.merge(spend, on=[*keys, "period_start"], how="outer")
         out = _fill_quiet_periods(out, orders)
     out = out.sort_values([*keys, "period_start"], kind="stable")
+    out = _margins(out, known, spend_known=spend is not None)
+    schema = {key: summary[key].dtype for key in keys} | CONTRIBUTION_COLUMNS
+    return conform(out, schema)
+
+
+def period_contribution(
+    orders: pd.DataFrame,
+    ad_spend: pd.DataFrame | None = None,
+    *,
+    costs: Mapping[str, float | None] | None,
+    start,
+    end,
+) -> pd.DataFrame:
+    """CM1, CM2 and CM3 of one window ``[start, end)``: a day, week, month or any range.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        The ``orders`` table, as for :func:`contribution_margin` (pass the store's history
+        up to ``end``: new buyers are judged against the whole frame).
+    ad_spend : pandas.DataFrame, optional
+        The ``ad_spend`` table (``date``, ``spend``); the rows whose local ``date`` is in the
+        window count. None means unknown; no row in the window means no spend (0).
+    costs : mapping or None
+        The ``costs:`` block of the params, as for :func:`contribution_margin`.
+    start, end : str, datetime or pandas.Timestamp
+        The half-open local window, as for
+        :func:`ecanalysis.metrics.orders.period_summary` (e.g. ``Period.start``/``end``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Exactly one row with the columns of :func:`contribution_margin`
+        (``period_start`` = ``start``), also when nothing happened in the window.
+
+    Notes
+    -----
+    中文名: 区间贡献毛利
+
+    The same 口径 as :func:`contribution_margin` on the basis of ``period_summary``, so that
+    ``cm1`` equals that window's ``gross_profit`` and the report's other KPIs: each event
+    counts when its own timestamp is in the window; ad spend on the window's local dates.
+    A report's CM3 = net_sales − COGS − payment fees − commission − other variable costs −
+    fulfilment − ad spend.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["A", "B"], "customer_id": ["c1", "c2"],
+    ...     "ordered_at": pd.to_datetime(["2025-11-10 09:00", "2025-11-12 10:00"]),
+    ...     "status": ["paid", "paid"], "gross_amount": [600.0, 400.0],
+    ...     "paid_amount": [600.0, 400.0], "refund_amount": [0.0, 0.0],
+    ...     "cost_amount": [360.0, 240.0],
+    ... })
+    >>> spend = pd.DataFrame({"date": pd.to_datetime(["2025-11-09", "2025-11-12"]),
+    ...                       "spend": [90.0, 150.0]})
+    >>> costs = {"payment_fee_rate": 0.01, "commission_rate": 0.05,
+    ...          "other_variable_rate": 0.0, "fulfilment_cost_per_order": 10.0}
+    >>> week = period_contribution(orders, spend, costs=costs, start="2025-11-10",
+    ...                            end="2025-11-17")
+    >>> week[["orders", "cm1", "cm2", "ad_spend", "contribution_margin", "breakeven_roas"]]
+       orders    cm1    cm2  ad_spend  contribution_margin  breakeven_roas
+    0       2  400.0  320.0     150.0                170.0           3.125
+    """
+    known = _known_costs(costs)
+    one_time_zone(orders=orders, ad_spend=ad_spend)
+    summary = period_summary(orders, start=start, end=end)
+    first, stop = _window_bounds(summary, end)
+
+    def assign(stamps: pd.Series) -> pd.Series:
+        days = local_naive(stamps)
+        inside = (days >= first) & (days < stop)
+        return pd.Series(first, index=stamps.index, dtype=PERIOD_DTYPE).where(inside)
+
+    out = summary.merge(
+        _fulfilment(orders, [], assign, known["fulfilment_cost_per_order"]),
+        on="period_start",
+        how="left",
+    )
+    spend = _spend(ad_spend, [], assign)
+    if spend is not None:
+        out = out.merge(spend, on="period_start", how="left")
+    out = _margins(out, known, spend_known=spend is not None)
+    return conform(out, CONTRIBUTION_COLUMNS)
+
+
+def _window_bounds(summary: pd.DataFrame, end) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The naive local ``[first, stop)`` of a ``period_summary`` window."""
+    first = summary["period_start"].iloc[0]
+    stop = pd.Timestamp(end)
+    if stop.tzinfo is not None:
+        stop = stop.tz_localize(None)
+    return first, stop.as_unit("ns")
+
+
+def _floor(freq: str):
+    """The period of each timestamp for ``freq`` (how :func:`contribution_margin` dates)."""
+    return lambda stamps: period_floor(stamps, freq)
+
+
+def _margins(out: pd.DataFrame, known: dict[str, float | None], *, spend_known: bool):
+    """The cost, margin and ratio columns of a table of sales, fulfilment and spend sums."""
+    out = out.copy()
     out["fulfilment_cost"] = (
         out["fulfilment_cost"].fillna(0.0).where(out["unknown_fulfilment"].fillna(0).eq(0))
     )
-    out["ad_spend"] = out["ad_spend"].fillna(0.0) if spend is not None else np.nan
+    out["ad_spend"] = out["ad_spend"].fillna(0.0) if spend_known else np.nan
     for column, key in COST_COLUMN_KEYS.items():
         if key != "fulfilment_cost_per_order":
             rate = known[key]
@@ -213,8 +318,7 @@ def contribution_margin(
     out["breakeven_roas"] = ratio(out["paid_amount"], out["cm2"].where(out["cm2"] > 0))
     out["mer"] = ratio(out["paid_amount"], out["ad_spend"])
     out["ncac"] = ratio(out["ad_spend"], out["new_buyers"])
-    schema = {key: summary[key].dtype for key in keys} | CONTRIBUTION_COLUMNS
-    return conform(out, schema)
+    return out
 
 
 def _known_costs(costs: Mapping[str, float | None] | None) -> dict[str, float | None]:
@@ -224,7 +328,7 @@ def _known_costs(costs: Mapping[str, float | None] | None) -> dict[str, float | 
     return {key: None if given.get(key) is None else float(given[key]) for key in COST_KEYS}
 
 
-def _fulfilment(orders: pd.DataFrame, keys: list[str], freq: str, per_order: float | None):
+def _fulfilment(orders: pd.DataFrame, keys: list[str], assign, per_order: float | None):
     """Fulfilment cost of the paid orders per group and period, with the orders costed at
     neither their ``shipping_cost`` nor the per-order cost (``unknown_fulfilment``)."""
     paid = is_paid(orders)
@@ -232,16 +336,17 @@ def _fulfilment(orders: pd.DataFrame, keys: list[str], freq: str, per_order: flo
     if per_order is not None:
         cost = cost.fillna(per_order)
     frame = orders.loc[paid, keys].assign(
-        period_start=period_floor(paid_time(orders)[paid], freq),
+        period_start=assign(paid_time(orders)[paid]),
         fulfilment_cost=cost,
         unknown_fulfilment=cost.isna().astype("int64"),
     )
+    frame = frame[frame["period_start"].notna()]  # outside a window
     grouped = frame.groupby([*keys, "period_start"], dropna=False, sort=True)
     sums = grouped[["fulfilment_cost", "unknown_fulfilment"]].sum()
     return sums.reset_index() if len(frame) else frame.iloc[:0]
 
 
-def _spend(ad_spend: pd.DataFrame | None, keys: list[str], freq: str) -> pd.DataFrame | None:
+def _spend(ad_spend: pd.DataFrame | None, keys: list[str], assign) -> pd.DataFrame | None:
     """Ad spend per group and period; None when unknown (no table, or a table without
     the grouping columns)."""
     if ad_spend is None:
@@ -252,10 +357,11 @@ def _spend(ad_spend: pd.DataFrame | None, keys: list[str], freq: str) -> pd.Data
     frame = pd.DataFrame(
         {
             **{key: ad_spend[key] for key in keys},
-            "period_start": period_floor(ad_spend["date"], freq),
+            "period_start": assign(ad_spend["date"]),
             "ad_spend": numeric(ad_spend, "spend"),
         }
     )
+    frame = frame[frame["period_start"].notna()]  # outside a window
     grouped = frame.groupby([*keys, "period_start"], dropna=False, sort=True)
     return grouped["ad_spend"].sum().reset_index()
 
