@@ -396,3 +396,24 @@ def test_english_titles_name_the_group_and_read_as_sentences():
         assert second.get_title() == "Paid amount change by traffic source"
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("breakeven", "line", "text"),
+    [
+        (3.3, 3.3, "保本投产比 3.30"),
+        (None, 1.0, "ROAS = 1"),
+        (float("nan"), 1.0, "ROAS = 1"),
+        (float("inf"), 1.0, "ROAS = 1"),
+    ],
+)
+def test_channel_plot_draws_the_break_even_line_when_known(breakeven, line, text):
+    import matplotlib.pyplot as plt
+
+    frame = CASES["channel_efficiency"][1]()
+    ax = plots.plot_channel_efficiency(frame, breakeven=breakeven)
+    lines = [artist for artist in ax.get_lines() if artist.get_linestyle() == "--"]
+    assert [tuple(artist.get_ydata()) for artist in lines] == [(line, line)]
+    texts = [t.get_text() for t in ax.texts]
+    assert text in texts and not any("盈亏线" in t or "break-even)" in t for t in texts)
+    plt.close(ax.figure)

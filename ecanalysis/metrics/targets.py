@@ -23,6 +23,7 @@ ASSESSMENT_COLUMNS = {
 #: KPIs where less is better: attainment is target / actual for these.
 LOWER_IS_BETTER = frozenset(
     {"refund_amount", "refund_rate", "bounce_rate", "cpa", "cpc", "cost_amount"}
+    | {"ncac", "breakeven_roas"}  # profit after marketing (DESIGN §5 "Profit")
 )
 
 
