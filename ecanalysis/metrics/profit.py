@@ -285,6 +285,43 @@ def period_contribution(
     return conform(out, CONTRIBUTION_COLUMNS)
 
 
+def channel_line(row) -> float:
+    """The break-even ROAS to judge channels by, from one contribution row.
+
+    Parameters
+    ----------
+    row : mapping
+        A row of :func:`contribution_margin` or :func:`period_contribution` (``cm2``,
+        ``breakeven_roas``), e.g. ``table.iloc[0]``; an empty frame is read as unknown.
+
+    Returns
+    -------
+    float
+        ``breakeven_roas`` when CM2 > 0; ``inf`` when CM2 ≤ 0 (no ROAS breaks even: every
+        channel with spend loses money); NaN when CM2 is unknown (costs not set). This is
+        what :func:`ecanalysis.metrics.channels.flag_channels` takes as ``breakeven_roas``.
+
+    Notes
+    -----
+    中文名: 渠道保本线（保本投产比）
+
+    Examples
+    --------
+    >>> channel_line({"cm2": 300.0, "breakeven_roas": 3.3}), channel_line({"cm2": -5.0})
+    (3.3, inf)
+    >>> channel_line({"cm2": float("nan"), "breakeven_roas": float("nan")})
+    nan
+    """
+    if isinstance(row, pd.DataFrame):
+        row = row.iloc[0] if len(row) else {}
+    cm2 = pd.to_numeric(pd.Series([row.get("cm2")]), errors="coerce").iloc[0]
+    if pd.isna(cm2):
+        return float("nan")
+    if cm2 <= 0:
+        return float("inf")
+    return float(row.get("breakeven_roas"))
+
+
 def _window_bounds(summary: pd.DataFrame, end) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The naive local ``[first, stop)`` of a ``period_summary`` window."""
     first = summary["period_start"].iloc[0]
