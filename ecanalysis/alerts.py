@@ -641,23 +641,36 @@ def profit(row: Mapping[str, Any], *, currency: str | None = None, lang: str) ->
                 ),
             )
         )
+    return out + missing_costs(row, lang=lang)
+
+
+def missing_costs(row: Mapping[str, Any], *, lang: str) -> list[Alert]:
+    """One ``info`` alert naming the ``costs:`` keys not set (their cost column is NaN in
+    the contribution ``row``), or nothing when every cost is known.
+
+    Examples
+    --------
+    >>> missing_costs({"payment_fees": 1.0, "commission": None, "other_variable_cost": 0.0,
+    ...                "fulfilment_cost": 5.0}, lang="en")[0]["message"][:40]
+    'Costs not set: commission_rate (set them'
+    """
     missing = missing_cost_keys(row)
-    if missing:
-        keys = ", ".join(missing)
-        out.append(
-            make(
-                "info",
-                say(
-                    lang,
-                    f"成本参数未设置：{keys}（在 params 的 costs: 中设置）；CM2、贡献毛利和"
-                    "保本投产比无法计算，只显示毛利 (CM1)",
-                    f"Costs not set: {keys} (set them under costs: in the params); CM2, the "
-                    "contribution margin and break-even ROAS cannot be shown, only gross "
-                    "profit (CM1)",
-                ),
-            )
+    if not missing:
+        return []
+    keys = ", ".join(missing)
+    return [
+        make(
+            "info",
+            say(
+                lang,
+                f"成本参数未设置：{keys}（在 params 的 costs: 中设置）；CM2、贡献毛利和"
+                "保本投产比无法计算，只显示毛利 (CM1)",
+                f"Costs not set: {keys} (set them under costs: in the params); CM2, the "
+                "contribution margin and break-even ROAS cannot be shown, only gross "
+                "profit (CM1)",
+            ),
         )
-    return out
+    ]
 
 
 def _number(row: Mapping[str, Any], name: str) -> float | None:

@@ -77,6 +77,17 @@ COHORT_VALUE_COLUMNS = {
     "payback_age": "float64",
 }
 ORDER_CATEGORY_COLUMNS = {"order_id": "str", "category": "str"}
+#: Columns of :func:`campaign_payback`.
+CAMPAIGN_PAYBACK_COLUMNS = {
+    "age": "int64",
+    "new_buyers": "int64",
+    "value": "float64",
+    "cumulative_value": "float64",
+    "cumulative_value_per_customer": "float64",
+    "spend": "float64",
+    "cac": "float64",
+    "payback_age": "float64",
+}
 
 #: Values :func:`cohort_value` accumulates.
 COHORT_VALUES = ("net_sales", "gross_profit")
@@ -803,3 +814,98 @@ def _payback(out: pd.DataFrame, cohort_keys: list[str]) -> pd.Series:
     """First age with cumulative value per customer ≥ CAC, broadcast over the cohort."""
     reached = out["age"].astype("float64").where(out["cumulative_value_per_customer"] >= out["cac"])
     return reached.groupby([out[k] for k in cohort_keys]).transform("min")
+
+
+def campaign_payback(
+    orders: pd.DataFrame,
+    *,
+    start,
+    end,
+    spend: float,
+    freq: str = "MS",
+    value: str = "net_sales",
+) -> pd.DataFrame:
+    """Cumulative value per new buyer of a campaign by age, its CAC and payback age.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        The store's ``orders`` with history (first orders are judged on the whole frame)
+        and the days after the campaign (``customer_id``, ``ordered_at``, ``status``,
+        ``paid_amount``; optional ``paid_at``, ``refund_amount``, ``cost_amount``).
+    start, end : date-like
+        The campaign's first and last local day (inclusive).
+    spend : float
+        The campaign's spend (``campaign_summary``'s ``spend``); NaN when unknown.
+    freq : {"MS", "W", "D", "QS", "YS"}, default "MS"
+        Age period; age 0 is the period of ``start``.
+    value : {"net_sales", "gross_profit"}, default "net_sales"
+        What accumulates, as in :func:`cohort_value`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per observed age (0 … the period of the data's last stamp):
+
+        - ``age`` (int64); ``new_buyers`` (int64): customers whose first paid order in the
+          frame was paid on a campaign day (the same on every row).
+        - ``value`` (float64): value of their paid orders in period start + age.
+        - ``cumulative_value``, ``cumulative_value_per_customer`` (float64).
+        - ``spend`` (float64), ``cac`` (float64): spend / new_buyers.
+        - ``payback_age`` (float64): first age with cumulative value per customer ≥ CAC,
+          the same on every row; NaN when not reached yet or without a CAC.
+
+    Notes
+    -----
+    中文名: 活动新客回本周期
+
+    :func:`cohort_value` restricted to the buyers whose first paid order fell in the
+    campaign, as one cohort: CAC = campaign spend / those new buyers (all of the
+    campaign's spend charged to them, a conservative figure), censoring as
+    ``cohort_value`` (ages after the data are absent; an observed age without orders is 0).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["old", "a", "b", "a", "old"],
+    ...     "ordered_at": pd.to_datetime(["2025-10-02", "2025-11-11", "2025-11-11",
+    ...                                   "2025-12-05", "2025-11-11"]),
+    ...     "status": "paid", "paid_amount": [99.0, 40.0, 20.0, 60.0, 80.0],
+    ... })
+    >>> campaign_payback(orders, start="2025-11-11", end="2025-11-11", spend=100.0)[
+    ...     ["age", "new_buyers", "cumulative_value_per_customer", "cac", "payback_age"]]
+       age  new_buyers  cumulative_value_per_customer   cac  payback_age
+    0    0           2                           30.0  50.0          1.0
+    1    1           2                           60.0  50.0          1.0
+    """
+    freq = check_freq(freq)
+    if value not in COHORT_VALUES:
+        raise ParameterError(f"campaign_payback: value={value!r} must be one of {COHORT_VALUES}")
+    first_day = pd.Timestamp(start).normalize()
+    last_day = pd.Timestamp(end).normalize()
+    purchases = _purchases(orders.assign(_value=_order_value(orders, value)), "_value")
+    if purchases.empty:
+        return conform(pd.DataFrame(), CAMPAIGN_PAYBACK_COLUMNS)
+    first = purchases.groupby("customer_id")["paid_time"].min().dt.normalize()
+    buyers = first[(first >= first_day) & (first <= last_day)].index
+    cohort = purchases[purchases["customer_id"].isin(buyers)]
+    origin = period_floor(pd.Series([first_day]), freq).iloc[0]
+    last = period_floor(pd.Series([_last_stamp(orders)]), freq).iloc[0]
+    span = int(_periods_between(pd.Series([origin]), pd.Series([last]), freq).iloc[0])
+    ages = _periods_between(
+        pd.Series(origin, index=cohort.index), period_floor(cohort["paid_time"], freq), freq
+    )
+    cells = cohort.assign(age=ages, unknown=cohort["value"].isna()).groupby("age")
+    sums = cells.agg(value=("value", "sum"), unknown=("unknown", "any"))
+    out = pd.DataFrame({"age": np.arange(max(span, 0) + 1, dtype="int64")})
+    out = out.merge(sums.reset_index(), on="age", how="left")
+    out["value"] = out["value"].fillna(0.0).mask(out["unknown"].fillna(False).astype(bool))
+    out["new_buyers"] = len(buyers)
+    out["cumulative_value"] = out["value"].cumsum(skipna=False)
+    out["cumulative_value_per_customer"] = ratio(out["cumulative_value"], out["new_buyers"])
+    out["spend"] = float(spend) if spend is not None else np.nan
+    out["cac"] = ratio(out["spend"], out["new_buyers"])
+    reached = out["age"].astype("float64").where(out["cumulative_value_per_customer"] >= out["cac"])
+    out["payback_age"] = reached.min()
+    return conform(out, CAMPAIGN_PAYBACK_COLUMNS)
