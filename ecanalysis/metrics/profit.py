@@ -77,6 +77,16 @@ COHORT_VALUE_COLUMNS = {
     "payback_age": "float64",
 }
 ORDER_CATEGORY_COLUMNS = {"order_id": "str", "category": "str"}
+#: Columns of :func:`cohort_payback` after the ``by`` column.
+COHORT_PAYBACK_COLUMNS = {
+    "cohort": PERIOD_DTYPE,
+    "cohort_size": "int64",
+    "ad_spend": "float64",
+    "cac": "float64",
+    "age": "int64",
+    "cumulative_value_per_customer": "float64",
+    "payback_age": "float64",
+}
 #: Columns of :func:`campaign_payback`.
 CAMPAIGN_PAYBACK_COLUMNS = {
     "age": "int64",
@@ -909,3 +919,49 @@ def campaign_payback(
     reached = out["age"].astype("float64").where(out["cumulative_value_per_customer"] >= out["cac"])
     out["payback_age"] = reached.min()
     return conform(out, CAMPAIGN_PAYBACK_COLUMNS)
+
+
+def cohort_payback(values: pd.DataFrame) -> pd.DataFrame:
+    """One row per cohort of a :func:`cohort_value` table: its CAC, value so far and payback.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        :func:`cohort_value` output (with or without its ``by`` column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``by`` group, ``cohort``), sorted by them: the ``by`` column (str)
+        when present, ``cohort``, ``cohort_size``, ``ad_spend``, ``cac``, ``age`` (the
+        latest observed age), ``cumulative_value_per_customer`` (at that age) and
+        ``payback_age`` (NaN: not paid back yet, or no CAC).
+
+    Notes
+    -----
+    中文名: 同期群回本表
+
+    The last observed row of each cohort of ``cohort_value``: nothing is computed again.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> values = pd.DataFrame({
+    ...     "cohort": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-02-01"]),
+    ...     "age": [0, 1, 0], "cohort_size": [2, 2, 1], "value": [80.0, 60.0, 10.0],
+    ...     "cumulative_value": [80.0, 140.0, 10.0],
+    ...     "cumulative_value_per_customer": [40.0, 70.0, 10.0],
+    ...     "ad_spend": [100.0, 100.0, 30.0], "cac": [50.0, 50.0, 30.0],
+    ...     "payback_age": [1.0, 1.0, float("nan")]})
+    >>> cohort_payback(values)[["cohort", "cac", "age", "cumulative_value_per_customer",
+    ...                         "payback_age"]]
+          cohort   cac  age  cumulative_value_per_customer  payback_age
+    0 2025-01-01  50.0    1                           70.0          1.0
+    1 2025-02-01  30.0    0                           10.0          NaN
+    """
+    require(values, list(COHORT_PAYBACK_COLUMNS), "values")
+    groups = [c for c in values.columns if c not in COHORT_VALUE_COLUMNS]
+    latest = values.sort_values([*groups, "cohort", "age"], kind="stable")
+    latest = latest.drop_duplicates([*groups, "cohort"], keep="last")
+    schema = {key: "str" for key in groups} | COHORT_PAYBACK_COLUMNS
+    return conform(latest[list(schema)].reset_index(drop=True), schema)
