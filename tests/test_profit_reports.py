@@ -41,6 +41,17 @@ def _sample_spend(sample_dir: Path, day: str) -> float:
     return float(rows["spend"].sum())
 
 
+def _paid_orders_of(sample_dir: Path, day: str) -> pd.DataFrame:
+    """The store's orders paid on the local ``day`` (paid_at present, not cancelled)."""
+    orders = pd.read_parquet(sample_dir / "orders.parquet")
+    orders = orders[orders["store_id"] == STORE]
+    paid_at = pd.to_datetime(orders["paid_at"])
+    if isinstance(paid_at.dtype, pd.DatetimeTZDtype):
+        paid_at = paid_at.dt.tz_localize(None)  # its wall time, the store's local day
+    on_day = paid_at.dt.normalize() == pd.Timestamp(day)
+    return orders[on_day & (orders["status"] != "cancelled")]
+
+
 @pytest.mark.slow
 @pytest.mark.xdist_group("e2e")
 def test_cm3_identity_on_the_daily_report_record(batch, sample_dir):
@@ -48,11 +59,13 @@ def test_cm3_identity_on_the_daily_report_record(batch, sample_dir):
     assert code == 0
     kpis = _record(runs, "daily_report", DAY)["kpis"]
     costs = yaml.safe_load((ROOT / "params" / "stores" / f"{STORE}.yaml").read_text())["costs"]
-    assert "shipping_cost" not in pd.read_parquet(sample_dir / "orders.parquet").columns
     fees = kpis["paid_amount"] * costs["payment_fee_rate"]
     commission = kpis["paid_amount"] * costs["commission_rate"]
     other = kpis["paid_amount"] * costs["other_variable_rate"]
-    fulfilment = kpis["orders"] * costs["fulfilment_cost_per_order"]
+    paid = _paid_orders_of(sample_dir, DAY)
+    assert len(paid) == kpis["orders"]
+    per_order = paid.get("shipping_cost", pd.Series(float("nan"), index=paid.index))
+    fulfilment = per_order.fillna(costs["fulfilment_cost_per_order"]).sum()
     spend = _sample_spend(sample_dir, DAY)
     assert spend > 0 and kpis["ad_spend"] == pytest.approx(spend)
     expected = kpis["net_sales"] - kpis["cost_amount"] - fees - commission - other - fulfilment
