@@ -9,6 +9,7 @@ a few rows (tests/test_alerts.py).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -293,28 +294,98 @@ def count(n: int, level: str, zh: str, en: str, *, lang: str) -> list[Alert]:
     return [make(level, say(lang, f"{n} {zh}", f"{n} {en}"))] if n > 0 else []
 
 
-def channel_cuts(performance: pd.DataFrame, *, floor: float, lang: str) -> list[Alert]:
-    """Channels that ``flag_channels`` says to cut."""
+def channel_cuts(
+    performance: pd.DataFrame,
+    *,
+    floor: float,
+    breakeven_roas: float | None = None,
+    currency: str | None = None,
+    lang: str,
+) -> list[Alert]:
+    """Channels that ``flag_channels`` says to cut.
+
+    With the store's ``breakeven_roas`` (保本投产比, as passed to ``flag_channels``) the
+    message names it with its number and the estimated loss: spend × (1 − ROAS /
+    break-even), since the channel's sales keep 1 / break-even of their amount as CM2.
+    Without it (costs unknown) the line is ``floor``, named "ROAS {floor}".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> perf = pd.DataFrame({"channel": ["paid_social"], "spend": [1000.0], "roas": [2.7],
+    ...                      "spend_share": [0.4], "action": ["cut"]})
+    >>> channel_cuts(perf, floor=1.0, breakeven_roas=3.3, lang="en")[0]["message"]
+    'Channel Paid social: ROAS 2.70 is below the break-even ROAS 3.30 (40% of spend 1,000.00): cut, it loses about 181.82 after variable costs and spend'
+    """
     if "action" not in performance.columns:
         return []
+    known = _known_number(breakeven_roas)
     out = []
     for _, row in performance[performance["action"] == "cut"].iterrows():
         roas, share = row["roas"], row["spend_share"]
         channel = value_label("channel", row["channel"], lang)
-        out.append(
-            make(
-                "warning",
-                say(
-                    lang,
-                    f"渠道 {channel} 花费高、回报低，建议削减（ROAS {roas:.2f}，"
-                    f"占花费 {share:.0%}，低于回本线 {floor:g}）",
-                    f"Channel {channel} costs money and brings little: cut "
-                    f"(ROAS {roas:.2f}, {share:.0%} of spend: sales do not repay spend, "
-                    f"floor {floor:g})",
-                ),
+        if known is None:
+            out.append(
+                make(
+                    "warning",
+                    say(
+                        lang,
+                        f"渠道 {channel} 花费高、回报低，建议削减（ROAS {roas:.2f}，"
+                        f"占花费 {share:.0%}，低于回本线 {floor:g}）",
+                        f"Channel {channel} costs money and brings little: cut "
+                        f"(ROAS {roas:.2f}, {share:.0%} of spend: sales do not repay spend, "
+                        f"floor {floor:g})",
+                    ),
+                )
             )
-        )
+            continue
+        out.append(make("warning", _below_breakeven(row, known, currency=currency, lang=lang)))
     return out
+
+
+def _below_breakeven(row, breakeven: float, *, currency: str | None, lang: str) -> str:
+    """A cut channel's message against the store's break-even ROAS (``inf``: CM2 ≤ 0)."""
+    roas, share = row["roas"], row["spend_share"]
+    channel = value_label("channel", row["channel"], lang)
+    spent = format_value(row["spend"], "money", currency=currency)
+    if math.isinf(breakeven):
+        return say(
+            lang,
+            f"渠道 {channel}：ROAS {roas:.2f}（占花费 {share:.0%}，{spent}）；店铺 CM2 ≤ 0，"
+            "没有可保本的投产比，建议削减",
+            f"Channel {channel}: ROAS {roas:.2f} ({share:.0%} of spend {spent}); the store's "
+            "CM2 is not positive, so no ROAS breaks even: cut",
+        )
+    lost = format_value(row["spend"] * (1 - roas / breakeven), "money", currency=currency)
+    return say(
+        lang,
+        f"渠道 {channel}：ROAS {roas:.2f} 低于保本投产比 {breakeven:.2f}（占花费 {share:.0%}，"
+        f"{spent}），建议削减：扣除变动成本和花费后约亏 {lost}",
+        f"Channel {channel}: ROAS {roas:.2f} is below the break-even ROAS {breakeven:.2f} "
+        f"({share:.0%} of spend {spent}): cut, it loses about {lost} after variable costs "
+        "and spend",
+    )
+
+
+def breakeven_line(breakeven_roas: float | None, floor: float, *, lang: str) -> str:
+    """How a report names the ROAS line channels are judged against.
+
+    Examples
+    --------
+    >>> breakeven_line(3.3, 1.0, lang="en"), breakeven_line(None, 1.0, lang="zh")
+    ('the break-even ROAS 3.30', 'ROAS 1（未设置成本，无法计算保本投产比）')
+    """
+    known = _known_number(breakeven_roas)
+    if known is None:
+        return say(
+            lang,
+            f"ROAS {floor:g}（未设置成本，无法计算保本投产比）",
+            f"ROAS {floor:g} (costs not set: no break-even ROAS)",
+        )
+    if known == float("inf"):
+        return say(lang, "保本投产比（CM2 ≤ 0，无法保本）", "the break-even ROAS (none: CM2 ≤ 0)")
+    line = max(known, floor)
+    return say(lang, f"保本投产比 {line:.2f}", f"the break-even ROAS {line:.2f}")
 
 
 def dsr_below(dsr: pd.DataFrame, *, line: float, lang: str) -> list[Alert]:
@@ -351,12 +422,44 @@ def dsr_alerted(dsr: pd.DataFrame) -> set[str]:
 
 
 def campaign(
-    summary: pd.DataFrame, lift: pd.DataFrame, *, roas_floor: float, lang: str
+    summary: pd.DataFrame,
+    lift: pd.DataFrame,
+    *,
+    roas_floor: float,
+    breakeven_roas: float | None = None,
+    lang: str,
 ) -> list[Alert]:
-    """A campaign whose ROAS is below ``roas_floor``, or whose lift interval includes 0."""
+    """A campaign whose ROAS is below the line, or whose lift interval includes 0.
+
+    The line is the store's ``breakeven_roas`` (保本投产比) when known, else ``roas_floor``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> summary, lift = pd.DataFrame({"roas": [2.5]}), pd.DataFrame({"lift_low": [10.0]})
+    >>> campaign(summary, lift, roas_floor=1.0, breakeven_roas=3.3, lang="en")[0]["message"]
+    'Campaign ROAS 2.50 is below the break-even ROAS 3.30: its sales did not pay for its spend after variable costs'
+    >>> campaign(summary, lift, roas_floor=1.0, lang="en")
+    []
+    """
     out = []
-    if len(summary) and summary["roas"].iloc[0] < roas_floor:
-        roas = summary["roas"].iloc[0]
+    known = _known_number(breakeven_roas)
+    roas = summary["roas"].iloc[0] if len(summary) else float("nan")
+    if known is not None and roas < max(known, roas_floor):
+        line = max(known, roas_floor)
+        out.append(
+            make(
+                "warning",
+                say(
+                    lang,
+                    f"活动 ROAS {roas:.2f} 低于保本投产比 {line:.2f}：扣除变动成本后，活动销售"
+                    "没有赚回花费",
+                    f"Campaign ROAS {roas:.2f} is below the break-even ROAS {line:.2f}: its "
+                    "sales did not pay for its spend after variable costs",
+                ),
+            )
+        )
+    elif known is None and roas < roas_floor:
         out.append(
             make(
                 "warning",
@@ -380,6 +483,41 @@ def campaign(
             )
         )
     return out
+
+
+def incremental_below_breakeven(
+    iroas: pd.DataFrame, *, breakeven_roas: float | None, lang: str
+) -> list[Alert]:
+    """A campaign whose incremental ROAS (增量 ROAS) is below the store's break-even ROAS:
+    the sales it added did not pay for it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> iroas = pd.DataFrame({"incremental_roas": [1.8]})
+    >>> incremental_below_breakeven(iroas, breakeven_roas=3.3, lang="zh")[0]["message"]
+    '活动增量 ROAS 1.80 低于保本投产比 3.30：活动带来的增量销售没有赚回花费'
+    >>> incremental_below_breakeven(iroas, breakeven_roas=None, lang="zh")
+    []
+    """
+    known = _known_number(breakeven_roas)
+    value = _known_number(iroas["incremental_roas"].iloc[0]) if len(iroas) else None
+    if known is None or value is None or value >= known:
+        return []
+    line = say(lang, "（CM2 ≤ 0，无法保本）", " (none: CM2 ≤ 0)") if known == float("inf") else ""
+    shown = "" if line else f" {known:.2f}"
+    return [
+        make(
+            "warning",
+            say(
+                lang,
+                f"活动增量 ROAS {value:.2f} 低于保本投产比{shown}{line}：活动带来的增量销售"
+                "没有赚回花费",
+                f"Campaign incremental ROAS {value:.2f} is below the break-even ROAS{shown}"
+                f"{line}: the sales it added did not pay for it",
+            ),
+        )
+    ]
 
 
 def targets(
@@ -508,3 +646,130 @@ def rate_coverage(totals: pd.DataFrame, *, lang: str) -> list[Alert]:
             ),
         )
     ]
+
+
+# -- profit after marketing (DESIGN §5 "Profit") ---------------------------------------------
+
+#: Cost columns of ``contribution_margin`` and the ``costs:`` key each needs (kept in step
+#: with ``ecanalysis.metrics.profit.COST_COLUMN_KEYS``; this module must not import pandas).
+COST_COLUMN_KEYS = {
+    "payment_fees": "payment_fee_rate",
+    "commission": "commission_rate",
+    "other_variable_cost": "other_variable_rate",
+    "fulfilment_cost": "fulfilment_cost_per_order",
+}
+
+
+def missing_cost_keys(row: Mapping[str, Any]) -> list[str]:
+    """The ``costs:`` keys whose cost column is unknown (NaN) in a contribution row.
+
+    Examples
+    --------
+    >>> missing_cost_keys({"payment_fees": 1.0, "commission": float("nan"),
+    ...                    "other_variable_cost": 0.0, "fulfilment_cost": None})
+    ['commission_rate', 'fulfilment_cost_per_order']
+    """
+    return [key for column, key in COST_COLUMN_KEYS.items() if _number(row, column) is None]
+
+
+def profit(row: Mapping[str, Any], *, currency: str | None = None, lang: str) -> list[Alert]:
+    """Alerts on one period of ``contribution_margin`` / ``period_contribution``.
+
+    Parameters
+    ----------
+    row : mapping
+        One row (a pandas Series or a dict) with ``contribution_margin``,
+        ``contribution_margin_rate``, ``cm2`` and the cost columns.
+    currency : str, optional
+        ISO code to show money with; plain numbers when None.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    list of dict
+        - ``warning`` when the contribution margin (CM3) is negative, saying whether the
+          store already loses money before ad spend (CM2 < 0);
+        - ``info``, once, naming the ``costs:`` keys that are not set (their cost column is
+          NaN), so that CM2 and CM3 cannot be shown.
+
+    Examples
+    --------
+    >>> row = {"contribution_margin": -120.0, "contribution_margin_rate": -0.04, "cm2": 300.0,
+    ...        "payment_fees": 6.0, "commission": 40.0, "other_variable_cost": 10.0,
+    ...        "fulfilment_cost": 24.0}
+    >>> profit(row, lang="en")[0]["message"]
+    'Contribution margin after ad spend (CM3) is negative: -120.00 (-4.0% of net sales); ad spend exceeds CM2 300.00'
+    """
+    out = []
+    cm3, cm2 = _number(row, "contribution_margin"), _number(row, "cm2")
+    if cm3 is not None and cm3 < 0:
+        amount = format_value(cm3, "money", currency=currency)
+        rate = format_value(_number(row, "contribution_margin_rate"), "rate")
+        cm2_text = format_value(cm2, "money", currency=currency)
+        before_ads = cm2 is not None and cm2 < 0
+        out.append(
+            make(
+                "warning",
+                say(
+                    lang,
+                    f"营销后贡献毛利 (CM3) 为负：{amount}（占净销售额 {rate}）；"
+                    + (
+                        f"广告前已亏损，CM2 为 {cm2_text}"
+                        if before_ads
+                        else f"广告花费超过 CM2 {cm2_text}"
+                    ),
+                    f"Contribution margin after ad spend (CM3) is negative: {amount} ({rate} of "
+                    "net sales); "
+                    + (
+                        f"the store loses money before ad spend, CM2 {cm2_text}"
+                        if before_ads
+                        else f"ad spend exceeds CM2 {cm2_text}"
+                    ),
+                ),
+            )
+        )
+    return out + missing_costs(row, lang=lang)
+
+
+def missing_costs(row: Mapping[str, Any], *, lang: str) -> list[Alert]:
+    """One ``info`` alert naming the ``costs:`` keys not set (their cost column is NaN in
+    the contribution ``row``), or nothing when every cost is known.
+
+    Examples
+    --------
+    >>> missing_costs({"payment_fees": 1.0, "commission": None, "other_variable_cost": 0.0,
+    ...                "fulfilment_cost": 5.0}, lang="en")[0]["message"][:40]
+    'Costs not set: commission_rate (set them'
+    """
+    missing = missing_cost_keys(row)
+    if not missing:
+        return []
+    keys = ", ".join(missing)
+    return [
+        make(
+            "info",
+            say(
+                lang,
+                f"成本参数未设置：{keys}（在 params 的 costs: 中设置）；CM2、贡献毛利和"
+                "保本投产比无法计算，只显示毛利 (CM1)",
+                f"Costs not set: {keys} (set them under costs: in the params); CM2, the "
+                "contribution margin and break-even ROAS cannot be shown, only gross "
+                "profit (CM1)",
+            ),
+        )
+    ]
+
+
+def _number(row: Mapping[str, Any], name: str) -> float | None:
+    """``row[name]`` as a float, None when absent or missing (NaN, None, NA)."""
+    value = row.get(name) if hasattr(row, "get") else None
+    return _known_number(value)
+
+
+def _known_number(value: Any) -> float | None:
+    """``value`` as a float, None when missing (None, NaN, NA) or not a number."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number

@@ -753,6 +753,21 @@ COST_LIKE = COST_LIKE | {
     "breakeven_roas",
 }
 
+# -- profit in the reports (issue 16): CPA says what it divides; nCAC beside it -------------
+
+LABELS.update(
+    {
+        # channel_performance / channel_totals ``cpa`` = spend / paid orders, not per customer
+        "cpa": ("每笔支付订单花费 (CPA)", "Spend per paid order (CPA)"),
+        "ncac": ("新客获客成本 (nCAC)", "New-customer CAC (nCAC)"),
+        "campaign_cac": ("活动新客获客成本", "Campaign CAC per new buyer"),
+        "campaign_payback_age": ("活动新客回本（月）", "Campaign new buyers' payback (months)"),
+    }
+)
+MONEY = MONEY | {"campaign_cac"}
+COUNTS = COUNTS | {"campaign_payback_age"}
+COST_LIKE = COST_LIKE | {"campaign_cac"}
+
 
 # -- label coverage ------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -591,8 +592,9 @@ def plot_channel_efficiency(
     lang: str = "zh",
     title: str | None = None,
     currency: str | None = None,
+    breakeven: float | None = None,
 ):
-    """Scatter of spend against ROAS per channel; bubble area ∝ paid amount; ROAS = 1 line.
+    """Scatter of spend against ROAS per channel; bubble area ∝ paid amount; a reference line.
 
     Channels flagged ``action == "cut"`` are red, ``"grow"`` green. Channels without
     spend (organic) have no ROAS and are not drawn.
@@ -601,6 +603,11 @@ def plot_channel_efficiency(
     ----------
     perf : pandas.DataFrame
         ``channel_performance`` (or ``flag_channels``) result.
+    breakeven : float, optional
+        The store's break-even ROAS (保本投产比, ``contribution_margin``'s
+        ``breakeven_roas``): the line is drawn there and labelled with its number. None,
+        NaN or infinite (costs unknown, or CM2 ≤ 0) draws the line at ROAS 1, labelled as
+        ROAS 1 only (it is break-even only at a 100 % margin).
 
     currency : str, optional
         ISO 4217 code of the spend, shown in the axis title.
@@ -632,14 +639,18 @@ def plot_channel_efficiency(
             xytext=(6, 6),
             fontsize=9,
         )
-    # the break-even line is named in a legend that matplotlib places away from the
-    # points, never as a text on the line that a channel's label can overlap
+    # the line is named in a legend that matplotlib places away from the points, never as a
+    # text on the line that a channel's label can overlap
+    known = breakeven is not None and math.isfinite(breakeven)
+    line = float(breakeven) if known else 1.0
     ax.axhline(
-        1.0,
+        line,
         color=BAD,
         linestyle="--",
         linewidth=1,
-        label=_say(lang, "ROAS = 1（盈亏线）", "ROAS = 1 (break-even)"),
+        label=_say(lang, f"保本投产比 {line:.2f}", f"Break-even ROAS {line:.2f}")
+        if known
+        else "ROAS = 1",
     )
     ax.legend(loc="best", frameon=False, fontsize=8)
     ax.set_title(title)

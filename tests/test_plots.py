@@ -426,7 +426,28 @@ def test_break_even_line_is_named_in_a_legend_not_on_the_line():
     )
     fig, ax = plt.subplots()
     plots.plot_channel_efficiency(perf, ax=ax, lang="en", currency="CNY")
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ROAS = 1 (break-even)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ROAS = 1"]
     assert all("ROAS" not in t.get_text() for t in ax.texts)
     assert ax.get_xlabel().endswith("(¥)")
     plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("breakeven", "line", "text"),
+    [
+        (3.3, 3.3, "保本投产比 3.30"),
+        (None, 1.0, "ROAS = 1"),
+        (float("nan"), 1.0, "ROAS = 1"),
+        (float("inf"), 1.0, "ROAS = 1"),
+    ],
+)
+def test_channel_plot_draws_the_break_even_line_when_known(breakeven, line, text):
+    import matplotlib.pyplot as plt
+
+    frame = CASES["channel_efficiency"][1]()
+    ax = plots.plot_channel_efficiency(frame, breakeven=breakeven)
+    lines = [artist for artist in ax.get_lines() if artist.get_linestyle() == "--"]
+    assert [tuple(artist.get_ydata()) for artist in lines] == [(line, line)]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [text] and not any("盈亏线" in t for t in legend)
+    plt.close(ax.figure)

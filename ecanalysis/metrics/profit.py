@@ -23,6 +23,7 @@ from ecanalysis.metrics._common import (
     conform,
     group_keys,
     is_paid,
+    local_naive,
     numeric,
     one_time_zone,
     paid_time,
@@ -31,7 +32,7 @@ from ecanalysis.metrics._common import (
     require,
 )
 from ecanalysis.metrics.customers import _last_stamp, _periods_between, _purchases
-from ecanalysis.metrics.orders import sales_summary
+from ecanalysis.metrics.orders import period_summary, sales_summary
 from ecanalysis.params import COST_KEYS, check_costs
 
 #: Columns of :func:`contribution_margin` after the ``by`` columns.
@@ -76,6 +77,27 @@ COHORT_VALUE_COLUMNS = {
     "payback_age": "float64",
 }
 ORDER_CATEGORY_COLUMNS = {"order_id": "str", "category": "str"}
+#: Columns of :func:`cohort_payback` after the ``by`` column.
+COHORT_PAYBACK_COLUMNS = {
+    "cohort": PERIOD_DTYPE,
+    "cohort_size": "int64",
+    "ad_spend": "float64",
+    "cac": "float64",
+    "age": "int64",
+    "cumulative_value_per_customer": "float64",
+    "payback_age": "float64",
+}
+#: Columns of :func:`campaign_payback`.
+CAMPAIGN_PAYBACK_COLUMNS = {
+    "age": "int64",
+    "new_buyers": "int64",
+    "value": "float64",
+    "cumulative_value": "float64",
+    "cumulative_value_per_customer": "float64",
+    "spend": "float64",
+    "cac": "float64",
+    "payback_age": "float64",
+}
 
 #: Values :func:`cohort_value` accumulates.
 COHORT_VALUES = ("net_sales", "gross_profit")
@@ -188,19 +210,160 @@ def contribution_margin(
     one_time_zone(orders=orders, ad_spend=ad_spend)
     summary = sales_summary(orders, freq=freq, by=by)
     out = summary.merge(
-        _fulfilment(orders, keys, freq, known["fulfilment_cost_per_order"]),
+        _fulfilment(orders, keys, _floor(freq), known["fulfilment_cost_per_order"]),
         on=[*keys, "period_start"],
         how="left",
     )
-    spend = _spend(ad_spend, keys, freq)
+    spend = _spend(ad_spend, keys, _floor(freq))
     if spend is not None:
         out = out.merge(spend, on=[*keys, "period_start"], how="outer")
         out = _fill_quiet_periods(out, orders)
     out = out.sort_values([*keys, "period_start"], kind="stable")
+    out = _margins(out, known, spend_known=spend is not None)
+    schema = {key: summary[key].dtype for key in keys} | CONTRIBUTION_COLUMNS
+    return conform(out, schema)
+
+
+def period_contribution(
+    orders: pd.DataFrame,
+    ad_spend: pd.DataFrame | None = None,
+    *,
+    costs: Mapping[str, float | None] | None,
+    start,
+    end,
+) -> pd.DataFrame:
+    """CM1, CM2 and CM3 of one window ``[start, end)``: a day, week, month or any range.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        The ``orders`` table, as for :func:`contribution_margin` (pass the store's history
+        up to ``end``: new buyers are judged against the whole frame).
+    ad_spend : pandas.DataFrame, optional
+        The ``ad_spend`` table (``date``, ``spend``); the rows whose local ``date`` is in the
+        window count. None means unknown; no row in the window means no spend (0).
+    costs : mapping or None
+        The ``costs:`` block of the params, as for :func:`contribution_margin`.
+    start, end : str, datetime or pandas.Timestamp
+        The half-open local window, as for
+        :func:`ecanalysis.metrics.orders.period_summary` (e.g. ``Period.start``/``end``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Exactly one row with the columns of :func:`contribution_margin`
+        (``period_start`` = ``start``), also when nothing happened in the window.
+
+    Notes
+    -----
+    中文名: 区间贡献毛利
+
+    The same 口径 as :func:`contribution_margin` on the basis of ``period_summary``, so that
+    ``cm1`` equals that window's ``gross_profit`` and the report's other KPIs: each event
+    counts when its own timestamp is in the window; ad spend on the window's local dates.
+    A report's CM3 = net_sales − COGS − payment fees − commission − other variable costs −
+    fulfilment − ad spend.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["A", "B"], "customer_id": ["c1", "c2"],
+    ...     "ordered_at": pd.to_datetime(["2025-11-10 09:00", "2025-11-12 10:00"]),
+    ...     "status": ["paid", "paid"], "gross_amount": [600.0, 400.0],
+    ...     "paid_amount": [600.0, 400.0], "refund_amount": [0.0, 0.0],
+    ...     "cost_amount": [360.0, 240.0],
+    ... })
+    >>> spend = pd.DataFrame({"date": pd.to_datetime(["2025-11-09", "2025-11-12"]),
+    ...                       "spend": [90.0, 150.0]})
+    >>> costs = {"payment_fee_rate": 0.01, "commission_rate": 0.05,
+    ...          "other_variable_rate": 0.0, "fulfilment_cost_per_order": 10.0}
+    >>> week = period_contribution(orders, spend, costs=costs, start="2025-11-10",
+    ...                            end="2025-11-17")
+    >>> week[["orders", "cm1", "cm2", "ad_spend", "contribution_margin", "breakeven_roas"]]
+       orders    cm1    cm2  ad_spend  contribution_margin  breakeven_roas
+    0       2  400.0  320.0     150.0                170.0           3.125
+    """
+    known = _known_costs(costs)
+    one_time_zone(orders=orders, ad_spend=ad_spend)
+    summary = period_summary(orders, start=start, end=end)
+    first, stop = _window_bounds(summary, end)
+
+    def assign(stamps: pd.Series) -> pd.Series:
+        days = local_naive(stamps)
+        inside = (days >= first) & (days < stop)
+        return pd.Series(first, index=stamps.index, dtype=PERIOD_DTYPE).where(inside)
+
+    out = summary.merge(
+        _fulfilment(orders, [], assign, known["fulfilment_cost_per_order"]),
+        on="period_start",
+        how="left",
+    )
+    spend = _spend(ad_spend, [], assign)
+    if spend is not None:
+        out = out.merge(spend, on="period_start", how="left")
+    out = _margins(out, known, spend_known=spend is not None)
+    return conform(out, CONTRIBUTION_COLUMNS)
+
+
+def channel_line(row) -> float:
+    """The break-even ROAS to judge channels by, from one contribution row.
+
+    Parameters
+    ----------
+    row : mapping
+        A row of :func:`contribution_margin` or :func:`period_contribution` (``cm2``,
+        ``breakeven_roas``), e.g. ``table.iloc[0]``; an empty frame is read as unknown.
+
+    Returns
+    -------
+    float
+        ``breakeven_roas`` when CM2 > 0; ``inf`` when CM2 ≤ 0 (no ROAS breaks even: every
+        channel with spend loses money); NaN when CM2 is unknown (costs not set). This is
+        what :func:`ecanalysis.metrics.channels.flag_channels` takes as ``breakeven_roas``.
+
+    Notes
+    -----
+    中文名: 渠道保本线（保本投产比）
+
+    Examples
+    --------
+    >>> channel_line({"cm2": 300.0, "breakeven_roas": 3.3}), channel_line({"cm2": -5.0})
+    (3.3, inf)
+    >>> channel_line({"cm2": float("nan"), "breakeven_roas": float("nan")})
+    nan
+    """
+    if isinstance(row, pd.DataFrame):
+        row = row.iloc[0] if len(row) else {}
+    cm2 = pd.to_numeric(pd.Series([row.get("cm2")]), errors="coerce").iloc[0]
+    if pd.isna(cm2):
+        return float("nan")
+    if cm2 <= 0:
+        return float("inf")
+    return float(row.get("breakeven_roas"))
+
+
+def _window_bounds(summary: pd.DataFrame, end) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The naive local ``[first, stop)`` of a ``period_summary`` window."""
+    first = summary["period_start"].iloc[0]
+    stop = pd.Timestamp(end)
+    if stop.tzinfo is not None:
+        stop = stop.tz_localize(None)
+    return first, stop.as_unit("ns")
+
+
+def _floor(freq: str):
+    """The period of each timestamp for ``freq`` (how :func:`contribution_margin` dates)."""
+    return lambda stamps: period_floor(stamps, freq)
+
+
+def _margins(out: pd.DataFrame, known: dict[str, float | None], *, spend_known: bool):
+    """The cost, margin and ratio columns of a table of sales, fulfilment and spend sums."""
+    out = out.copy()
     out["fulfilment_cost"] = (
         out["fulfilment_cost"].fillna(0.0).where(out["unknown_fulfilment"].fillna(0).eq(0))
     )
-    out["ad_spend"] = out["ad_spend"].fillna(0.0) if spend is not None else np.nan
+    out["ad_spend"] = out["ad_spend"].fillna(0.0) if spend_known else np.nan
     for column, key in COST_COLUMN_KEYS.items():
         if key != "fulfilment_cost_per_order":
             rate = known[key]
@@ -213,8 +376,7 @@ def contribution_margin(
     out["breakeven_roas"] = ratio(out["paid_amount"], out["cm2"].where(out["cm2"] > 0))
     out["mer"] = ratio(out["paid_amount"], out["ad_spend"])
     out["ncac"] = ratio(out["ad_spend"], out["new_buyers"])
-    schema = {key: summary[key].dtype for key in keys} | CONTRIBUTION_COLUMNS
-    return conform(out, schema)
+    return out
 
 
 def _known_costs(costs: Mapping[str, float | None] | None) -> dict[str, float | None]:
@@ -224,7 +386,7 @@ def _known_costs(costs: Mapping[str, float | None] | None) -> dict[str, float | 
     return {key: None if given.get(key) is None else float(given[key]) for key in COST_KEYS}
 
 
-def _fulfilment(orders: pd.DataFrame, keys: list[str], freq: str, per_order: float | None):
+def _fulfilment(orders: pd.DataFrame, keys: list[str], assign, per_order: float | None):
     """Fulfilment cost of the paid orders per group and period, with the orders costed at
     neither their ``shipping_cost`` nor the per-order cost (``unknown_fulfilment``)."""
     paid = is_paid(orders)
@@ -232,16 +394,17 @@ def _fulfilment(orders: pd.DataFrame, keys: list[str], freq: str, per_order: flo
     if per_order is not None:
         cost = cost.fillna(per_order)
     frame = orders.loc[paid, keys].assign(
-        period_start=period_floor(paid_time(orders)[paid], freq),
+        period_start=assign(paid_time(orders)[paid]),
         fulfilment_cost=cost,
         unknown_fulfilment=cost.isna().astype("int64"),
     )
+    frame = frame[frame["period_start"].notna()]  # outside a window
     grouped = frame.groupby([*keys, "period_start"], dropna=False, sort=True)
     sums = grouped[["fulfilment_cost", "unknown_fulfilment"]].sum()
     return sums.reset_index() if len(frame) else frame.iloc[:0]
 
 
-def _spend(ad_spend: pd.DataFrame | None, keys: list[str], freq: str) -> pd.DataFrame | None:
+def _spend(ad_spend: pd.DataFrame | None, keys: list[str], assign) -> pd.DataFrame | None:
     """Ad spend per group and period; None when unknown (no table, or a table without
     the grouping columns)."""
     if ad_spend is None:
@@ -252,10 +415,11 @@ def _spend(ad_spend: pd.DataFrame | None, keys: list[str], freq: str) -> pd.Data
     frame = pd.DataFrame(
         {
             **{key: ad_spend[key] for key in keys},
-            "period_start": period_floor(ad_spend["date"], freq),
+            "period_start": assign(ad_spend["date"]),
             "ad_spend": numeric(ad_spend, "spend"),
         }
     )
+    frame = frame[frame["period_start"].notna()]  # outside a window
     grouped = frame.groupby([*keys, "period_start"], dropna=False, sort=True)
     return grouped["ad_spend"].sum().reset_index()
 
@@ -660,3 +824,144 @@ def _payback(out: pd.DataFrame, cohort_keys: list[str]) -> pd.Series:
     """First age with cumulative value per customer ≥ CAC, broadcast over the cohort."""
     reached = out["age"].astype("float64").where(out["cumulative_value_per_customer"] >= out["cac"])
     return reached.groupby([out[k] for k in cohort_keys]).transform("min")
+
+
+def campaign_payback(
+    orders: pd.DataFrame,
+    *,
+    start,
+    end,
+    spend: float,
+    freq: str = "MS",
+    value: str = "net_sales",
+) -> pd.DataFrame:
+    """Cumulative value per new buyer of a campaign by age, its CAC and payback age.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        The store's ``orders`` with history (first orders are judged on the whole frame)
+        and the days after the campaign (``customer_id``, ``ordered_at``, ``status``,
+        ``paid_amount``; optional ``paid_at``, ``refund_amount``, ``cost_amount``).
+    start, end : date-like
+        The campaign's first and last local day (inclusive).
+    spend : float
+        The campaign's spend (``campaign_summary``'s ``spend``); NaN when unknown.
+    freq : {"MS", "W", "D", "QS", "YS"}, default "MS"
+        Age period; age 0 is the period of ``start``.
+    value : {"net_sales", "gross_profit"}, default "net_sales"
+        What accumulates, as in :func:`cohort_value`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per observed age (0 … the period of the data's last stamp):
+
+        - ``age`` (int64); ``new_buyers`` (int64): customers whose first paid order in the
+          frame was paid on a campaign day (the same on every row).
+        - ``value`` (float64): value of their paid orders in period start + age.
+        - ``cumulative_value``, ``cumulative_value_per_customer`` (float64).
+        - ``spend`` (float64), ``cac`` (float64): spend / new_buyers.
+        - ``payback_age`` (float64): first age with cumulative value per customer ≥ CAC,
+          the same on every row; NaN when not reached yet or without a CAC.
+
+    Notes
+    -----
+    中文名: 活动新客回本周期
+
+    :func:`cohort_value` restricted to the buyers whose first paid order fell in the
+    campaign, as one cohort: CAC = campaign spend / those new buyers (all of the
+    campaign's spend charged to them, a conservative figure), censoring as
+    ``cohort_value`` (ages after the data are absent; an observed age without orders is 0).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["old", "a", "b", "a", "old"],
+    ...     "ordered_at": pd.to_datetime(["2025-10-02", "2025-11-11", "2025-11-11",
+    ...                                   "2025-12-05", "2025-11-11"]),
+    ...     "status": "paid", "paid_amount": [99.0, 40.0, 20.0, 60.0, 80.0],
+    ... })
+    >>> campaign_payback(orders, start="2025-11-11", end="2025-11-11", spend=100.0)[
+    ...     ["age", "new_buyers", "cumulative_value_per_customer", "cac", "payback_age"]]
+       age  new_buyers  cumulative_value_per_customer   cac  payback_age
+    0    0           2                           30.0  50.0          1.0
+    1    1           2                           60.0  50.0          1.0
+    """
+    freq = check_freq(freq)
+    if value not in COHORT_VALUES:
+        raise ParameterError(f"campaign_payback: value={value!r} must be one of {COHORT_VALUES}")
+    first_day = pd.Timestamp(start).normalize()
+    last_day = pd.Timestamp(end).normalize()
+    purchases = _purchases(orders.assign(_value=_order_value(orders, value)), "_value")
+    if purchases.empty:
+        return conform(pd.DataFrame(), CAMPAIGN_PAYBACK_COLUMNS)
+    first = purchases.groupby("customer_id")["paid_time"].min().dt.normalize()
+    buyers = first[(first >= first_day) & (first <= last_day)].index
+    cohort = purchases[purchases["customer_id"].isin(buyers)]
+    origin = period_floor(pd.Series([first_day]), freq).iloc[0]
+    last = period_floor(pd.Series([_last_stamp(orders)]), freq).iloc[0]
+    span = int(_periods_between(pd.Series([origin]), pd.Series([last]), freq).iloc[0])
+    ages = _periods_between(
+        pd.Series(origin, index=cohort.index), period_floor(cohort["paid_time"], freq), freq
+    )
+    cells = cohort.assign(age=ages, unknown=cohort["value"].isna()).groupby("age")
+    sums = cells.agg(value=("value", "sum"), unknown=("unknown", "any"))
+    out = pd.DataFrame({"age": np.arange(max(span, 0) + 1, dtype="int64")})
+    out = out.merge(sums.reset_index(), on="age", how="left")
+    out["value"] = out["value"].fillna(0.0).mask(out["unknown"].fillna(False).astype(bool))
+    out["new_buyers"] = len(buyers)
+    out["cumulative_value"] = out["value"].cumsum(skipna=False)
+    out["cumulative_value_per_customer"] = ratio(out["cumulative_value"], out["new_buyers"])
+    out["spend"] = float(spend) if spend is not None else np.nan
+    out["cac"] = ratio(out["spend"], out["new_buyers"])
+    reached = out["age"].astype("float64").where(out["cumulative_value_per_customer"] >= out["cac"])
+    out["payback_age"] = reached.min()
+    return conform(out, CAMPAIGN_PAYBACK_COLUMNS)
+
+
+def cohort_payback(values: pd.DataFrame) -> pd.DataFrame:
+    """One row per cohort of a :func:`cohort_value` table: its CAC, value so far and payback.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        :func:`cohort_value` output (with or without its ``by`` column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``by`` group, ``cohort``), sorted by them: the ``by`` column (str)
+        when present, ``cohort``, ``cohort_size``, ``ad_spend``, ``cac``, ``age`` (the
+        latest observed age), ``cumulative_value_per_customer`` (at that age) and
+        ``payback_age`` (NaN: not paid back yet, or no CAC).
+
+    Notes
+    -----
+    中文名: 同期群回本表
+
+    The last observed row of each cohort of ``cohort_value``: nothing is computed again.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> values = pd.DataFrame({
+    ...     "cohort": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-02-01"]),
+    ...     "age": [0, 1, 0], "cohort_size": [2, 2, 1], "value": [80.0, 60.0, 10.0],
+    ...     "cumulative_value": [80.0, 140.0, 10.0],
+    ...     "cumulative_value_per_customer": [40.0, 70.0, 10.0],
+    ...     "ad_spend": [100.0, 100.0, 30.0], "cac": [50.0, 50.0, 30.0],
+    ...     "payback_age": [1.0, 1.0, float("nan")]})
+    >>> cohort_payback(values)[["cohort", "cac", "age", "cumulative_value_per_customer",
+    ...                         "payback_age"]]
+          cohort   cac  age  cumulative_value_per_customer  payback_age
+    0 2025-01-01  50.0    1                           70.0          1.0
+    1 2025-02-01  30.0    0                           10.0          NaN
+    """
+    require(values, list(COHORT_PAYBACK_COLUMNS), "values")
+    groups = [c for c in values.columns if c not in COHORT_VALUE_COLUMNS]
+    latest = values.sort_values([*groups, "cohort", "age"], kind="stable")
+    latest = latest.drop_duplicates([*groups, "cohort"], keep="last")
+    schema = {key: "str" for key in groups} | COHORT_PAYBACK_COLUMNS
+    return conform(latest[list(schema)].reset_index(drop=True), schema)

@@ -23,6 +23,7 @@ ASSESSMENT_COLUMNS = {
 #: KPIs where less is better: attainment is target / actual for these.
 LOWER_IS_BETTER = frozenset(
     {"refund_amount", "refund_rate", "bounce_rate", "cpa", "cpc", "cost_amount"}
+    | {"ncac", "breakeven_roas"}  # profit after marketing (DESIGN §5 "Profit")
 )
 
 
@@ -78,7 +79,12 @@ def assessment_table(
     达成率 (attainment) = actual / target for KPIs where more is better, and
     target / actual where less is better (refunds, bounce rate, CPA), so that 1.0 always
     means "on target" and more is always better. A KPI without a target stays in the
-    table with status ``not_set`` (the report shows "target not set").
+    table with status ``not_set`` (the report shows "target not set"). A target ≤ 0 (a
+    contribution margin allowed to be negative) has no attainment: it is ``met`` when the
+    actual is on its right side (at or above it; at or below for ``LOWER_IS_BETTER``),
+    else ``missed``. Profit KPIs (``contribution_margin``, ``cm2``, ``mer``, ``ncac``,
+    ``breakeven_roas`` …) take targets like any other; ``ncac`` and ``breakeven_roas`` are
+    lower-is-better.
 
     Examples
     --------
@@ -109,8 +115,8 @@ def assessment_table(
         judged = proj_attainment if not np.isnan(proj_attainment) else attainment
         if np.isnan(target):
             status = "not_set"
-        elif np.isnan(judged):
-            status = "missed" if np.isnan(actual) else "met"
+        elif np.isnan(judged):  # no ratio (a target ≤ 0, an actual of 0): compare values
+            status = _beyond(name, proj if not np.isnan(proj) else actual, target)
         elif judged >= on_track:
             status = "met"
         elif running and judged >= at_risk:
@@ -143,11 +149,22 @@ def _number(value) -> float:
 
 
 def _attainment(name: str, actual: float, target: float) -> float:
-    if np.isnan(actual) or np.isnan(target):
+    """actual / target (target / actual where less is better); NaN for a target ≤ 0, whose
+    ratio reads backwards (a contribution margin allowed to be −100 and reaching −50)."""
+    if np.isnan(actual) or np.isnan(target) or target <= 0:
         return np.nan
     if name in LOWER_IS_BETTER:
         return target / actual if actual != 0 else np.nan
     return actual / target if target != 0 else np.nan
+
+
+def _beyond(name: str, value: float, target: float) -> str:
+    """``met`` when ``value`` is on the right side of ``target``, else ``missed``."""
+    if np.isnan(value):
+        return "missed"
+    if name in LOWER_IS_BETTER:
+        return "met" if value <= target else "missed"
+    return "met" if value >= target else "missed"
 
 
 def judged_targets(assessment: pd.DataFrame, *, kpis) -> pd.DataFrame:
