@@ -50,7 +50,6 @@ PARTS: dict[str, frozenset[str]] = {
             "theme",
             "report",
             "alerts",
-            "alerts_profit",
             "summary",
             "html",
             "plots",
