@@ -111,3 +111,43 @@ def test_a_large_drop_on_a_large_store_is_found_below():
     assert flags.loc[70, "direction"] == "below"
     assert int(flags["is_anomaly"].sum()) <= 2
     assert dict(flags.dtypes.astype(str)) == ANOMALY_COLUMNS
+
+
+def festival_store(seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from ecanalysis.metrics.calendar import event_regressors, festival_calendar
+
+    days = pd.date_range("2024-01-01", "2025-12-31", freq="D")
+    rng = np.random.default_rng(seed)
+    values = 1000 * np.exp(rng.normal(0, 0.05, len(days)))
+    events = event_regressors(days, festival_calendar(days[0], days[-1], region="cn"))
+    values = values * np.where(events["event_peak"] == 1, 4.0, 1.0)
+    values = values * np.where(events["event_window"] == 1, 2.0, 1.0)
+    values = values * np.where(events["post_event"] == 1, 0.8, 1.0)
+    return pd.DataFrame({"date": days, "paid_amount": values}), events
+
+
+def test_known_festivals_are_not_surprises():
+    frame, events = festival_store()
+    blind = detect_anomalies(frame, value_col="paid_amount")
+    aware = detect_anomalies(frame, value_col="paid_amount", events=events)
+    on_event = events[["event_peak", "event_window", "post_event"]].sum(axis=1).to_numpy() > 0
+    assert blind.loc[on_event, "is_anomaly"].sum() >= 20
+    assert aware["is_anomaly"].sum() <= 7  # at most 1 per 100 store-days
+    # the event-adjusted expectation of a peak day is about four ordinary days
+    peak = events["event_peak"].to_numpy() == 1
+    assert np.allclose(aware.loc[peak, "expected"] / 1000, 4.0, rtol=0.1)
+
+
+def test_a_festival_day_far_below_other_festival_days_is_flagged():
+    frame, events = festival_store(seed=1)
+    peak_day = events.index[(events["event_peak"] == 1).to_numpy()][-1]
+    frame.loc[peak_day, "paid_amount"] = 900.0  # an ordinary day's sales on a peak day
+    aware = detect_anomalies(frame, value_col="paid_amount", events=events)
+    assert aware.loc[peak_day, "is_anomaly"]
+    assert aware.loc[peak_day, "direction"] == "below"
+
+
+def test_events_without_known_columns_are_refused():
+    frame, _ = festival_store()
+    with pytest.raises(ParameterError, match="event_regressors"):
+        detect_anomalies(frame, value_col="paid_amount", events=frame[["date"]])

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ecanalysis.errors import ParameterError
-from ecanalysis.metrics._common import conform, never_negative
+from ecanalysis.metrics._common import conform, local_naive, never_negative, require
 from ecanalysis.metrics._timeseries import daily_series
 
 #: Columns of :func:`detect_anomalies`.
@@ -84,137 +84,151 @@ def detect_anomalies(
     order_value: float | None = None,
     min_abs_deviation: float = 0.0,
     decimals: int | None = None,
+    events: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Flag days whose value is far from what trend and weekly season lead to expect.
 
-        Parameters
-        ----------
-        series_frame : pandas.DataFrame
-            One row per day: ``date_col`` and ``value_col`` (e.g. ``orders.daily_sales``
-            with ``period_start`` renamed to ``date``). One store or group only.
-        value_col : str
-            The KPI to check (``paid_amount``, ``orders``, ``visitors`` …).
-        date_col : str, default "date"
-            The local day of each row.
-        period : int, default 7
-            Length of the season in days (7: weekly pattern).
-        threshold : float, default 3.5
-            How far a day must be to be flagged, in standard deviations of normal noise: for
-            counts, the equivalent tail probability (3.5 → 2.3 in 10,000 on each side).
-        robust : bool, default True
-            Set anomalies aside one at a time and refit, so that they bend neither the
-            expectation nor the scale (see Notes); ``False`` fits once.
-        kind : {"count", "amount"}, optional
-            How the KPI varies from day to day. Default from ``value_col``: ``count`` for
-            :data:`COUNT_KPIS` (orders, buyers, units, visitors …) and names ending in
-            :data:`COUNT_SUFFIXES`, ``amount`` for everything else (money, rates).
-        order_value : float, optional
-            Typical value of one order (AOV) for an amount KPI: the spread is then at least
-            √(expected × order_value) (see Notes). Default: estimated from the days without
-            sales when there are some, else no such floor.
-        min_abs_deviation : float, default 0.0
-            A day is flagged only when \\|value − expected\\| is at least this, in the KPI's
-            own unit (e.g. 50 for "no alert for less than ¥50").
-        decimals : int, optional
-            Precision at which the report prints the KPI: a day whose value and expected value
-            print the same (rounded to ``decimals``) is never flagged. Default 0 for counts, 2
-            for amounts.
+    Parameters
+    ----------
+    series_frame : pandas.DataFrame
+        One row per day: ``date_col`` and ``value_col`` (e.g. ``orders.daily_sales``
+        with ``period_start`` renamed to ``date``). One store or group only.
+    value_col : str
+        The KPI to check (``paid_amount``, ``orders``, ``visitors`` …).
+    date_col : str, default "date"
+        The local day of each row.
+    period : int, default 7
+        Length of the season in days (7: weekly pattern).
+    threshold : float, default 3.5
+        How far a day must be to be flagged, in standard deviations of normal noise: for
+        counts, the equivalent tail probability (3.5 → 2.3 in 10,000 on each side).
+    robust : bool, default True
+        Set anomalies aside one at a time and refit, so that they bend neither the
+        expectation nor the scale (see Notes); ``False`` fits once.
+    kind : {"count", "amount"}, optional
+        How the KPI varies from day to day. Default from ``value_col``: ``count`` for
+        :data:`COUNT_KPIS` (orders, buyers, units, visitors …) and names ending in
+        :data:`COUNT_SUFFIXES`, ``amount`` for everything else (money, rates).
+    order_value : float, optional
+        Typical value of one order (AOV) for an amount KPI: the spread is then at least
+        √(expected × order_value) (see Notes). Default: estimated from the days without
+        sales when there are some, else no such floor.
+    min_abs_deviation : float, default 0.0
+        A day is flagged only when \\|value − expected\\| is at least this, in the KPI's
+        own unit (e.g. 50 for "no alert for less than ¥50").
+    decimals : int, optional
+        Precision at which the report prints the KPI: a day whose value and expected value
+        print the same (rounded to ``decimals``) is never flagged. Default 0 for counts, 2
+        for amounts.
+    events : pandas.DataFrame, optional
+        Known festival and campaign days: ``date`` and any of the 0/1 columns
+        ``event_peak, event_window, pre_event, post_event`` (the output of
+        ``calendar.event_regressors``). Their days are scored against an event-adjusted
+        expectation (see Notes), not against an ordinary day.
 
-        Returns
-        -------
-        pandas.DataFrame
-            One row per day from the first to the last day of the frame, sorted by date:
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day from the first to the last day of the frame, sorted by date:
 
-            - ``date`` (datetime64[ns]): the local day.
-            - ``value`` (float64): the KPI (0 on days absent from the frame).
-            - ``expected`` (float64): trend + seasonal component; never below 0 for a
-              series without negative values.
-            - ``lower``, ``upper`` (float64): the band outside which a day is flagged;
-              ``lower`` is floored at 0 for a series without negative values.
-            - ``residual`` (float64): value − expected.
-            - ``score`` (float64): how unusual the day is, in normal standard deviations
-              (amounts: residual / scale; counts: the normal quantile of the tail
-              probability), signed like the residual.
-            - ``is_anomaly`` (bool): \\|score\\| > threshold, \\|residual\\| ≥
-              ``min_abs_deviation`` and value and expected differ at ``decimals``.
-            - ``direction`` (str): ``"above"`` (more than expected: good news for sales)
-              or ``"below"`` for anomalies, missing otherwise.
+        - ``date`` (datetime64[ns]): the local day.
+        - ``value`` (float64): the KPI (0 on days absent from the frame).
+        - ``expected`` (float64): trend + seasonal component; never below 0 for a
+          series without negative values.
+        - ``lower``, ``upper`` (float64): the band outside which a day is flagged;
+          ``lower`` is floored at 0 for a series without negative values.
+        - ``residual`` (float64): value − expected.
+        - ``score`` (float64): how unusual the day is, in normal standard deviations
+          (amounts: residual / scale; counts: the normal quantile of the tail
+          probability), signed like the residual.
+        - ``is_anomaly`` (bool): \\|score\\| > threshold, \\|residual\\| ≥
+          ``min_abs_deviation`` and value and expected differ at ``decimals``.
+        - ``direction`` (str): ``"above"`` (more than expected: good news for sales)
+          or ``"below"`` for anomalies, missing otherwise.
 
-            When the series is shorter than 2 × period + 1 days, every model column is NaN,
-            nothing is flagged, and ``result.attrs["note"]`` says why. ``result.attrs["kind"]``
-            is the kind used.
+        When the series is shorter than 2 × period + 1 days, every model column is NaN,
+        nothing is flagged, and ``result.attrs["note"]`` says why. ``result.attrs["kind"]``
+        is the kind used.
 
-        Notes
-        -----
-        中文名: 异常检测
+    Notes
+    -----
+    中文名: 异常检测
 
-        Expected value: STL decomposition (Cleveland et al. 1990;
-        ``statsmodels.tsa.seasonal.STL`` with ``period`` and a seasonal smoother of 13
-        seasons) of the daily series; expected = trend + season. Counts, which are mostly
+    Expected value: STL decomposition (Cleveland et al. 1990;
+    ``statsmodels.tsa.seasonal.STL`` with ``period`` and a seasonal smoother of 13
+    seasons) of the daily series; expected = trend + season. Counts, which are mostly
     noise at a few orders a day, get a steadier expectation: level × weekday factor, where
     level is the mean of the seasonally adjusted days within 2 × period days on either side
     and the factor the weekday's mean over the overall mean (shrunk towards 1 as if with two
     more average weeks), both without the day itself, so that a spike does not lift its own
     expectation.
 
-        Counts (orders, buyers, units): a count model around the expected value μ, negative
-        binomial with variance μ + φμ², φ = max(0, Σ((y − μ)² − μ) / Σμ²) (method of moments
-        over the days not set aside, leaving out the days beyond the threshold even for
-        Poisson noise, at most 5 % of them; φ = 0 is Poisson), μ at least 0.1. With
-        p = 1 − Φ(threshold), the band is [NB quantile p, NB quantile 1 − p]; a day is
-        flagged when P(Y ≥ y) < p or P(Y ≤ y) < p, and score = ±Φ⁻¹(1 − tail probability).
-        On a store with two orders a day, 0 orders is no anomaly (P(Y = 0) = 13.5 %): a
-        store that small cannot show a one-day drop, only a spike.
+    Counts (orders, buyers, units): a count model around the expected value μ, negative
+    binomial with variance μ + φμ², φ = max(0, Σ((y − μ)² − μ) / Σμ²) (method of moments
+    over the days not set aside, leaving out the days beyond the threshold even for
+    Poisson noise, at most 5 % of them; φ = 0 is Poisson), μ at least 0.1. With
+    p = 1 − Φ(threshold), the band is [NB quantile p, NB quantile 1 − p]; a day is
+    flagged when P(Y ≥ y) < p or P(Y ≤ y) < p, and score = ±Φ⁻¹(1 − tail probability).
+    On a store with two orders a day, 0 orders is no anomaly (P(Y = 0) = 13.5 %): a
+    store that small cannot show a one-day drop, only a spike.
 
-        Amounts (sales, rates): scale = max(1.4826 × MAD of the residuals, 1 % of the mean
-        \\|value\\|, √(max(μ, 0) × v)), v the value of one order (``order_value``; by default,
-        when some days have no sale, v = mean value / −ln(share of days without sale), the
-        order value of a Poisson store with as many empty days). The last term is the
-        standard deviation of a compound-Poisson day (Var = E[orders] · E[v²] ≥ E[sales] · v):
-        when more than half the days have no sale the MAD is 0, and without it nearly every
-        day would be flagged. A day is flagged when \\|value − expected\\| > threshold × scale
-        (1 day in 2,000 by chance with normal noise at 3.5).
+    Amounts (sales, rates): scale = max(1.4826 × MAD of the residuals, 1 % of the mean
+    \\|value\\|, √(max(μ, 0) × v)), v the value of one order (``order_value``; by default,
+    when some days have no sale, v = mean value / −ln(share of days without sale), the
+    order value of a Poisson store with as many empty days). The last term is the
+    standard deviation of a compound-Poisson day (Var = E[orders] · E[v²] ≥ E[sales] · v):
+    when more than half the days have no sale the MAD is 0, and without it nearly every
+    day would be flagged. A day is flagged when \\|value − expected\\| > threshold × scale
+    (1 day in 2,000 by chance with normal noise at 3.5).
 
-        An explainable flag: never when \\|value − expected\\| < ``min_abs_deviation`` or when
-        both print the same at ``decimals`` ("actual 2, expected 2" is no alert).
+    Known events (``events``): their days are set aside from the start, so that
+    they bend neither the ordinary expectation nor the spread; each class c (peak,
+    sale window, pre-window, post-window) then gets its effect, the median over its days
+    of value / ordinary expectation, and on those days expected = ordinary expectation
+    × effect_c, with the amount spread × max(effect_c, 1) (noise grows with the level).
+    A 双11 day is flagged only when it is far even from what a festival day of the
+    series looks like; the 透支 days after it are compared with other post-event days.
 
-        With ``robust``, the day with the largest score beyond the threshold is replaced by
-        its expected value and the series refitted, one day at a time (at most a tenth of
-        the days), so that a big spike neither lifts its weekday's seasonal value nor widens
-        the band (Rosner's generalized ESD idea). The remainders of STL's own ``robust=True``
-        iterations are too peaked for a MAD scale, so amounts do not use that option.
+    An explainable flag: never when \\|value − expected\\| < ``min_abs_deviation`` or when
+    both print the same at ``decimals`` ("actual 2, expected 2" is no alert).
 
-        A KPI that cannot be negative (no negative value in the series) cannot be expected
-        below 0: trend + season is floored at 0 in the fit too, and the lower band is
-        floored at 0. A series with a negative value (net sales after refunds) is modelled
-        without the floor, as an amount.
+    With ``robust``, the day with the largest score beyond the threshold is replaced by
+    its expected value and the series refitted, one day at a time (at most a tenth of
+    the days), so that a big spike neither lifts its weekday's seasonal value nor widens
+    the band (Rosner's generalized ESD idea). The remainders of STL's own ``robust=True``
+    iterations are too peaked for a MAD scale, so amounts do not use that option.
 
-        Days absent from the frame count as 0 (no orders that day), which a real outage
-        should show as a dip. NaN values are interpolated for the decomposition and are
-        never flagged.
+    A KPI that cannot be negative (no negative value in the series) cannot be expected
+    below 0: trend + season is floored at 0 in the fit too, and the lower band is
+    floored at 0. A series with a negative value (net sales after refunds) is modelled
+    without the floor, as an amount.
 
-        Examples
-        --------
-        >>> import numpy as np
-        >>> import pandas as pd
-        >>> days = pd.date_range("2025-09-01", periods=56, freq="D")
-        >>> weekly = np.tile([100.0, 90, 95, 105, 120, 150, 140], 8)
-        >>> noise = np.random.default_rng(0).normal(0, 3, 56)
-        >>> sales = pd.DataFrame({"date": days, "paid_amount": weekly + noise})
-        >>> sales.loc[40, "paid_amount"] += 80
-        >>> flags = detect_anomalies(sales, value_col="paid_amount")
-        >>> flags.loc[flags["is_anomaly"], ["date", "direction"]]
-                 date direction
-        40 2025-10-11     above
+    Days absent from the frame count as 0 (no orders that day), which a real outage
+    should show as a dip. NaN values are interpolated for the decomposition and are
+    never flagged.
 
-        A small store (two orders a day) is quiet; a day with 12 orders stands out:
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> days = pd.date_range("2025-09-01", periods=56, freq="D")
+    >>> weekly = np.tile([100.0, 90, 95, 105, 120, 150, 140], 8)
+    >>> noise = np.random.default_rng(0).normal(0, 3, 56)
+    >>> sales = pd.DataFrame({"date": days, "paid_amount": weekly + noise})
+    >>> sales.loc[40, "paid_amount"] += 80
+    >>> flags = detect_anomalies(sales, value_col="paid_amount")
+    >>> flags.loc[flags["is_anomaly"], ["date", "direction"]]
+             date direction
+    40 2025-10-11     above
 
-        >>> counts = np.random.default_rng(1).poisson(2, 56).astype(float)
-        >>> counts[30] = 12
-        >>> flags = detect_anomalies(pd.DataFrame({"date": days, "orders": counts}),
-        ...                          value_col="orders")
-        >>> flags.index[flags["is_anomaly"]].tolist(), flags.attrs["kind"]
-        ([30], 'count')
+    A small store (two orders a day) is quiet; a day with 12 orders stands out:
+
+    >>> counts = np.random.default_rng(1).poisson(2, 56).astype(float)
+    >>> counts[30] = 12
+    >>> flags = detect_anomalies(pd.DataFrame({"date": days, "orders": counts}),
+    ...                          value_col="orders")
+    >>> flags.index[flags["is_anomaly"]].tolist(), flags.attrs["kind"]
+    ([30], 'count')
     """
     _check_options(period, threshold, min_abs_deviation)
     series = daily_series(series_frame, value_col, date_col)
@@ -232,10 +246,20 @@ def detect_anomalies(
         out.attrs["kind"] = kind
         return out
     model = _CountModel(threshold) if kind == "count" else _AmountModel(threshold, order_value)
-    expected, band = _fit(
-        series, period, threshold, model, robust=robust, non_negative=non_negative
+    event_class = _event_classes(events, series.index)
+    expected, band, aside = _fit(
+        series,
+        period,
+        threshold,
+        model,
+        robust=robust,
+        non_negative=non_negative,
+        known=event_class >= 0,
     )
     values = series.to_numpy()
+    if (event_class >= 0).any():
+        expected, widen = _event_adjusted(values, expected, event_class)
+        band = model.band(values, expected, ~aside, widen=widen)
     residual = values - expected
     score = band.score(values)
     printed_apart = np.round(values, decimals) != np.round(expected, decimals)
@@ -304,7 +328,7 @@ class _AmountModel:
     def __init__(self, threshold: float, order_value: float | None):
         self.threshold, self.order_value = threshold, order_value
 
-    def band(self, values: np.ndarray, expected: np.ndarray, keep: np.ndarray) -> _Band:
+    def band(self, values, expected, keep, widen=None) -> _Band:
         finite = ~np.isnan(values)
         level = float(np.mean(np.abs(values[finite]))) if finite.any() else 0.0
         residual = (values - expected)[keep & finite]
@@ -313,6 +337,8 @@ class _AmountModel:
         unit = self._order_value(values[finite], level)
         if unit > 0:
             scale = np.maximum(scale, np.sqrt(np.maximum(expected, 0.0) * unit))
+        if widen is not None:
+            scale = scale * widen
         half = self.threshold * scale
         return _Band(
             expected,
@@ -360,7 +386,8 @@ class _CountModel:
         self.threshold = threshold
         self.tail = float(norm.sf(threshold))
 
-    def band(self, values: np.ndarray, expected: np.ndarray, keep: np.ndarray) -> _Band:
+    def band(self, values, expected, keep, widen=None) -> _Band:
+        """The NB band (``widen`` is not needed: the NB variance grows with μ²)."""
         from scipy.stats import nbinom, norm, poisson
 
         mean = np.maximum(expected, MIN_EXPECTED_COUNT)
@@ -399,7 +426,7 @@ class _CountModel:
         return extreme
 
 
-def _fit(series: pd.Series, period: int, threshold: float, model, *, robust, non_negative):
+def _fit(series: pd.Series, period: int, threshold: float, model, *, robust, non_negative, known):
     """Expected values (``model.expected``) and the fitted band of ``model``.
 
     With ``non_negative`` (the series has no negative value), expected values are
@@ -412,7 +439,10 @@ def _fit(series: pd.Series, period: int, threshold: float, model, *, robust, non
     """
     raw = series.to_numpy()
     values = series.interpolate(limit_direction="both").fillna(0.0).to_numpy()
-    cleaned, aside = values.copy(), np.zeros(len(values), dtype=bool)
+    aside = np.asarray(known, dtype=bool).copy()
+    # known event days start from the ordinary days around them, not from their own level
+    cleaned = pd.Series(values).where(~aside).interpolate(limit_direction="both")
+    cleaned = cleaned.fillna(0.0).to_numpy(copy=True)
     for _ in range(len(values) // 10 + 1 if robust else 1):
         for _ in range(3 if aside.any() else 1):  # refine the stand-ins of the days set aside
             expected = model.expected(cleaned, period)
@@ -425,4 +455,41 @@ def _fit(series: pd.Series, period: int, threshold: float, model, *, robust, non
         if scores[worst] <= threshold:
             break
         aside[worst], cleaned[worst] = True, expected[worst]
-    return expected, band
+    return expected, band, aside
+
+
+#: Event classes of ``events``, in order of precedence.
+EVENT_CLASSES = ("event_peak", "event_window", "pre_event", "post_event")
+
+
+def _event_classes(events: pd.DataFrame | None, days: pd.DatetimeIndex) -> np.ndarray:
+    """Index into :data:`EVENT_CLASSES` of each day's event class, -1 for none."""
+    out = np.full(len(days), -1)
+    if events is None:
+        return out
+    require(events, ["date"], "events")
+    present = [c for c in EVENT_CLASSES if c in events.columns]
+    if not present:
+        raise ParameterError(
+            f"events has none of the columns {', '.join(EVENT_CLASSES)}; pass the output of "
+            "calendar.event_regressors"
+        )
+    stamps = local_naive(events["date"]).dt.normalize()
+    for index in reversed(range(len(EVENT_CLASSES))):  # the first class wins
+        column = EVENT_CLASSES[index]
+        if column in present:
+            on = stamps[pd.to_numeric(events[column], errors="coerce").fillna(0).to_numpy() > 0]
+            out[np.asarray(days.isin(on))] = index
+    return out
+
+
+def _event_adjusted(values: np.ndarray, expected: np.ndarray, event_class: np.ndarray):
+    """Expected values × each class's median effect on its days, and the spread factor."""
+    adjusted, widen = expected.copy(), np.ones(len(values))
+    for index in np.unique(event_class[event_class >= 0]):
+        days = (event_class == index) & (expected > 0) & ~np.isnan(values)
+        effect = float(np.median(values[days] / expected[days])) if days.any() else 1.0
+        on = event_class == index
+        adjusted[on] = expected[on] * effect
+        widen[on] = max(effect, 1.0)
+    return adjusted, widen
