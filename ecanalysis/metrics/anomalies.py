@@ -181,13 +181,16 @@ def detect_anomalies(
     day would be flagged. A day is flagged when \\|value − expected\\| > threshold × scale
     (1 day in 2,000 by chance with normal noise at 3.5).
 
-    Known events (``events``): their days are set aside from the start, so that
-    they bend neither the ordinary expectation nor the spread; each class c (peak,
-    sale window, pre-window, post-window) then gets its effect, the median over its days
-    of value / ordinary expectation, and on those days expected = ordinary expectation
-    × effect_c, with the amount spread × max(effect_c, 1) (noise grows with the level).
-    A 双11 day is flagged only when it is far even from what a festival day of the
-    series looks like; the 透支 days after it are compared with other post-event days.
+    Known events (``events``): their days are first set aside, so that they bend
+    neither the ordinary expectation nor the spread; each class c (peak, sale window,
+    pre-window, post-window) then gets its effect e_c, the median over its days of
+    value / ordinary expectation. Amounts are then refitted on value / e (e = 1 on
+    ordinary days): event days inform the expectation and the spread like any other
+    day once their effect is divided out, and expected and band are multiplied back by
+    e (the spread grows with the level). Counts: expected × e_c with the count band
+    around it. A 双11 day is flagged only when it is far even from what a festival day
+    of the series looks like; the 透支 days after it are compared with other
+    post-event days.
 
     An explainable flag: never when \\|value − expected\\| < ``min_abs_deviation`` or when
     both print the same at ``decimals`` ("actual 2, expected 2" is no alert).
@@ -258,8 +261,30 @@ def detect_anomalies(
     )
     values = series.to_numpy()
     if (event_class >= 0).any():
-        expected, widen = _event_adjusted(values, expected, event_class)
-        band = model.band(values, expected, ~aside, widen=widen)
+        effect = _event_effects(values, expected, event_class)
+        if kind == "amount" and (effect > 0).all():
+            # refit on the series with the event effects divided out: event days then
+            # inform the expectation and the spread like any other day
+            normalized = series / effect
+            fitted, scaled, aside = _fit(
+                normalized,
+                period,
+                threshold,
+                model,
+                robust=robust,
+                non_negative=non_negative,
+                known=np.zeros(len(values), dtype=bool),
+            )
+            expected = fitted * effect
+            band = _Band(
+                expected,
+                scaled.lower * effect,
+                scaled.upper * effect,
+                lambda y: scaled.score(y / effect),
+            )
+        else:
+            expected = expected * effect
+            band = model.band(values, expected, ~aside, widen=np.maximum(effect, 1.0))
     residual = values - expected
     score = band.score(values)
     printed_apart = np.round(values, decimals) != np.round(expected, decimals)
@@ -483,13 +508,13 @@ def _event_classes(events: pd.DataFrame | None, days: pd.DatetimeIndex) -> np.nd
     return out
 
 
-def _event_adjusted(values: np.ndarray, expected: np.ndarray, event_class: np.ndarray):
-    """Expected values × each class's median effect on its days, and the spread factor."""
-    adjusted, widen = expected.copy(), np.ones(len(values))
+def _event_effects(values: np.ndarray, expected: np.ndarray, event_class: np.ndarray):
+    """Each day's event effect: its class's median of value / ordinary expectation (1 on
+    ordinary days)."""
+    effect = np.ones(len(values))
     for index in np.unique(event_class[event_class >= 0]):
         days = (event_class == index) & (expected > 0) & ~np.isnan(values)
-        effect = float(np.median(values[days] / expected[days])) if days.any() else 1.0
-        on = event_class == index
-        adjusted[on] = expected[on] * effect
-        widen[on] = max(effect, 1.0)
-    return adjusted, widen
+        effect[event_class == index] = (
+            float(np.median(values[days] / expected[days])) if days.any() else 1.0
+        )
+    return effect
