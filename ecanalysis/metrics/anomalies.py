@@ -79,6 +79,7 @@ def detect_anomalies(
     date_col: str = "date",
     period: int = 7,
     threshold: float = 3.5,
+    threshold_below: float | None = None,
     robust: bool = True,
     kind: str | None = None,
     order_value: float | None = None,
@@ -102,6 +103,9 @@ def detect_anomalies(
     threshold : float, default 3.5
         How far a day must be to be flagged, in standard deviations of normal noise: for
         counts, the equivalent tail probability (3.5 → 2.3 in 10,000 on each side).
+    threshold_below : float, optional
+        The threshold for days below expectation (bad news for sales), default
+        ``threshold``: e.g. 2.8 finds drops sooner than spikes (see Notes).
     robust : bool, default True
         Set anomalies aside one at a time and refit, so that they bend neither the
         expectation nor the scale (see Notes); ``False`` fits once.
@@ -141,7 +145,8 @@ def detect_anomalies(
         - ``score`` (float64): how unusual the day is, in normal standard deviations
           (amounts: residual / scale; counts: the normal quantile of the tail
           probability), signed like the residual.
-        - ``is_anomaly`` (bool): \\|score\\| > threshold, \\|residual\\| ≥
+        - ``is_anomaly`` (bool): score > threshold or score < −threshold_below,
+          \\|residual\\| ≥
           ``min_abs_deviation`` and value and expected differ at ``decimals``.
         - ``direction`` (str): ``"above"`` (more than expected: good news for sales)
           or ``"below"`` for anomalies, missing otherwise.
@@ -192,6 +197,13 @@ def detect_anomalies(
     of the series looks like; the 透支 days after it are compared with other
     post-event days.
 
+    ``threshold_below`` below ``threshold`` trades a few more false alarms for drops
+    found sooner: on a large store with normal noise a day exactly 3σ below
+    expectation is found about half the time at 3.0, most of the time at 2.8 (0.5
+    false alarms per 100 days by chance); a drop of 3σ with the day's own noise on top
+    cannot be found 90 % of the time by any threshold that keeps false alarms under
+    1 in 100 days (it would need 1.7σ).
+
     An explainable flag: never when \\|value − expected\\| < ``min_abs_deviation`` or when
     both print the same at ``decimals`` ("actual 2, expected 2" is no alert).
 
@@ -234,6 +246,8 @@ def detect_anomalies(
     ([30], 'count')
     """
     _check_options(period, threshold, min_abs_deviation)
+    threshold_below = threshold if threshold_below is None else threshold_below
+    _check_options(period, threshold_below, min_abs_deviation)
     series = daily_series(series_frame, value_col, date_col)
     out = pd.DataFrame({"date": series.index, "value": series.to_numpy()})
     non_negative = never_negative(series)
@@ -248,12 +262,13 @@ def detect_anomalies(
         )
         out.attrs["kind"] = kind
         return out
-    model = _CountModel(threshold) if kind == "count" else _AmountModel(threshold, order_value)
+    thresholds = (threshold, threshold_below)
+    model = _CountModel(*thresholds) if kind == "count" else _AmountModel(thresholds, order_value)
     event_class = _event_classes(events, series.index)
     expected, band, aside = _fit(
         series,
         period,
-        threshold,
+        min(thresholds),
         model,
         robust=robust,
         non_negative=non_negative,
@@ -269,7 +284,7 @@ def detect_anomalies(
             fitted, scaled, aside = _fit(
                 normalized,
                 period,
-                threshold,
+                min(thresholds),
                 model,
                 robust=robust,
                 non_negative=non_negative,
@@ -289,7 +304,7 @@ def detect_anomalies(
     score = band.score(values)
     printed_apart = np.round(values, decimals) != np.round(expected, decimals)
     flagged = (
-        (np.abs(score) > threshold)
+        ((score > threshold) | (score < -threshold_below))
         & (np.abs(residual) >= min_abs_deviation)
         & printed_apart
         & ~np.isnan(values)
@@ -350,8 +365,8 @@ class _AmountModel:
         fit = STL(values, period=period, seasonal=SEASONAL_SMOOTHER).fit()
         return np.asarray(fit.trend) + np.asarray(fit.seasonal)
 
-    def __init__(self, threshold: float, order_value: float | None):
-        self.threshold, self.order_value = threshold, order_value
+    def __init__(self, thresholds: tuple[float, float], order_value: float | None):
+        self.thresholds, self.order_value = thresholds, order_value
 
     def band(self, values, expected, keep, widen=None) -> _Band:
         finite = ~np.isnan(values)
@@ -364,11 +379,11 @@ class _AmountModel:
             scale = np.maximum(scale, np.sqrt(np.maximum(expected, 0.0) * unit))
         if widen is not None:
             scale = scale * widen
-        half = self.threshold * scale
+        above, below = self.thresholds
         return _Band(
             expected,
-            expected - half,
-            expected + half,
+            expected - below * scale,
+            expected + above * scale,
             lambda y: (y - expected) / scale,
         )
 
@@ -405,11 +420,12 @@ class _CountModel:
         level = window_sum / np.maximum(high - low - 1, 1)
         return level * factor
 
-    def __init__(self, threshold: float):
+    def __init__(self, threshold: float, threshold_below: float):
         from scipy.stats import norm
 
         self.threshold = threshold
         self.tail = float(norm.sf(threshold))
+        self.tail_below = float(norm.sf(threshold_below))
 
     def band(self, values, expected, keep, widen=None) -> _Band:
         """The NB band (``widen`` is not needed: the NB variance grows with μ²)."""
@@ -434,7 +450,7 @@ class _CountModel:
             out = np.where(y > mean, np.maximum(z_above, 0.0), -np.maximum(z_below, 0.0))
             return np.where(np.isnan(y), np.nan, out)
 
-        return _Band(expected, dist.ppf(self.tail), dist.ppf(1 - self.tail), score)
+        return _Band(expected, dist.ppf(self.tail_below), dist.ppf(1 - self.tail), score)
 
     def _extreme(self, values: np.ndarray, mean: np.ndarray) -> np.ndarray:
         """Days beyond the threshold even for Poisson noise (at most 5 % of the days, the
