@@ -151,3 +151,22 @@ def test_events_without_known_columns_are_refused():
     frame, _ = festival_store()
     with pytest.raises(ParameterError, match="event_regressors"):
         detect_anomalies(frame, value_col="paid_amount", events=frame[["date"]])
+
+
+def test_threshold_below_finds_drops_sooner_than_spikes():
+    rng = np.random.default_rng(4)
+    values = 200 + rng.normal(0, 10, 120)
+    drops, spikes = [20, 40, 60, 80, 100], [30, 50, 70, 90, 110]
+    values[drops] -= 33.0  # about 3 sigma, partly absorbed by the trend
+    values[spikes] += 33.0
+    frame = pd.DataFrame({"date": pd.date_range("2025-03-03", periods=120), "paid_amount": values})
+    default = detect_anomalies(frame, value_col="paid_amount")
+    eager = detect_anomalies(frame, value_col="paid_amount", threshold_below=2.8)
+    below = eager["is_anomaly"] & (eager["direction"] == "below")
+    assert below.sum() > (default["is_anomaly"] & (default["direction"] == "below")).sum()
+    assert (eager.loc[below, "score"] < -2.8).all()
+    above = eager["is_anomaly"] & (eager["direction"] == "above")
+    assert (eager.loc[above, "score"] > 3.5).all()
+    # the band is asymmetric accordingly
+    ratio = (eager["expected"] - eager["lower"]) / (eager["upper"] - eager["expected"])
+    assert np.allclose(ratio, 2.8 / 3.5)
