@@ -77,3 +77,17 @@ def test_month_over_and_no_targets():
     assert row["target_hit_probability"] == float(row["month_to_date"] >= 3000.0)
     empty = month_to_date_pacing(daily, month="2025-09", as_of="2025-09-10", targets={})
     assert empty.empty and dict(empty.dtypes.astype(str)) == PACING_COLUMNS
+
+
+def test_without_events_or_a_year_the_ets_paths_are_used():
+    daily = flat_store(3)
+    daily = daily[daily["date"] >= "2025-07-01"]  # no festival of the region in the history
+    easy = month_to_date_pacing(
+        daily, month="2025-09", as_of="2025-09-15", targets={"orders": 2500.0}, region="global"
+    )
+    hard = month_to_date_pacing(
+        daily, month="2025-09", as_of="2025-09-15", targets={"orders": 3600.0}, region="global"
+    )
+    assert easy["target_hit_probability"].iloc[0] > 0.95
+    assert hard["target_hit_probability"].iloc[0] < 0.05
+    assert easy["forecast_remaining"].iloc[0] == pytest.approx(1500.0, rel=0.1)

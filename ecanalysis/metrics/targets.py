@@ -218,8 +218,9 @@ def month_to_date_pacing(
     target × Σ_{d ≤ as_of} w_d (a flat profile, days elapsed / days in month, when no
     forecast can be made). The probability draws ``paths`` simulated paths of the
     remaining days from the forecast fitted on the history up to ``as_of`` (AR(1)
-    errors of the event regression; normal daily errors with the ETS interval's
-    spread for the fallback), each floored at 0: P(month_to_date + Σ path ≥ target).
+    errors and coefficient draws of the event regression; the ETS model's own
+    simulated paths, as in ``forecast.project_period_end``, for the fallback), each day
+    floored at 0: P(month_to_date + Σ path ≥ target).
     Keys of metrics.json: ``month_to_date_<kpi>``, ``month_to_date_target_<kpi>``,
     ``target_hit_probability_<kpi>``.
 
@@ -301,7 +302,7 @@ def _elapsed_share(history, first, stop, elapsed, calendar, campaigns, region) -
 
 def _remaining_paths(history, remaining, calendar, campaigns, region, paths) -> np.ndarray:
     """Simulated sums of the ``remaining`` days (``paths`` of them), floored at 0 a day."""
-    from ecanalysis.metrics.forecast import _event_model, forecast_daily
+    from ecanalysis.metrics.forecast import _event_model
 
     if remaining == 0:
         return np.zeros(paths)
@@ -312,10 +313,19 @@ def _remaining_paths(history, remaining, calendar, campaigns, region, paths) -> 
     if model is not None:
         days = model.paths(paths, rng)
     else:
-        frame = history.rename("value").rename_axis("date").reset_index()
-        ahead = forecast_daily(frame, value_col="value", horizon=remaining, interval=0.8)
-        sd = (ahead["upper"] - ahead["lower"]).to_numpy() / (2 * 1.2816)
-        days = ahead["forecast"].to_numpy()[:, None] + sd[:, None] * rng.normal(
-            size=(remaining, paths)
-        )
+        days = _ets_paths(history, remaining, paths, rng)
     return np.maximum(days, 0.0).sum(axis=0)
+
+
+def _ets_paths(history, remaining: int, paths: int, rng) -> np.ndarray:
+    """Simulated ETS paths (the month-end projection's), or the seasonal naive forecast
+    with independent normal days when ETS cannot be fitted."""
+    from ecanalysis.metrics.forecast import _fit_ets, _naive_parts, _quiet
+
+    fit = _fit_ets(history, 7)
+    if fit is not None:
+        with _quiet():
+            simulated = fit.simulate(remaining, anchor="end", repetitions=paths, rng=rng)
+        return np.asarray(simulated).reshape(remaining, -1)
+    point, sd = _naive_parts(history, remaining, 7)
+    return point[:, None] + np.nan_to_num(sd)[:, None] * rng.normal(size=(remaining, paths))
