@@ -68,3 +68,18 @@ def test_placebo_with_short_history_and_bad_options():
     assert pd.isna(check["distinguishable"].iloc[0]) or len(check) >= 4
     with pytest.raises(ParameterError, match="placebos"):
         campaign_placebo(short, start="2025-09-20", end="2025-09-26", placebos=0)
+
+
+def test_daily_view_and_pull_forward_take_the_same_exclusions():
+    from ecanalysis.metrics.campaigns import campaign_lift_daily, pull_forward
+
+    daily = flat(3)
+    other = pd.DataFrame({"start": ["2025-08-10"], "end": ["2025-08-19"]})
+    window = {"start": "2025-09-10", "end": "2025-09-16"}
+    lift = campaign_lift(daily, **window, exclude=other)
+    frame = campaign_lift_daily(daily, **window, exclude=other)
+    inside = frame[frame["phase"] == "campaign"]
+    assert inside["baseline"].sum() == pytest.approx(lift["baseline"].iloc[0])
+    dip = pull_forward(daily, **window, exclude=other, post_days=7)
+    assert dip["post_days"].iloc[0] == 7
+    assert dip["dip_low"].iloc[0] < 0 < dip["dip_high"].iloc[0]

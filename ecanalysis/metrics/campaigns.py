@@ -400,12 +400,13 @@ def campaign_lift_daily(
     post_days: int = 14,
     control: pd.DataFrame | None = None,
     interval: float = 0.9,
+    exclude: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Day by day: actual against the counterfactual baseline, before, during and after.
 
     Parameters
     ----------
-    daily, start, end, value_col, date_col, pre_days, control, interval
+    daily, start, end, value_col, date_col, pre_days, control, interval, exclude
         As for :func:`campaign_lift`.
     post_days : int, default 14
         Days after ``end`` to show (those the data cover).
@@ -442,7 +443,7 @@ def campaign_lift_daily(
     """
     first, last = _campaign_days(start, end)
     series = daily_series(daily, value_col, date_col).fillna(0.0)
-    fit = _baseline_model(series, control, value_col, date_col, first, pre_days)
+    fit = _baseline_model(series, control, value_col, date_col, first, pre_days, exclude)
     if fit["model"] is None:
         return conform(pd.DataFrame(), LIFT_DAILY_COLUMNS)
     stop = min(last + pd.Timedelta(days=post_days), series.index[-1])
@@ -473,12 +474,13 @@ def pull_forward(
     post_days: int = 14,
     pre_days: int = 56,
     interval: float = 0.9,
+    exclude: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The post-campaign dip: sales after the campaign against the pre-campaign baseline.
 
     Parameters
     ----------
-    daily, start, end, value_col, date_col, pre_days, interval
+    daily, start, end, value_col, date_col, pre_days, interval, exclude
         As for :func:`campaign_lift`.
     post_days : int, default 14
         Days after ``end`` to examine (those the data cover).
@@ -513,7 +515,7 @@ def pull_forward(
     """
     first, last = _campaign_days(start, end)
     series = daily_series(daily, value_col, date_col).fillna(0.0)
-    fit = _baseline_model(series, None, value_col, date_col, first, pre_days)
+    fit = _baseline_model(series, None, value_col, date_col, first, pre_days, exclude)
     after = pd.date_range(last + pd.Timedelta(days=1), periods=post_days, freq="D")
     after = after[after.isin(series.index)]
     row = {"post_days": len(after)}
