@@ -56,9 +56,9 @@ def test_placebo_false_positive_rate_is_about_one_in_placebos_plus_one():
                 flat(seed, start="2025-01-01"), start="2025-09-20", end="2025-09-26", placebos=10
             )["distinguishable"].iloc[0]
         )
-        for seed in range(30)
+        for seed in range(15)
     )
-    assert found <= 6
+    assert found <= 4  # expected 15/11; 5 or more has a chance of about 1 %
 
 
 def test_placebo_with_short_history_and_bad_options():
