@@ -398,8 +398,11 @@ def forecast_with_events(
     residuals, clipped to [0, 0.98]): the model of SARIMAX(1, 0, 0) with ``exog``, at a
     thousandth of the cost of its likelihood fit (seconds a store matter in batch).
     The last residual decays as φʰ into the forecast; the variance of day h is
-    σ²(1 − φ²ʰ)/(1 − φ²). Point forecast: the back-transformed mean of the log (the
-    median day); interval: back-transformed quantiles, floored at 0. Used when the
+    σ²(1 − φ²ʰ)/(1 − φ²) + xₕᵀ Σ xₕ, Σ = s² (XᵀX)⁻¹ (1 + φ)/(1 − φ) the coefficients'
+    covariance (s² the residual variance, inflated for autocorrelated errors): an
+    effect seen in two festivals is uncertain, and the interval says so. Point
+    forecast: the back-transformed mean of the log (the median day); interval:
+    back-transformed quantiles, floored at 0. Used when the
     history has at least ``min_history_days`` days, or four weeks with an event day;
     otherwise :func:`forecast_daily`.
 
@@ -487,7 +490,12 @@ class _EventModel:
         self.phi = float(np.clip(lag_one, 0.0, 0.98))
         innovations = residual[1:] - self.phi * residual[:-1]
         self.sigma = float(np.std(innovations, ddof=past.shape[1] + 1))
+        # coefficient uncertainty, with the AR(1) variance inflation of slowly varying
+        # regressors (1 + φ)/(1 − φ): a festival seen twice is not known exactly
+        inflation = (1 + self.phi) / (1 - self.phi)
+        covariance = np.var(residual) * inflation * np.linalg.pinv(past.T @ past)
         self.base = future @ coef
+        self.base_cov = future @ covariance @ future.T
         self.last = float(residual[-1])
         self.logged = logged
 
@@ -498,16 +506,20 @@ class _EventModel:
         steps = np.arange(1, len(self.base) + 1)
         mean = self.base + self.last * self.phi**steps
         variance = self.sigma**2 * (1 - self.phi ** (2 * steps)) / max(1 - self.phi**2, 1e-9)
-        return mean, np.sqrt(variance)
+        return mean, np.sqrt(variance + np.clip(np.diag(self.base_cov), 0.0, None))
 
     def paths(self, repetitions: int, rng) -> np.ndarray:
-        """Simulated future days (horizon × repetitions), back-transformed."""
+        """Simulated future days (horizon × repetitions), back-transformed: AR(1) errors
+        plus a draw of the coefficients' error shared by the days of a path."""
         errors = np.empty((len(self.base), repetitions))
         state = np.full(repetitions, self.last)
         for day in range(len(self.base)):
             state = self.phi * state + rng.normal(0.0, self.sigma, repetitions)
             errors[day] = state
-        return self.back(self.base[:, None] + errors)
+        values, vectors = np.linalg.eigh(self.base_cov)
+        root = vectors * np.sqrt(np.clip(values, 0.0, None))
+        shift = root @ rng.normal(size=(len(self.base), repetitions))
+        return self.back(self.base[:, None] + shift + errors)
 
 
 def _event_model(series, horizon, calendar, campaigns, region, min_history_days):
