@@ -26,12 +26,14 @@ import bench_batch
 import bench_facts
 import bench_memory
 import bench_sample
+import bench_statistics
 
 BENCHMARKS = {
     "sample": bench_sample.run,
     "facts": bench_facts.run,
     "memory": bench_memory.run,
     "batch": bench_batch.run,
+    "statistics": bench_statistics.run,
 }
 RESULTS = _util.ROOT / "benchmarks" / "RESULTS.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"

@@ -792,3 +792,69 @@ def has_label(name: str) -> bool:
             base = match.groups()[0]
             return base.isdigit() or has_label(base)
     return False
+
+
+# -- issue 17: statistics an operator can trust (anomalies, calendar, pacing, CLV, placebo) --
+LABELS.update(
+    {
+        "direction": ("方向（高于/低于预期）", "Direction (above/below expectation)"),
+        "residual": ("偏差（实际 − 预期）", "Deviation (actual − expected)"),
+        "event": ("活动/大促", "Event"),
+        "name_zh": ("中文名", "Chinese name"),
+        "name_en": ("英文名", "English name"),
+        "peak": ("爆发日", "Peak day"),
+        "region": ("地区", "Region"),
+        "event_peak": ("大促爆发日", "Festival peak day"),
+        "event_window": ("大促/活动期", "Festival or campaign day"),
+        "pre_event": ("预售/蓄水期", "Pre-event window"),
+        "post_event": ("活动后（透支期）", "Post-event window"),
+        "events": ("所属活动", "Events"),
+        "month_to_date": ("月初至今实际", "Month to date"),
+        "month_to_date_target": ("月初至今目标", "Month-to-date target"),
+        "required_daily": ("剩余日均需完成", "Required daily run-rate"),
+        "forecast_remaining": ("剩余天数预测", "Forecast of the remaining days"),
+        "target_hit_probability": ("目标达成概率", "Probability of reaching the target"),
+        "days_elapsed": ("已过天数", "Days elapsed"),
+        "days_remaining": ("剩余天数", "Days remaining"),
+        "actual_to_date": ("至今实际", "Actual to date"),
+        "param": ("参数", "Parameter"),
+        "estimate": ("估计值", "Estimate"),
+        "se": ("标准误", "Standard error"),
+        "clv_se": ("CLV 标准误", "CLV standard error"),
+        "frequency_cal": ("校准期复购次数", "Repeat purchases (calibration)"),
+        "predicted": ("预测值", "Predicted"),
+        "error": ("误差（预测 − 实际）", "Error (predicted − actual)"),
+        "window": ("窗口", "Window"),
+        "placebo_share_below": ("安慰剂增量低于本活动的占比", "Share of placebo lifts below"),
+        "distinguishable": ("增量显著（区别于噪声）", "Lift distinguishable from noise"),
+    }
+)
+_DERIVED.extend(
+    [
+        (
+            re.compile(r"month_to_date_target_(.+)$"),
+            "{base}月初至今目标",
+            "{base} month-to-date target",
+        ),
+        (re.compile(r"month_to_date_(.+)$"), "{base}月初至今", "{base} month to date"),
+        (
+            re.compile(r"target_hit_probability_(.+)$"),
+            "{base}目标达成概率",
+            "{base} target probability",
+        ),
+    ]
+)
+RATES = RATES | {"target_hit_probability", "placebo_share_below"}
+
+_kind_of_by_name = kind_of
+
+
+def kind_of(name: str) -> str:  # issue 17: the probability of reaching a KPI is a rate
+    """:func:`_kind_of_by_name`, with ``target_hit_probability_<kpi>`` a rate (not the KPI's kind).
+
+    >>> kind_of("target_hit_probability_paid_amount")
+    'rate'
+    """
+    if str(name).startswith("target_hit_probability"):
+        return "rate"
+    return _kind_of_by_name(name)

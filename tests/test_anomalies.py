@@ -28,7 +28,7 @@ def test_planted_spikes_and_dips_are_found():
     flags = detect_anomalies(frame, value_col="paid_amount")
     found = flags.index[flags["is_anomaly"]].tolist()
     assert found == sorted(planted)
-    assert flags.loc[found, "direction"].tolist() == ["up", "down", "up", "down"]
+    assert flags.loc[found, "direction"].tolist() == ["above", "below", "above", "below"]
 
 
 def test_false_alarm_rate_on_clean_series_is_below_one_percent():
@@ -64,7 +64,7 @@ def test_a_series_without_negative_values_is_never_expected_below_zero(robust):
     assert (flags["expected"] >= 0).all()
     assert (flags["lower"] >= 0).all()
     closed = flags.iloc[28:]
-    assert not (closed["direction"] == "up").any()
+    assert not (closed["direction"] == "above").any()
     # where the model touches 0, a day at 0 is exactly as expected
     at_zero = closed[closed["expected"] == 0.0]
     assert len(at_zero) >= 1
@@ -92,7 +92,7 @@ def test_missing_days_count_as_zero_and_show_as_a_dip():
     day = flags.iloc[50]
     assert day["value"] == 0.0
     assert day["is_anomaly"]
-    assert day["direction"] == "down"
+    assert day["direction"] == "below"
 
 
 def test_nan_values_are_never_flagged():

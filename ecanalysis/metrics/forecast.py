@@ -350,6 +350,200 @@ def project_period_end(
     return conform(out, PROJECTION_COLUMNS)
 
 
+def forecast_with_events(
+    series_frame: pd.DataFrame,
+    *,
+    value_col: str,
+    date_col: str = "date",
+    horizon: int = 30,
+    calendar: pd.DataFrame | None = None,
+    campaigns: pd.DataFrame | None = None,
+    region: str = "all",
+    interval: float = 0.8,
+    min_history_days: int = 365,
+) -> pd.DataFrame:
+    """Forecast the next ``horizon`` days knowing the festivals and campaigns ahead.
+
+    Parameters
+    ----------
+    series_frame, value_col, date_col, horizon, interval
+        As for :func:`forecast_daily`.
+    calendar : pandas.DataFrame, optional
+        Festivals (``calendar.festival_calendar``); default the built-in calendar of
+        ``region`` over the history and the horizon.
+    campaigns : pandas.DataFrame, optional
+        The store's ``campaigns`` table (``campaign_id, start, end``), past and planned.
+    region : {"cn", "global", "all"}, default "all"
+        Region of the default calendar.
+    min_history_days : int, default 365
+        With less history than this and no event day in it, the forecast is
+        :func:`forecast_daily` (ETS): event effects cannot be estimated.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`forecast_daily`; ``model`` is ``"regression_events"``, or
+        ``"ets"`` / ``"seasonal_naive"`` when it falls back.
+
+    Notes
+    -----
+    中文名: 大促感知的日度预测
+
+    Regression with AR(1) errors of log(1 + y) for a KPI that is never negative (y
+    itself otherwise), on the last two years: intercept, linear trend, a yearly season
+    (two Fourier pairs, with a year of history or more), six weekday dummies, the 0/1
+    columns of ``calendar.event_regressors`` (peak, window, pre-window, post-window) and,
+    for each festival seen in the history, dummies of its sale days and of its peak day
+    (双11 lifts more than 618). Fitted in two steps (least squares, then φ = lag-1 autocorrelation of the
+    residuals, clipped to [0, 0.98]): the model of SARIMAX(1, 0, 0) with ``exog``, at a
+    thousandth of the cost of its likelihood fit (seconds a store matter in batch).
+    The last residual decays as φʰ into the forecast; the variance of day h is
+    σ²(1 − φ²ʰ)/(1 − φ²) + xₕᵀ Σ xₕ, Σ = s² (XᵀX)⁻¹ (1 + φ)/(1 − φ) the coefficients'
+    covariance (s² the residual variance, inflated for autocorrelated errors): an
+    effect seen in two festivals is uncertain, and the interval says so. Point
+    forecast: the back-transformed mean of the log (the median day); interval:
+    back-transformed quantiles, floored at 0. Used when the
+    history has at least ``min_history_days`` days, or four weeks with an event day;
+    otherwise :func:`forecast_daily`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> days = pd.date_range("2024-09-01", "2025-10-31", freq="D")
+    >>> rng = np.random.default_rng(0)
+    >>> sales = 100 * np.exp(rng.normal(0, 0.05, len(days)))
+    >>> sales[(days >= "2024-11-01") & (days <= "2024-11-11")] *= 2.0
+    >>> frame = pd.DataFrame({"date": days, "paid_amount": sales})
+    >>> ahead = forecast_with_events(frame, value_col="paid_amount", horizon=15, region="cn")
+    >>> ahead["model"].iloc[0]
+    'regression_events'
+    >>> bool(ahead["forecast"].iloc[5] > 1.6 * ahead["forecast"].iloc[14])  # Nov 6 vs Nov 15
+    True
+    """
+    series = _checked(series_frame, value_col, date_col, horizon, 7)
+    quantile = normal_quantile(interval)
+    if series.empty:
+        return conform(pd.DataFrame(), FORECAST_COLUMNS)
+    model = _event_model(series, horizon, calendar, campaigns, region, min_history_days)
+    if model is None:
+        return forecast_daily(
+            series_frame,
+            value_col=value_col,
+            date_col=date_col,
+            horizon=horizon,
+            interval=interval,
+        )
+    mean, sd = model.mean_and_sd()
+    out = pd.DataFrame(
+        {
+            "date": _future_days(series, horizon),
+            "forecast": model.back(mean),
+            "lower": model.back(mean - quantile * sd),
+            "upper": model.back(mean + quantile * sd),
+            "model": "regression_events",
+        }
+    )
+    return _floored(conform(out, FORECAST_COLUMNS), series)
+
+
+#: The event regression needs at least this many days (four weeks), whatever the events.
+EVENT_MODEL_MIN_DAYS = 28
+
+#: Days of history the event regression is fitted on (the last two years).
+EVENT_MODEL_DAYS = 730
+
+
+def _event_design(days: pd.DatetimeIndex, calendar, campaigns, origin) -> pd.DataFrame:
+    """Trend, yearly season, weekday dummies, event classes, one dummy per festival."""
+    from ecanalysis.metrics.calendar import REGRESSORS, event_regressors
+
+    events = event_regressors(pd.DataFrame({"date": days}), calendar, campaigns)
+    design = pd.DataFrame(index=days)
+    design["const"] = 1.0
+    design["trend"] = np.asarray((days - origin).days, dtype="float64") / 365.25
+    angle = 2 * np.pi * days.day_of_year.to_numpy() / 365.25
+    for k in (1, 2):
+        design[f"sin_{k}"], design[f"cos_{k}"] = np.sin(k * angle), np.cos(k * angle)
+    for weekday in range(1, 7):
+        design[f"weekday_{weekday}"] = (days.day_of_week == weekday).astype("float64")
+    for column in REGRESSORS:
+        design[column] = events[column].to_numpy(dtype="float64")
+    if calendar is not None:
+        for name, rows in calendar.groupby("event"):
+            inside, peak = np.zeros(len(days)), np.zeros(len(days))
+            for _, row in rows.iterrows():
+                inside[(days >= row["start"]) & (days <= row["end"])] = 1.0
+                peak[days == row["peak"]] = 1.0
+            design[f"sale_{name}"], design[f"peak_{name}"] = inside, peak
+    return design
+
+
+class _EventModel:
+    """Least squares on the design, AR(1) errors (two-step, Cochrane-Orcutt style)."""
+
+    def __init__(self, target, past, future, logged):
+        coef, *_ = np.linalg.lstsq(past, target, rcond=None)
+        residual = target - past @ coef
+        spread = float(np.std(residual[1:]) * np.std(residual[:-1]))
+        lag_one = float(np.mean(residual[1:] * residual[:-1]) / spread) if spread > 0 else 0.0
+        self.phi = float(np.clip(lag_one, 0.0, 0.98))
+        innovations = residual[1:] - self.phi * residual[:-1]
+        self.sigma = float(np.std(innovations, ddof=past.shape[1] + 1))
+        # coefficient uncertainty, with the AR(1) variance inflation of slowly varying
+        # regressors (1 + φ)/(1 − φ): a festival seen twice is not known exactly
+        inflation = (1 + self.phi) / (1 - self.phi)
+        covariance = np.var(residual) * inflation * np.linalg.pinv(past.T @ past)
+        self.base = future @ coef
+        self.base_cov = future @ covariance @ future.T
+        self.last = float(residual[-1])
+        self.logged = logged
+
+    def back(self, values):
+        return np.expm1(values) if self.logged else values
+
+    def mean_and_sd(self):
+        steps = np.arange(1, len(self.base) + 1)
+        mean = self.base + self.last * self.phi**steps
+        variance = self.sigma**2 * (1 - self.phi ** (2 * steps)) / max(1 - self.phi**2, 1e-9)
+        return mean, np.sqrt(variance + np.clip(np.diag(self.base_cov), 0.0, None))
+
+    def paths(self, repetitions: int, rng) -> np.ndarray:
+        """Simulated future days (horizon × repetitions), back-transformed: AR(1) errors
+        plus a draw of the coefficients' error shared by the days of a path."""
+        errors = np.empty((len(self.base), repetitions))
+        state = np.full(repetitions, self.last)
+        for day in range(len(self.base)):
+            state = self.phi * state + rng.normal(0.0, self.sigma, repetitions)
+            errors[day] = state
+        values, vectors = np.linalg.eigh(self.base_cov)
+        root = vectors * np.sqrt(np.clip(values, 0.0, None))
+        shift = root @ rng.normal(size=(len(self.base), repetitions))
+        return self.back(self.base[:, None] + shift + errors)
+
+
+def _event_model(series, horizon, calendar, campaigns, region, min_history_days):
+    """The fitted event regression, or None when it does not apply."""
+    from ecanalysis.metrics.calendar import festival_calendar
+
+    series = series.iloc[-EVENT_MODEL_DAYS:]
+    days = pd.date_range(series.index[0], periods=len(series) + horizon, freq="D")
+    if calendar is None:
+        calendar = festival_calendar(days[0], days[-1], region=region)
+    design = _event_design(days, calendar, campaigns, series.index[0])
+    past, future = design.iloc[: len(series)], design.iloc[len(series) :]
+    fixed = ["const", "trend", *(c for c in design.columns if c.startswith("weekday_"))]
+    events = [c for c in design.columns if c not in fixed and not c.startswith(("sin", "cos"))]
+    seen = [c for c in events if past[c].any()]
+    if len(series) < EVENT_MODEL_MIN_DAYS or (len(series) < min_history_days and not seen):
+        return None
+    yearly = [c for c in design.columns if c.startswith(("sin", "cos"))]
+    columns = fixed + (yearly if len(series) >= 365 else []) + seen
+    logged = never_negative(series)
+    target = np.log1p(series.to_numpy()) if logged else series.to_numpy()
+    return _EventModel(target, past[columns].to_numpy(), future[columns].to_numpy(), logged)
+
+
 # -- helpers ----------------------------------------------------------------------------------
 
 

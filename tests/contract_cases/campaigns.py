@@ -25,6 +25,7 @@ CASES = {
         {},
     ),
     "campaign_lift": lambda empty: ((_daily(empty),), dict(_WINDOW)),
+    "campaign_placebo": lambda empty: ((_daily(empty),), dict(_WINDOW)),
     # The daily view has rows only when the baseline can be fitted: 30 days of history.
     "campaign_lift_daily": lambda empty: ((_daily(empty, days=30),), dict(_WINDOW)),
     "pull_forward": lambda empty: ((_daily(empty),), dict(_WINDOW)),

@@ -32,5 +32,9 @@ CASES = {
             "as_of": "2025-11-01",
         },
     ),
+    "forecast_with_events": lambda empty: (
+        (_daily(empty),),
+        {"value_col": "paid_amount", "horizon": 3},
+    ),
 }
 EXEMPT: dict[str, str] = {}

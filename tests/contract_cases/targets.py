@@ -19,5 +19,16 @@ CASES = {
         ),
         {"kpis": {"paid_amount": 95.0}},
     ),
+    "month_to_date_pacing": lambda empty: (
+        (
+            pd.DataFrame(
+                {
+                    "date": pd.to_datetime([] if empty else ["2025-11-01"]),
+                    "paid_amount": [] if empty else [95.0],
+                }
+            ),
+        ),
+        {"month": "2025-11", "as_of": "2025-11-01", "targets": {"paid_amount": 100.0}},
+    ),
 }
 EXEMPT: dict[str, str] = {}
