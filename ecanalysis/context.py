@@ -112,10 +112,8 @@ class ReportContext:
         frame = self._read(table, history=history, columns=columns, until_data_end=until_data_end)
         if frame is not None:
             frame = self._screen(table, frame)
-            if table == "orders" and self.sales_basis == "placed":
-                from ecanalysis.metrics.orders import as_placed_basis
-
-                frame = as_placed_basis(frame)
+            if table == "orders":
+                frame = self._orders_as_reported(frame)
             if table == "traffic" and self.store_id != "all":
                 self.record.add(
                     alerts.missing_days(table, self._missing_days(frame), lang=self.lang)
@@ -141,6 +139,19 @@ class ReportContext:
         if frame.empty and store is not None and self._store_has_no_rows(table):
             return None  # as if absent: a section of "—" cards would say nothing
         return frame
+
+    def _orders_as_reported(self, orders):
+        """The orders as every figure of the report counts them: refunds from the
+        ``refunds`` table where it has rows (DESIGN §2: they define the order's refunds and
+        their dates), and on the placed basis for a cash-on-delivery store."""
+        from ecanalysis.metrics.orders import as_placed_basis, with_refunds
+
+        refunds = self.load("refunds", until_data_end=True)
+        if refunds is not None and len(refunds):
+            orders = with_refunds(orders, refunds)
+        if self.sales_basis == "placed":
+            orders = as_placed_basis(orders)
+        return orders
 
     def _missing_days(self, frame) -> list[dt.date]:
         """Days of the period (up to the end of the order data) without a row of ``frame``:

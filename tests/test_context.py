@@ -187,3 +187,26 @@ def test_a_campaign_review_covers_its_campaigns_own_dates(sample_dir):
     assert same.label == own.label
     with pytest.raises(ParameterError, match="covers its campaign's own dates"):
         resolve_period(dataset, "shop01", "2025-11", tz, campaign_id="shop01-1111-2025")
+
+
+def test_refunds_of_the_refunds_table_date_the_orders_refunds(sample_with):
+    """DESIGN §2: rows of the refunds table define an order's refunds and their dates (the
+    money went back on 2025-11-20, not on the payment day)."""
+    data = sample_with(orders=lambda frame: frame)  # a folder of links, refunds added below
+    raw = pd.read_parquet(data / "orders.parquet")
+    paid = raw[(raw["store_id"] == "shop01") & raw["paid_at"].notna() & (raw["refund_amount"] == 0)]
+    order = paid.iloc[0]
+    refunds = pd.DataFrame(
+        {
+            "refund_id": ["r1", "r2"],
+            "store_id": ["shop01", "shop01"],
+            "order_id": [order["order_id"]] * 2,
+            "amount": [1.5, 2.0],
+            "refunded_at": pd.to_datetime(["2025-11-19 10:00", "2025-11-20 09:00"]),
+        }
+    )
+    refunds.to_parquet(data / "refunds.parquet", index=False)
+    ctx, _ = open_report("daily_report", store_id="shop01", period="2025-11-30", data=data)
+    loaded = ctx.load("orders").set_index("order_id").loc[order["order_id"]]
+    assert loaded["refund_amount"] == 3.5
+    assert loaded["refunded_at"] == pd.Timestamp("2025-11-20 09:00")

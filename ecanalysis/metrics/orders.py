@@ -200,6 +200,62 @@ def as_placed_basis(orders: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def with_refunds(orders: pd.DataFrame, refunds: pd.DataFrame) -> pd.DataFrame:
+    """The orders with their refunds taken from the ``refunds`` table where it has rows.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        The ``orders`` table (``order_id``; ``refund_amount``, ``refunded_at`` optional).
+    refunds : pandas.DataFrame
+        The ``refunds`` table (``order_id``, ``amount``, ``refunded_at``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``orders``: for every order with rows in ``refunds``, ``refund_amount`` is
+        the sum of their ``amount`` and ``refunded_at`` the time of the last one; other orders
+        unchanged. Same columns (``refund_amount`` and ``refunded_at`` added when absent).
+
+    Notes
+    -----
+    中文名: 按退款明细更新订单退款
+
+    DESIGN §2: when ``refunds`` has rows for an order they define that order's refunds,
+    amounts and dates: a refund is dated by when the money went back (退款完结时间), not by
+    the payment. An order refunded in several parts on different days is dated by its last
+    refund (the orders table holds one refund date per order).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"order_id": ["A", "B"], "refund_amount": [0.0, 5.0],
+    ...                        "refunded_at": pd.to_datetime([None, "2025-11-02"])})
+    >>> refunds = pd.DataFrame({"order_id": ["A", "A"], "amount": [3.0, 4.0],
+    ...                         "refunded_at": pd.to_datetime(["2025-11-05", "2025-11-07"])})
+    >>> with_refunds(orders, refunds)[["order_id", "refund_amount", "refunded_at"]]
+      order_id  refund_amount refunded_at
+    0        A            7.0  2025-11-07
+    1        B            5.0  2025-11-02
+    """
+    require(orders, ["order_id"], "orders")
+    require(refunds, ["order_id", "amount", "refunded_at"], "refunds")
+    one_time_zone(orders=orders, refunds=refunds)
+    out = orders.copy()
+    if "refund_amount" not in out.columns:
+        out["refund_amount"] = float("nan")
+    if "refunded_at" not in out.columns:
+        out["refunded_at"] = pd.Series(pd.NaT, index=out.index, dtype=refunds["refunded_at"].dtype)
+    per_order = refunds.groupby("order_id").agg(
+        amount=("amount", "sum"), last=("refunded_at", "max")
+    )
+    known = out["order_id"].isin(per_order.index)
+    ids = out.loc[known, "order_id"]
+    out.loc[known, "refund_amount"] = per_order["amount"].reindex(ids).to_numpy()
+    out.loc[known, "refunded_at"] = per_order["last"].reindex(ids).to_numpy()
+    return out.reset_index(drop=True)
+
+
 def valid_orders(orders: pd.DataFrame) -> pd.DataFrame:
     """The valid orders: paid and not fully refunded.
 
