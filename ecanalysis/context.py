@@ -209,8 +209,25 @@ class ReportContext:
         return self._dataset.daily_facts(period=period)
 
     def campaign(self, campaign_id: str) -> dict[str, Any]:
-        """The campaigns row of ``campaign_id`` (``latest``: the latest ended campaign)."""
-        return find_campaign(self._dataset, self.store_id, campaign_id)
+        """The campaigns row of ``campaign_id`` (``latest``: the latest ended campaign); a
+        campaign of the festival calendar (no campaigns table) is said once, as an info."""
+        campaign = find_campaign(self._dataset, self.store_id, campaign_id)
+        if campaign.get("kind") == "festival":
+            self.record.alert(
+                "info",
+                self.say(
+                    f"本店数据没有活动表：按平台大促日历复盘「{campaign['name']}」"
+                    f"（{campaign['start']:%Y-%m-%d} 至 {campaign['end']:%Y-%m-%d}），无活动预算。",
+                    f"The store's data have no campaigns table: this reviews the platform "
+                    f"festival {campaign['name']} ({campaign['start']:%Y-%m-%d} to "
+                    f"{campaign['end']:%Y-%m-%d}), without a budget.",
+                ),
+            )
+        return campaign
+
+    def campaigns(self):
+        """The store's campaigns (:func:`store_campaigns`: its table, else the festivals)."""
+        return store_campaigns(self._dataset, self.store_id)
 
     # -- sections --------------------------------------------------------------------
 
@@ -417,13 +434,50 @@ def check_period_in_data(dataset, store_id: str, period) -> None:
         )
 
 
+def store_campaigns(dataset, store_id: str):
+    """The store's campaigns: its rows of the ``campaigns`` table, else the platform festivals
+    of the built-in calendar over its data (双11, 618, 年货节 … for a store selling in CNY,
+    Black Friday and Cyber Monday for the others), so that a store whose exports hold no
+    campaign table can still review its big sale days. A calendar campaign's id is
+    ``<event>-<year>`` (``double_11-2025``) and its ``kind`` is ``festival``."""
+    import pandas as pd
+
+    if dataset.has("campaigns"):
+        campaigns = dataset.table("campaigns", store_id=store_id)
+        if not campaigns.empty:
+            return campaigns
+    from ecanalysis.metrics.calendar import festival_calendar
+
+    first, last = dataset.coverage(store_id)
+    columns = ["campaign_id", "store_id", "name", "start", "end", "budget", "channel", "kind"]
+    if first is None:
+        return pd.DataFrame(columns=columns)
+    store = dataset.stores().set_index("store_id").loc[store_id]
+    region = "cn" if str(store.get("currency")) == "CNY" else "global"
+    festivals = festival_calendar(first.isoformat(), last.isoformat(), region=region)
+    festivals = festivals[(festivals["start"].dt.date >= first)]
+    return pd.DataFrame(
+        {
+            "campaign_id": festivals["event"] + "-" + festivals["start"].dt.year.astype(str),
+            "store_id": store_id,
+            "name": festivals["name_zh"] if region == "cn" else festivals["name_en"],
+            "start": festivals["start"],
+            "end": festivals["end"],
+            "budget": float("nan"),
+            "channel": None,
+            "kind": "festival",
+        }
+    ).reset_index(drop=True)
+
+
 def find_campaign(dataset, store_id: str, campaign_id: str) -> dict[str, Any]:
-    """The campaigns row of ``campaign_id`` (``latest``: the store's latest ended campaign)."""
-    if not dataset.has("campaigns"):
-        raise DataError("campaign_review needs the campaigns table, which this dataset lacks")
-    campaigns = dataset.table("campaigns", store_id=store_id)
+    """The campaign ``campaign_id`` of the store (``latest``: its latest ended campaign),
+    from :func:`store_campaigns` (its campaigns table, else the festival calendar)."""
+    campaigns = store_campaigns(dataset, store_id)
     if campaigns.empty:
-        raise DataError(f"store {store_id!r} has no campaigns")
+        raise DataError(
+            f"store {store_id!r} has no campaigns and no data to place the platform festivals in"
+        )
     if campaign_id == "latest":
         last_day = dataset.last_complete_day(store_id)
         ended = campaigns[campaigns["end"].dt.date <= last_day]

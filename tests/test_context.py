@@ -210,3 +210,32 @@ def test_refunds_of_the_refunds_table_date_the_orders_refunds(sample_with):
     loaded = ctx.load("orders").set_index("order_id").loc[order["order_id"]]
     assert loaded["refund_amount"] == 3.5
     assert loaded["refunded_at"] == pd.Timestamp("2025-11-20 09:00")
+
+
+def test_a_store_without_a_campaigns_table_reviews_the_platform_festivals(sample_dir, tmp_path):
+    """Imported exports hold no campaigns table: campaign_review reviews 双11 from the
+    built-in calendar instead of failing with 'table absent'."""
+    from ecanalysis.context import find_campaign, store_campaigns
+    from ecanalysis.data import open_dataset
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in sample_dir.iterdir():
+        if path.stem != "campaigns":
+            (data / path.name).symlink_to(path)
+    dataset = open_dataset(data)
+    campaigns = store_campaigns(dataset, "shop01")
+    assert {"double_11-2025", "618-2025"} <= set(campaigns["campaign_id"])
+    latest = find_campaign(dataset, "shop01", "latest")
+    assert latest["campaign_id"] == "double_11-2025"
+    assert (latest["start"].date().isoformat(), latest["end"].date().isoformat()) == (
+        "2025-11-01",
+        "2025-11-11",
+    )
+    ctx, rec = open_report(
+        "campaign_review", store_id="shop01", period=None, data=data, campaign_id="latest",
+        lang="en",
+    )  # fmt: skip
+    assert ctx.period.label == "2025-11-01..2025-11-11"
+    assert ctx.campaign("latest")["kind"] == "festival"
+    assert rec.alerts and "platform festival" in rec.alerts[0]["message"]
