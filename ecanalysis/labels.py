@@ -74,7 +74,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "clicks": ("点击量", "Clicks"),
     "cpc": ("点击成本 (CPC)", "CPC"),
     "conversion_rate": ("转化率", "Conversion rate"),
-    "cpa": ("获客成本 (CPA)", "CPA"),
+    "cpa": ("每笔支付订单花费 (CPA)", "Spend per paid order (CPA)"),
     "roas": ("投入产出比 ROAS", "ROAS"),
     "roi": ("投资回报率 ROI", "ROI"),
     "spend_share": ("花费占比", "Spend share"),
@@ -230,8 +230,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "model": ("模型", "Model"),
     "parameter": ("参数", "Parameter"),
     # -- metric output columns that had no label (tests/test_labels.py checks them all) --
-    "residual": ("残差", "Residual"),
-    "direction": ("异常方向", "Direction"),
+    "residual": ("偏差（实际 − 预期）", "Deviation (actual − expected)"),
+    "direction": ("方向（高于/低于预期）", "Direction (above/below expectation)"),
     "previous_weight": ("对比期权重", "Previous weight"),
     "current_weight": ("本期权重", "Current weight"),
     "previous_rate": ("对比期比率", "Previous rate"),
@@ -249,8 +249,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "f_score": ("F 得分（购买频次）", "F score"),
     "m_score": ("M 得分（消费金额）", "M score"),
     "as_of": ("截至日期", "As of"),
-    "actual_to_date": ("截至当日实际值", "Actual to date"),
-    "forecast_remaining": ("剩余天数预测值", "Forecast for the remaining days"),
+    "actual_to_date": ("至今实际", "Actual to date"),
+    "forecast_remaining": ("剩余天数预测", "Forecast of the remaining days"),
     "days_elapsed": ("已过天数", "Days elapsed"),
     "days_remaining": ("剩余天数", "Days remaining"),
     "cart_rate": ("加购率", "Add-to-cart rate"),
@@ -261,10 +261,69 @@ LABELS: dict[str, tuple[str, str]] = {
     "dimension_zh": ("评分维度（中文）", "Dimension (zh)"),
     "pages_per_session": ("平均访问深度", "Pages per session"),
     "refund_rate": ("退款率", "Refund rate"),
+    # profit after marketing (metrics.profit)
+    "cm1": ("毛利 (CM1)", "Gross profit (CM1)"),
+    "cm1_rate": ("毛利率 (CM1)", "CM1 margin"),
+    "payment_fees": ("支付手续费", "Payment fees"),
+    "commission": ("平台佣金（技术服务费）", "Platform commission"),
+    "other_variable_cost": ("其他变动成本", "Other variable costs"),
+    "fulfilment_cost": ("履约成本（仓储物流）", "Fulfilment cost"),
+    "shipping_cost": ("物流成本", "Shipping cost"),
+    "cm2": ("变动成本后毛利 (CM2)", "Contribution after variable costs (CM2)"),
+    "cm2_rate": ("CM2 毛利率", "CM2 margin"),
+    "ad_spend": ("广告花费", "Ad spend"),
+    "contribution_margin": ("贡献毛利 (CM3)", "Contribution margin (CM3)"),
+    "contribution_margin_rate": ("贡献毛利率", "Contribution margin rate"),
+    "breakeven_roas": ("保本投产比", "Break-even ROAS"),
+    "mer": ("全店投产比 MER", "MER (blended ROAS)"),
+    "ncac": ("新客获客成本 (nCAC)", "New-customer CAC (nCAC)"),
+    "cumulative_value": ("累计价值", "Cumulative value"),
+    "cumulative_value_per_customer": ("人均累计价值", "Cumulative value per customer"),
+    "cac": ("获客成本 (CAC)", "CAC"),
+    "payback_age": ("回本周期（期数）", "Payback (periods)"),
+    "campaign_cac": ("活动新客获客成本", "Campaign CAC per new buyer"),
+    "campaign_payback_age": ("活动新客回本（月）", "Campaign new buyers' payback (months)"),
+    # statistics: anomalies, festival calendar, pacing, CLV uncertainty, placebo
+    "event": ("活动/大促", "Event"),
+    "name_zh": ("中文名", "Chinese name"),
+    "name_en": ("英文名", "English name"),
+    "peak": ("爆发日", "Peak day"),
+    "region": ("地区", "Region"),
+    "event_peak": ("大促爆发日", "Festival peak day"),
+    "event_window": ("大促/活动期", "Festival or campaign day"),
+    "pre_event": ("预售/蓄水期", "Pre-event window"),
+    "post_event": ("活动后（透支期）", "Post-event window"),
+    "events": ("所属活动", "Events"),
+    "month_to_date": ("月初至今实际", "Month to date"),
+    "month_to_date_target": ("月初至今目标", "Month-to-date target"),
+    "required_daily": ("剩余日均需完成", "Required daily run-rate"),
+    "target_hit_probability": ("目标达成概率", "Probability of reaching the target"),
+    "param": ("参数", "Parameter"),
+    "estimate": ("估计值", "Estimate"),
+    "se": ("标准误", "Standard error"),
+    "clv_se": ("CLV 标准误", "CLV standard error"),
+    "frequency_cal": ("校准期复购次数", "Repeat purchases (calibration)"),
+    "predicted": ("预测值", "Predicted"),
+    "error": ("误差（预测 − 实际）", "Error (predicted − actual)"),
+    "window": ("窗口", "Window"),
+    "placebo_share_below": ("安慰剂增量低于本活动的占比", "Share of placebo lifts below"),
+    "distinguishable": ("增量显著（区别于噪声）", "Lift distinguishable from noise"),
 }
 
 #: Derived names: (pattern, zh template, en template); ``{base}`` is the label of group 1.
 _DERIVED: list[tuple[re.Pattern[str], str, str]] = [
+    # before the generic suffixes: month_to_date_target_paid_amount is about paid_amount
+    (
+        re.compile(r"month_to_date_target_(.+)$"),
+        "{base}月初至今目标",
+        "{base} month-to-date target",
+    ),
+    (re.compile(r"month_to_date_(.+)$"), "{base}月初至今", "{base} month to date"),
+    (
+        re.compile(r"target_hit_probability_(.+)$"),
+        "{base}目标达成概率",
+        "{base} target probability",
+    ),
     (re.compile(r"(.+)_yoy$"), "{base}（同比）", "{base} (YoY)"),
     (
         re.compile(r"(.+)_vs_trailing_(\d+)d$"),
@@ -372,6 +431,20 @@ MONEY = frozenset(
         "actual",
         "baseline",
         "forecast",
+        "ad_spend",
+        "cac",
+        "campaign_cac",
+        "cm1",
+        "cm2",
+        "commission",
+        "contribution_margin",
+        "cumulative_value",
+        "cumulative_value_per_customer",
+        "fulfilment_cost",
+        "ncac",
+        "other_variable_cost",
+        "payment_fees",
+        "shipping_cost",
     }
 )
 RATES = frozenset(
@@ -390,6 +463,8 @@ RATES = frozenset(
         "ctr",
         "mape",
         "smape",
+        "placebo_share_below",
+        "target_hit_probability",
     }
 )
 RATIOS = frozenset(
@@ -410,6 +485,8 @@ RATIOS = frozenset(
         "mean_days",
         "avg_time_on_site_s",
         "avg_rating",
+        "breakeven_roas",
+        "mer",
     }
 )
 COUNTS = frozenset(
@@ -451,11 +528,30 @@ COUNTS = frozenset(
         "rank",
         "age",
         "window_days",
+        "campaign_payback_age",
+        "payback_age",
     }
 )
 #: Costs: a rise is bad news, so KPI cards colour it like a fall.
 COST_LIKE = frozenset(
-    {"refund_amount", "cpa", "cpc", "bounce_rate", "cost_amount", "bounces", "bad_reviews"}
+    {
+        "bad_reviews",
+        "bounce_rate",
+        "bounces",
+        "breakeven_roas",
+        "cac",
+        "campaign_cac",
+        "commission",
+        "cost_amount",
+        "cpa",
+        "cpc",
+        "fulfilment_cost",
+        "ncac",
+        "other_variable_cost",
+        "payment_fees",
+        "refund_amount",
+        "shipping_cost",
+    }
 )
 KINDS = ("money", "rate", "ratio", "count", "number")
 _SUFFIXES = re.compile(
@@ -479,6 +575,8 @@ def kind_of(name: str) -> str:
     ['rate', 'rate', 'count']
     """
     name = str(name)
+    if name.startswith("target_hit_probability"):
+        return "rate"  # the probability of reaching a KPI's target, not the KPI's own kind
     if name.startswith("previous_"):
         return kind_of(name.removeprefix("previous_"))
     kind = _base_kind(name)
@@ -700,75 +798,6 @@ _FORMATTERS: dict[str, Callable[[float, str | None], str]] = {
 }
 
 
-# -- profit after marketing (DESIGN §5 "Profit", ecanalysis.metrics.profit) ---------------
-
-LABELS.update(
-    {
-        "cm1": ("毛利 (CM1)", "Gross profit (CM1)"),
-        "cm1_rate": ("毛利率 (CM1)", "CM1 margin"),
-        "payment_fees": ("支付手续费", "Payment fees"),
-        "commission": ("平台佣金（技术服务费）", "Platform commission"),
-        "other_variable_cost": ("其他变动成本", "Other variable costs"),
-        "fulfilment_cost": ("履约成本（仓储物流）", "Fulfilment cost"),
-        "shipping_cost": ("物流成本", "Shipping cost"),
-        "cm2": ("变动成本后毛利 (CM2)", "Contribution after variable costs (CM2)"),
-        "cm2_rate": ("CM2 毛利率", "CM2 margin"),
-        "ad_spend": ("广告花费", "Ad spend"),
-        "contribution_margin": ("贡献毛利 (CM3)", "Contribution margin (CM3)"),
-        "contribution_margin_rate": ("贡献毛利率", "Contribution margin rate"),
-        "breakeven_roas": ("保本投产比", "Break-even ROAS"),
-        "mer": ("全店投产比 MER", "MER (blended ROAS)"),
-        "ncac": ("新客获客成本", "New-customer CAC"),
-        "cumulative_value": ("累计价值", "Cumulative value"),
-        "cumulative_value_per_customer": ("人均累计价值", "Cumulative value per customer"),
-        "cac": ("获客成本 (CAC)", "CAC"),
-        "payback_age": ("回本周期（期数）", "Payback (periods)"),
-    }
-)
-MONEY = MONEY | {
-    "cm1",
-    "cm2",
-    "payment_fees",
-    "commission",
-    "other_variable_cost",
-    "fulfilment_cost",
-    "shipping_cost",
-    "ad_spend",
-    "contribution_margin",
-    "ncac",
-    "cac",
-    "cumulative_value",
-    "cumulative_value_per_customer",
-}
-RATIOS = RATIOS | {"breakeven_roas", "mer"}
-COUNTS = COUNTS | {"payback_age"}
-COST_LIKE = COST_LIKE | {
-    "payment_fees",
-    "commission",
-    "other_variable_cost",
-    "fulfilment_cost",
-    "shipping_cost",
-    "ncac",
-    "cac",
-    "breakeven_roas",
-}
-
-# -- profit in the reports (issue 16): CPA says what it divides; nCAC beside it -------------
-
-LABELS.update(
-    {
-        # channel_performance / channel_totals ``cpa`` = spend / paid orders, not per customer
-        "cpa": ("每笔支付订单花费 (CPA)", "Spend per paid order (CPA)"),
-        "ncac": ("新客获客成本 (nCAC)", "New-customer CAC (nCAC)"),
-        "campaign_cac": ("活动新客获客成本", "Campaign CAC per new buyer"),
-        "campaign_payback_age": ("活动新客回本（月）", "Campaign new buyers' payback (months)"),
-    }
-)
-MONEY = MONEY | {"campaign_cac"}
-COUNTS = COUNTS | {"campaign_payback_age"}
-COST_LIKE = COST_LIKE | {"campaign_cac"}
-
-
 # -- label coverage ------------------------------------------------------------------
 
 
@@ -792,69 +821,3 @@ def has_label(name: str) -> bool:
             base = match.groups()[0]
             return base.isdigit() or has_label(base)
     return False
-
-
-# -- issue 17: statistics an operator can trust (anomalies, calendar, pacing, CLV, placebo) --
-LABELS.update(
-    {
-        "direction": ("方向（高于/低于预期）", "Direction (above/below expectation)"),
-        "residual": ("偏差（实际 − 预期）", "Deviation (actual − expected)"),
-        "event": ("活动/大促", "Event"),
-        "name_zh": ("中文名", "Chinese name"),
-        "name_en": ("英文名", "English name"),
-        "peak": ("爆发日", "Peak day"),
-        "region": ("地区", "Region"),
-        "event_peak": ("大促爆发日", "Festival peak day"),
-        "event_window": ("大促/活动期", "Festival or campaign day"),
-        "pre_event": ("预售/蓄水期", "Pre-event window"),
-        "post_event": ("活动后（透支期）", "Post-event window"),
-        "events": ("所属活动", "Events"),
-        "month_to_date": ("月初至今实际", "Month to date"),
-        "month_to_date_target": ("月初至今目标", "Month-to-date target"),
-        "required_daily": ("剩余日均需完成", "Required daily run-rate"),
-        "forecast_remaining": ("剩余天数预测", "Forecast of the remaining days"),
-        "target_hit_probability": ("目标达成概率", "Probability of reaching the target"),
-        "days_elapsed": ("已过天数", "Days elapsed"),
-        "days_remaining": ("剩余天数", "Days remaining"),
-        "actual_to_date": ("至今实际", "Actual to date"),
-        "param": ("参数", "Parameter"),
-        "estimate": ("估计值", "Estimate"),
-        "se": ("标准误", "Standard error"),
-        "clv_se": ("CLV 标准误", "CLV standard error"),
-        "frequency_cal": ("校准期复购次数", "Repeat purchases (calibration)"),
-        "predicted": ("预测值", "Predicted"),
-        "error": ("误差（预测 − 实际）", "Error (predicted − actual)"),
-        "window": ("窗口", "Window"),
-        "placebo_share_below": ("安慰剂增量低于本活动的占比", "Share of placebo lifts below"),
-        "distinguishable": ("增量显著（区别于噪声）", "Lift distinguishable from noise"),
-    }
-)
-_DERIVED.extend(
-    [
-        (
-            re.compile(r"month_to_date_target_(.+)$"),
-            "{base}月初至今目标",
-            "{base} month-to-date target",
-        ),
-        (re.compile(r"month_to_date_(.+)$"), "{base}月初至今", "{base} month to date"),
-        (
-            re.compile(r"target_hit_probability_(.+)$"),
-            "{base}目标达成概率",
-            "{base} target probability",
-        ),
-    ]
-)
-RATES = RATES | {"target_hit_probability", "placebo_share_below"}
-
-_kind_of_by_name = kind_of
-
-
-def kind_of(name: str) -> str:  # issue 17: the probability of reaching a KPI is a rate
-    """:func:`_kind_of_by_name`, with ``target_hit_probability_<kpi>`` a rate (not the KPI's kind).
-
-    >>> kind_of("target_hit_probability_paid_amount")
-    'rate'
-    """
-    if str(name).startswith("target_hit_probability"):
-        return "rate"
-    return _kind_of_by_name(name)
