@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecanalysis._files import TableFile, discover
+from ecanalysis._files import TableFile, diagnose, discover
 from ecanalysis.errors import DataError, closest
 from ecanalysis.schema import SQL_TYPES, TABLES, table_spec
 
@@ -139,6 +139,9 @@ class Catalog:
             source = self.source(table)
             import duckdb
 
+            if source.form != "hive" and source.path.stat().st_size == 0:
+                # DuckDB reads an empty CSV as one column "column0": say the file is empty
+                raise DataError(_unreadable(source, None))
             try:
                 rows = self.con.execute(f"DESCRIBE SELECT * FROM {scan(source)}").fetchall()
             except duckdb.Error as exc:
@@ -343,6 +346,9 @@ class Catalog:
             source = self.sources.get(table)
             if source is None:
                 continue
+            found = diagnose(source.path)
+            if found:
+                return f"table {table!r} ({source.path}): {found[0]}. Fix: {found[1]}"
             detail = self._bad_values(table)
             if detail:
                 return (
@@ -353,8 +359,8 @@ class Catalog:
                 )
         files = ", ".join(str(self.sources[t].path) for t in tables if t in self.sources)
         return (
-            f"cannot read {files or self.path}: {exc}. Check that the file is a complete "
-            "Parquet or UTF-8 CSV file with a header row, or regenerate it"
+            f"cannot read {files or self.path}: {first_line(exc)}. Check that the file is a "
+            "complete Parquet or UTF-8 CSV file with a header row, or regenerate it"
         )
 
     def _bad_values(self, table: str) -> str | None:
@@ -441,11 +447,23 @@ def _local_timestamp(column: str, file_type: str, tz: str, cast: str):
     return f"{cast}({column} AS TIMESTAMP)"
 
 
-def _unreadable(source: TableFile, exc: Exception) -> str:
+def _unreadable(source: TableFile, exc: Exception | None) -> str:
+    found = diagnose(source.path)
+    if found:
+        return f"table {source.table!r} ({source.path}): {found[0]}. Fix: {found[1]}"
     return (
-        f"cannot read table {source.table!r} from {source.path}: {exc}. Check that the file "
-        "is a complete Parquet or UTF-8 CSV file with a header row, or regenerate it"
+        f"cannot read table {source.table!r} from {source.path}: {first_line(exc)}. Check "
+        "that the file is a complete Parquet or UTF-8 CSV file with a header row, or "
+        "regenerate it"
     )
+
+
+def first_line(exc: Exception) -> str:
+    """The first line of a DuckDB error, without its SQL and "Possible Solution" hints,
+    at most 200 characters (a CSV error quotes the whole offending line)."""
+    text = str(exc).strip()
+    line = text.splitlines()[0].strip() if text else type(exc).__name__
+    return line if len(line) <= 200 else line[:199] + "…"
 
 
 def _missing_column(source: TableFile, column: str, present) -> str:

@@ -10,10 +10,14 @@ inside the temporary directory the runner publishes, so the workbook appears tog
 with the rest of the record.
 
 Spreadsheets evaluate cells that start with ``=``, ``+``, ``-`` or ``@`` (CSV or
-formula injection: a review text ``=HYPERLINK(...)`` would become a live link). In the
-workbook every text cell is stored as a string, with Excel's quote prefix when it starts
-with one of these; :func:`neutralise_text` prefixes ``'`` to such text in
-``tables/*.csv`` and ``quarantine/*.csv``, as OWASP recommends.
+formula injection: a review text ``=HYPERLINK(...)`` would become a live link), also
+after leading spaces, tabs or line breaks, and in their full-width forms ``＝＋－＠``. In
+the workbook every text cell is stored as a string, with Excel's quote prefix when it is
+such text; :func:`neutralise_formulas` is the one function every CSV the project writes
+goes through (``tables/*.csv``, run and import ``quarantine/*.csv``): it prefixes ``'`` to
+such text, as OWASP recommends, and writes a bare carriage return as a line feed, so that
+the CSV writer quotes the cell instead of letting a spreadsheet start a new row there
+(:func:`write_csv` writes a frame that way).
 """
 
 from __future__ import annotations
@@ -32,6 +36,11 @@ from ecanalysis.labels import is_missing, kind_of, label, value_label
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The same, full width (an IME's ＝ is read as = by some spreadsheets).
+FULL_WIDTH_STARTS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Leading characters a spreadsheet skips before it looks for a formula.
+_LEADING_BLANKS = " \t\r\n\u3000\u00a0"
+_BARE_CR = re.compile(r"\r(?!\n)")
 
 MONEY_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.0%"
@@ -111,8 +120,28 @@ def _say(lang: str, key: str) -> str:
 # -- text that stays text ------------------------------------------------------------
 
 
+def is_formula_like(text: str) -> bool:
+    """True when a spreadsheet could run ``text`` as a formula.
+
+    Its first character is ``= + - @`` (or their full-width forms), a tab or a carriage
+    return, or such a character follows leading spaces, tabs or line breaks.
+
+    Examples
+    --------
+    >>> is_formula_like(" \\n=1"), is_formula_like("\\uff1dSUM(1)"), is_formula_like("a=1")
+    (True, True, False)
+    """
+    if text.startswith(FORMULA_STARTS):
+        return True
+    return text.lstrip(_LEADING_BLANKS).startswith(FORMULA_STARTS[:4] + FULL_WIDTH_STARTS)
+
+
 def neutralise_text(value: Any) -> Any:
-    """Prefix ``'`` to text that a spreadsheet would run as a formula; return others as is.
+    """Text that a spreadsheet reads as text; other values as they are.
+
+    Formula-like text (:func:`is_formula_like`) gets a leading ``'``; a bare carriage
+    return (not followed by a line feed) becomes a line feed, which every CSV writer
+    quotes (a spreadsheet would start a new row at an unquoted one).
 
     Examples
     --------
@@ -120,16 +149,21 @@ def neutralise_text(value: Any) -> Any:
     '\\'=HYPERLINK("http://x","y")'
     >>> neutralise_text("-5 stars"), neutralise_text("fine"), neutralise_text(-5)
     ("'-5 stars", 'fine', -5)
+    >>> neutralise_text("x\\r=1")
+    'x\\n=1'
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    text = _BARE_CR.sub("\n", value)
+    return "'" + text if is_formula_like(value) else text
 
 
 def neutralise_formulas(frame):
     """A copy of ``frame`` whose text cells and column names cannot run as formulas.
 
-    Only text is touched: numbers (a negative amount) and dates keep their type.
+    Every text cell goes through :func:`neutralise_text`; numbers (a negative amount)
+    and dates keep their type. Every CSV the project writes is written through this
+    function (:func:`write_csv`).
     """
     import pandas as pd
 
@@ -143,6 +177,17 @@ def neutralise_formulas(frame):
     if not isinstance(safe.columns, pd.MultiIndex):
         safe.columns = [neutralise_text(c) for c in safe.columns]
     return safe
+
+
+def write_csv(frame, path: str | os.PathLike) -> None:
+    """Write ``frame`` as a CSV a spreadsheet opens safely: UTF-8 with a byte-order mark
+    (Excel reads it as UTF-8), text neutralised (:func:`neutralise_formulas`), every cell
+    holding a line break or a quote quoted, no index."""
+    import csv
+
+    neutralise_formulas(frame).to_csv(
+        path, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL, lineterminator="\n"
+    )
 
 
 # -- the workbook ----------------------------------------------------------------------
@@ -377,7 +422,7 @@ def _put(cell, value: Any, number_format: str | None = None) -> None:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would make "=..." a formula
-        if value.startswith(FORMULA_STARTS):
+        if is_formula_like(value):
             cell.quotePrefix = True  # Excel's ': shown and edited as text
     elif number_format and value is not None and not isinstance(value, bool):
         cell.number_format = number_format

@@ -643,9 +643,9 @@ def _write_quarantine(
     digest = hashlib.sha256(
         "\n".join([spec.name, result.store_id, *(e.digest for e in exports)]).encode()
     ).hexdigest()[:12]
-    path = result.out / "quarantine" / f"import-{spec.name}-{digest}.csv"
-    _dataset.write_csv_atomic(path, pd.concat(frames, ignore_index=True))
-    result.quarantine_file = path
+    relative = f"quarantine/import-{spec.name}-{digest}.csv"
+    frame = pd.concat(frames, ignore_index=True)
+    result.quarantine_file = _dataset.write_csv_atomic(result.out, relative, frame)
 
 
 def _validate(out: Path) -> tuple[Any, str | None]:
