@@ -146,6 +146,11 @@ class Catalog:
                 rows = self.con.execute(f"DESCRIBE SELECT * FROM {scan(source)}").fetchall()
             except duckdb.Error as exc:
                 raise DataError(_unreadable(source, exc)) from None
+            if source.form == "csv" and len(rows) == 1 and "," in str(rows[0][0]):
+                # the sniffer found no comma-separated columns: say why when we can
+                found = diagnose(source.path)
+                if found:
+                    raise DataError(_unreadable(source, None))
             dropped = source.partition_keys() - set(TABLES[table].columns)
             self._types[table] = {name: kind for name, kind, *_ in rows if name not in dropped}
         return self._types[table]

@@ -246,7 +246,7 @@ class Dataset:
                     problems.extend(check(table, store_id))
                 except DataError as exc:
                     problems.append(str(exc))
-        return problems
+        return list(dict.fromkeys(problems))  # a file two checks could not read: once
 
     def structure_problems(self) -> list[str]:
         """Problems no report can go on with, one line each: a required table absent, a

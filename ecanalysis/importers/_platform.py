@@ -84,6 +84,9 @@ class Platform:
     time_columns: tuple[str, ...] = ()
     #: The zone of the platform's naive times when it is always the same (China time).
     export_zone: str | None = None
+    #: Joins the rows of one order split across the files of one import (the rows of a
+    #: file that lack the order's fields go to the file that has them), or None.
+    join_files: Callable[[list[Export]], list[Export]] | None = field(default=None, repr=False)
 
     @property
     def header_markers(self) -> dict[str, tuple[str, ...]]:

@@ -228,6 +228,8 @@ def import_files(
     paths = _check_files(files)
     out = _check_out(out)
     exports = [_read_export(path, spec) for path in paths]
+    if spec.join_files is not None:
+        exports = spec.join_files(exports)
     stored = _stored_store(out, store_id)
     store_currency = _store_currency(spec, exports, stored, currency, store_id)
     _check_same_timezone(stored, timezone, store_id)
@@ -246,6 +248,12 @@ def import_files(
         files={e.path.name: len(e.frame) for e in exports},
         notes=[zone_note] if zone_note else [],
     )
+    result.notes += [
+        f"{e.path.name}: {e.repeated_headers} repeated header row(s) dropped (exports "
+        "concatenated into one file)"
+        for e in exports
+        if e.repeated_headers
+    ]
     tables = _incoming(mapped)
     days, result.date_columns = _local_days(tables)
     if not days.empty:
