@@ -407,4 +407,28 @@ def _contract_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
             values = frame[column]
             whole = values.notna().all() and bool((values % 1 == 0).all())
             casts[column] = "int64" if whole else "float64"
-    return frame.astype(casts)
+    try:
+        return frame.astype(casts)
+    except pd.errors.OutOfBoundsDatetime:
+        raise DataError(_out_of_range(frame, table)) from None
+
+
+def _out_of_range(frame: pd.DataFrame, table: str) -> str:
+    """The message for timestamps that pandas cannot hold (before 1678, after 2262)."""
+    kinds = TABLES[table].columns
+    for column in frame.columns:
+        if kinds.get(column) not in ("timestamp", "date"):
+            continue
+        values = frame[column]
+        if not pd.api.types.is_datetime64_any_dtype(values.dtype):
+            continue
+        years = values.dt.year
+        outside = values.notna() & ((years < 1678) | (years > 2261))
+        if outside.any():
+            rows = outside.to_numpy().nonzero()[0]
+            return (
+                f"{table}.{column}: {len(rows)} row(s) outside the plausible dates (rule: "
+                f"plausible date); example {values[outside].iloc[0]}. Fix: check the year "
+                "and the export's date format; run `ecanalysis validate` for every row"
+            )
+    return f"{table}: a timestamp is outside the plausible dates; run `ecanalysis validate`"

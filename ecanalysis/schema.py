@@ -578,11 +578,75 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def _generic_rules(spec: TableSpec, present: set[str]) -> list[Rule]:
-    """Rules that follow from a column's kind: finite, non-negative."""
+#: Plausible ranges (docs/conventions.md): an amount, count or number at or beyond
+#: 10^12 is a unit or export error (and overflows sums), and a date before 1990 or more
+#: than a year ahead is a wrong year or format (a date in 2100 would make ``latest-day``
+#: a day without data).
+PLAUSIBLE_MAGNITUDE = 1e12
+EARLIEST_PLAUSIBLE_DAY = "1990-01-01"
+PLAUSIBLE_DAYS_AHEAD = 366
+
+
+def latest_plausible_day():
+    """The last plausible date: today (UTC) plus :data:`PLAUSIBLE_DAYS_AHEAD` days."""
+    import pandas as pd
+
+    return pd.Timestamp.now(tz="UTC").tz_localize(None).normalize() + pd.Timedelta(
+        days=PLAUSIBLE_DAYS_AHEAD
+    )
+
+
+def _plausible_time(values):
+    """True where a timestamp is missing or between 1990-01-01 and a year from today."""
+    import pandas as pd
+
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert(None)
+    if not pd.api.types.is_datetime64_dtype(values.dtype):
+        return pd.Series(True, index=values.index)
+    low = pd.Timestamp(EARLIEST_PLAUSIBLE_DAY)
+    high = latest_plausible_day() + pd.Timedelta(days=1)
+    return values.isna() | ((values >= low) & (values < high))
+
+
+def _range_rules(spec: TableSpec, present: set[str]) -> list[Rule]:
+    """Plausible magnitudes of numbers and plausible dates."""
     import numpy as np
 
     rules = []
+    for column, kind in spec.columns.items():
+        if column not in present:
+            continue
+        if kind in (_MONEY, _COUNT, _NUMBER):
+            rules.append(
+                Rule(
+                    column,
+                    "|value| < 1e12",
+                    "implausibly large (10^12 or more)",
+                    "check the unit and the export (amounts in the currency's units, not "
+                    "cents; no digits run together)",
+                    lambda f, c=column: ~(np.abs(f[c]) >= PLAUSIBLE_MAGNITUDE) | np.isinf(f[c]),
+                )
+            )
+        elif kind in (_TS, _DATE):
+            rules.append(
+                Rule(
+                    column,
+                    "plausible date",
+                    f"before {EARLIEST_PLAUSIBLE_DAY} or more than a year from today",
+                    "check the year and the export's date format (a date far ahead would "
+                    "make latest-day a day without data)",
+                    lambda f, c=column: _plausible_time(f[c]),
+                )
+            )
+    return rules
+
+
+def _generic_rules(spec: TableSpec, present: set[str]) -> list[Rule]:
+    """Rules that follow from a column's kind: finite, non-negative, plausible."""
+    import numpy as np
+
+    rules = _range_rules(spec, present)
     for column, kind in spec.columns.items():
         if column not in present or kind not in (_MONEY, _COUNT, _NUMBER):
             continue
