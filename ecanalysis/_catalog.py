@@ -20,6 +20,7 @@ text that reads the files is built here:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,17 +43,31 @@ def literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+def glob_escape(path: str | Path) -> str:
+    """``path`` with DuckDB's glob characters (``*``, ``?``, ``[``) matched literally:
+    DuckDB expands every file path it reads, so ``data[1]/orders.csv`` would read
+    ``data1/orders.csv``.
+
+    Examples
+    --------
+    >>> glob_escape("shops[cn]/a*b?.csv")
+    'shops[[]cn]/a[*]b[?].csv'
+    """
+    return re.sub(r"([\[*?])", r"[\1]", str(path))
+
+
 def scan(source: TableFile) -> str:
     """The DuckDB table function that reads ``source`` (ids stay text in CSV and paths)."""
+    path = literal(glob_escape(source.path))
     if source.form == "csv":
-        return f"read_csv({literal(source.path)}, all_varchar = true, header = true)"
+        return f"read_csv({path}, all_varchar = true, header = true)"
     if source.form == "hive":
-        pattern = literal(source.path / "**" / "*.parquet")
+        pattern = literal(glob_escape(source.path) + "/**/*.parquet")
         return (
             f"read_parquet({pattern}, hive_partitioning = true, "
             "hive_types_autocast = false, union_by_name = true)"
         )
-    return f"read_parquet({literal(source.path)})"
+    return f"read_parquet({path})"
 
 
 @dataclass
@@ -139,6 +154,10 @@ class Catalog:
             source = self.source(table)
             import duckdb
 
+            if source.form == "hive":
+                found = hive_problem(self.con, source)
+                if found:
+                    raise DataError(f"{found[0]}. Fix: {found[1]}")
             if source.form != "hive" and source.path.stat().st_size == 0:
                 # DuckDB reads an empty CSV as one column "column0": say the file is empty
                 raise DataError(_unreadable(source, None))
@@ -460,6 +479,64 @@ def _unreadable(source: TableFile, exc: Exception | None) -> str:
         f"cannot read table {source.table!r} from {source.path}: {first_line(exc)}. Check "
         "that the file is a complete Parquet or UTF-8 CSV file with a header row, or "
         "regenerate it"
+    )
+
+
+def hive_problem(con, source: TableFile) -> tuple[str, str] | None:
+    """What makes a hive folder's files disagree, and how to fix it, or None.
+
+    - a timestamp column stored with a time zone (UTC) in some files and without one
+      (local wall time) in others: read together, the local times would be taken as UTC;
+    - rows whose own ``store_id`` differs from their folder's ``store_id=…``: the folder
+      would silently reassign them to another store.
+    """
+    import duckdb
+
+    pattern = literal(glob_escape(source.path) + "/**/*.parquet")
+    try:
+        schema = con.execute(
+            f"SELECT file_name, name, logical_type FROM parquet_schema({pattern})"
+        ).fetchall()
+    except duckdb.Error:
+        return None  # unreadable files are diagnosed where they are read
+    kinds = TABLES[source.table].columns
+
+    def shown(files) -> str:
+        names = sorted({str(Path(f).relative_to(source.path.parent)) for f in files})
+        return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+    for column, kind in kinds.items():
+        if kind not in ("timestamp", "date"):
+            continue
+        types = [(f, str(t or "")) for f, name, t in schema if name == column]
+        aware = [f for f, t in types if "isAdjustedToUTC=1" in t]
+        naive = [f for f, t in types if "isAdjustedToUTC=0" in t]
+        if aware and naive:
+            return (
+                f"{source.path.name}/: column {column!r} holds local times without a time "
+                f"zone in {shown(naive)} but UTC times in {shown(aware)}; read together, "
+                "the local times would be taken as UTC",
+                "write every file of the folder the same way (all with a time zone, or all "
+                "as local wall time), then read it again",
+            )
+    own = {name for _, name, _ in schema}
+    if "store_id" not in own or "store_id" not in source.partition_keys():
+        return None
+    folder = "regexp_extract(filename, '[/\\\\]store_id=([^/\\\\]+)[/\\\\]', 1)"
+    rows = con.execute(
+        f"SELECT filename, count(*) FROM read_parquet({pattern}, hive_partitioning = false, "
+        "union_by_name = true, filename = true) "
+        f"WHERE {folder} <> '' AND CAST(store_id AS VARCHAR) IS DISTINCT FROM {folder} "
+        "GROUP BY filename ORDER BY filename"
+    ).fetchall()
+    if not rows:
+        return None
+    count = sum(n for _, n in rows)
+    return (
+        f"{source.path.name}/: {count} row(s) in {shown(f for f, _ in rows)} have a "
+        "store_id other than their folder's store_id=…; the folder would reassign them to "
+        "another store",
+        "move each file to the folder of its rows' store (or correct the store_id column)",
     )
 
 

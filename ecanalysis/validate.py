@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecanalysis._catalog import first_line, scan
+from ecanalysis._catalog import first_line, hive_problem, scan
 from ecanalysis._files import FORMS, TableFile, diagnose, find_tables
 from ecanalysis.errors import DataError, closest
 from ecanalysis.schema import (
@@ -104,6 +104,10 @@ def _read_duckdb(path: Path, form: str, con=None) -> pd.DataFrame:
     own = con is None
     con = _connect() if own else con
     try:
+        if form == "hive":
+            found = hive_problem(con, TableFile(path.name, form, path))
+            if found:
+                raise UnreadableFileError(*found)
         frame = con.execute(f"SELECT * FROM {scan(TableFile(path.stem, form, path))}").fetch_df()
     except duckdb.Error as error:
         found = diagnose(path, form)

@@ -464,3 +464,70 @@ def test_a_kernel_with_the_report_arguments_keeps_no_history(tmp_path):
         tmp_path,
     )
     assert not list(tmp_path.rglob("history.sqlite"))
+
+
+# -- 6. hive folders and odd dataset paths -------------------------------------------------
+
+TIMES = ("ordered_at", "paid_at", "refunded_at")
+
+
+def _hive_orders(data: Path, *, aware: str | None = None, moved: bool = False) -> Path:
+    """``orders/store_id=<id>/part.parquet`` per store; ``aware``: that store's times are
+    stored in UTC with a zone; ``moved``: s02's rows sit in the s01 folder."""
+    orders = base_tables()["orders"]
+    (data / "orders.csv").unlink()
+    for store_id, rows in orders.groupby("store_id"):
+        rows = rows.reset_index(drop=True)
+        for column in TIMES:
+            rows[column] = pd.to_datetime(rows[column])
+            if store_id == aware:
+                rows[column] = rows[column].dt.tz_localize("America/New_York").dt.tz_convert("UTC")
+        folder = "s01" if moved else store_id
+        target = data / "orders" / f"store_id={folder}"
+        target.mkdir(parents=True, exist_ok=True)
+        rows.to_parquet(target / f"part-{store_id}.parquet", index=False)
+    return data
+
+
+def test_hive_folder_as_written_is_read(tmp_path, capsys):
+    data = _hive_orders(write_tables(base_tables(), tmp_path / "data"))
+    assert main(["validate", str(data)]) == 0, capsys.readouterr().out
+
+
+def test_hive_files_naive_beside_zoned_are_refused_naming_them(tmp_path, capsys):
+    from ecanalysis.commands import preflight
+
+    data = _hive_orders(write_tables(base_tables(), tmp_path / "data"), aware="s02")
+    assert main(["validate", str(data)]) == 2
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if "without a time zone" in line)
+    assert "orders/store_id=s01/part-s01.parquet" in line
+    assert "orders/store_id=s02/part-s02.parquet" in line and " Fix: " in line
+    with pytest.raises(DataError, match="holds local times without a time zone"):
+        preflight(data, "s01", "fail")
+
+
+def test_hive_partition_contradicting_the_rows_store_id_is_refused(tmp_path, capsys):
+    from ecanalysis.commands import preflight
+
+    data = _hive_orders(write_tables(base_tables(), tmp_path / "data"), moved=True)
+    assert main(["validate", str(data)]) == 2
+    out = capsys.readouterr().out
+    assert "3 row(s) in orders/store_id=s01/part-s02.parquet have a store_id other" in out
+    with pytest.raises(DataError, match="3 row"):
+        preflight(data, "s02", "fail")
+
+
+@pytest.mark.parametrize("name", ["shop[1]", "shop*", "shop?"])
+def test_a_dataset_path_with_glob_characters_reads_its_own_files(tmp_path, capsys, name):
+    from ecanalysis.data import open_dataset
+
+    tables = base_tables()
+    decoy = {**tables, "orders": tables["orders"].iloc[:2]}
+    write_tables(decoy, tmp_path / "shop1")
+    write_tables(decoy, tmp_path / "shopX")
+    data = _hive_orders(write_tables(tables, tmp_path / name))
+    assert len(open_dataset(data).table("orders")) == len(tables["orders"])
+    assert main(["validate", str(data)]) == 0, capsys.readouterr().out
+    (data / "stores.csv").rename(data / "stores.moved")
+    assert main(["validate", str(data)]) == 2, "the decoy's stores.csv is not read"
