@@ -382,24 +382,35 @@ def _split_after(path: Path, tmp_path: Path, line: int) -> list[Path]:
     return [first, second]
 
 
-def test_an_order_cut_across_two_files_of_one_import_keeps_all_its_lines(tmp_path):
-    whole = import_files(
-        "shopify",
-        [IMPORTS / "shopify_orders.csv"],
-        store_id="shop1",
-        timezone="America/New_York",
-        out=tmp_path / "whole",
-    )
-    # line 2 is #1001's first row, line 3 its second: cut between them
-    parts = _split_after(IMPORTS / "shopify_orders.csv", tmp_path, 2)
-    cut = import_files(
-        "shopify", parts, store_id="shop1", timezone="America/New_York", out=tmp_path / "cut"
-    )
-    assert cut.quarantined == whole.quarantined == 1
+def _woocommerce_first_row_only(tmp_path: Path) -> Path:
+    """The WooCommerce example in the plugin's default layout: order fields on the first
+    row of an order only (#2001's second row keeps its number and item cells)."""
+    raw = pd.read_csv(IMPORTS / "woocommerce_orders.csv", dtype="str", keep_default_na=False)
+    order_fields = list(raw.columns[1 : list(raw.columns).index("SKU")])
+    raw.loc[1, order_fields] = ""
+    path = tmp_path / "woo.csv"
+    raw.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("platform", "zone"), [("shopify", "America/New_York"), ("woocommerce", "Europe/Berlin")]
+)
+def test_an_order_cut_across_two_files_of_one_import_keeps_all_its_lines(tmp_path, platform, zone):
+    if platform == "shopify":
+        source = IMPORTS / "shopify_orders.csv"
+    else:
+        source = _woocommerce_first_row_only(tmp_path)
+    whole = import_files(platform, [source], store_id="s1", timezone=zone, out=tmp_path / "w")
+    # line 2 is the first order's first row, line 3 its second: cut between them
+    parts = _split_after(source, tmp_path, 2)
+    cut = import_files(platform, parts, store_id="s1", timezone=zone, out=tmp_path / "cut")
+    assert cut.quarantined == whole.quarantined
+    assert whole.tables["order_items"].new == cut.tables["order_items"].new
     for table in ("orders", "order_items"):
         pd.testing.assert_frame_equal(
             pd.read_parquet(tmp_path / "cut" / f"{table}.parquet"),
-            pd.read_parquet(tmp_path / "whole" / f"{table}.parquet"),
+            pd.read_parquet(tmp_path / "w" / f"{table}.parquet"),
         )
 
 
@@ -531,3 +542,37 @@ def test_a_dataset_path_with_glob_characters_reads_its_own_files(tmp_path, capsy
     assert main(["validate", str(data)]) == 0, capsys.readouterr().out
     (data / "stores.csv").rename(data / "stores.moved")
     assert main(["validate", str(data)]) == 2, "the decoy's stores.csv is not read"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("e2e")
+@pytest.mark.parametrize("engine", ["inprocess", "kernel"])
+def test_a_report_run_leaves_no_ipython_history(sample_dir, tmp_path, engine):
+    import matplotlib
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "IPYTHONDIR"}
+    env.update(HOME=str(home), MPLCONFIGDIR=matplotlib.get_configdir())
+    report = ["daily_report", "--store-id", "shop02", "--period", "latest-day"]
+    places = ["--data", str(sample_dir), "--out", str(tmp_path / "runs"), "--engine", engine]
+    proc = subprocess.run(
+        [sys.executable, "-m", "ecanalysis", "run", *report, *places],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert not list(home.rglob("history.sqlite"))
+
+
+def test_an_export_with_a_huge_field_is_one_line(tmp_path):
+    path = tmp_path / "export.csv"
+    header = (IMPORTS / "shopify_orders.csv").read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(header + '\n#1,"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"export.csv cannot be read as CSV: line \d+: field"):
+        import_files(
+            "shopify", [path], store_id="shop1", timezone="America/New_York", out=tmp_path / "d"
+        )

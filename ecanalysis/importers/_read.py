@@ -149,7 +149,14 @@ def _rows(path: Path, data: bytes) -> tuple[list[list[str]], str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return list(csv.reader(io.StringIO(text, newline=""))), encoding
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            return list(reader), encoding
+        except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
+            raise DataError(
+                f"{path} cannot be read as CSV: line {reader.line_num}: {exc}; export the "
+                "file again (CSV, one row per line, quotes closed) or as .xlsx"
+            ) from None
     raise DataError(
         f"{path} is neither UTF-8 nor GBK/GB18030 text; save it as CSV (UTF-8) or .xlsx"
     )

@@ -41,7 +41,6 @@ so no Shopify order is ``completed``. Any other financial status is quarantined.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ecanalysis.importers._parse import (
@@ -59,6 +58,7 @@ from ecanalysis.importers._platform import (
     Layout,
     Mapped,
     Platform,
+    order_joiner,
     quarantine_frame,
     spread_to_orders,
 )
@@ -200,73 +200,6 @@ def _status(head: pd.DataFrame, problems: RowProblems) -> pd.Series:
     return status.astype("str")
 
 
-def join_split_orders(exports: list[Export]) -> list[Export]:
-    """Move the line rows of an order that a file has without the order's fields (its
-    first row, with ``Financial Status``, ``Created at`` …, is in another file of the same
-    import: one export cut in two) to the file that has them, after its rows of the order.
-
-    Examples
-    --------
-    >>> from pathlib import Path
-    >>> def export(name, rows):
-    ...     frame = pd.DataFrame(rows, columns=["Name", "Created at", "Lineitem sku"])
-    ...     return Export(Path(name), "orders", frame, "utf-8-sig", 1, name)
-    >>> first = export("a.csv", [["#1", "2025-11-01 10:00", "A"]])
-    >>> second = export("b.csv", [["#1", "", "B"], ["#2", "2025-11-02 10:00", "C"]])
-    >>> joined = join_split_orders([first, second])
-    >>> joined[0].frame["Lineitem sku"].tolist(), joined[1].frame["Lineitem sku"].tolist()
-    (['A', 'B'], ['C'])
-    >>> joined[0].lines(pd.Index([0, 1])), joined[1].lines(pd.Index([0]))
-    ([2, 2], [3])
-    """
-    import dataclasses
-
-    numbers = [cells(e.frame, "Name").str.strip().str.lstrip("#").str.strip() for e in exports]
-    heads = [
-        set(n[_has_order_fields(e.frame)]) - {""} for e, n in zip(exports, numbers, strict=True)
-    ]
-    moved: dict[int, list[tuple[pd.DataFrame, list[int]]]] = {}
-    kept = []
-    for index, (export, number) in enumerate(zip(exports, numbers, strict=True)):
-        orphan = ~number.isin(heads[index]) & (number != "")
-        owners = {
-            value: next(
-                (j for j in range(len(exports) - 1, -1, -1) if j != index and value in heads[j]),
-                None,
-            )
-            for value in set(number[orphan])
-        }
-        owner = number.map(owners).where(orphan)
-        for j, rows in export.frame[owner.notna()].groupby(owner[owner.notna()].astype(int)):
-            lines = export.lines(pd.Index(np.flatnonzero((owner == j).to_numpy())))
-            moved.setdefault(j, []).append((rows, lines))
-        kept.append(owner.isna().to_numpy())
-    if not moved:
-        return exports
-    joined = []
-    for index, export in enumerate(exports):
-        keep = kept[index]
-        frames = [export.frame[keep]] + [rows for rows, _ in moved.get(index, [])]
-        lines = export.lines(pd.Index(np.flatnonzero(keep)))
-        for _, more in moved.get(index, []):
-            lines += more
-        frame = pd.concat(frames, ignore_index=True).reindex(columns=export.frame.columns)
-        joined.append(
-            dataclasses.replace(
-                export, frame=frame.fillna("").astype("str"), row_lines=tuple(lines)
-            )
-        )
-    return joined
-
-
-def _has_order_fields(frame: pd.DataFrame) -> pd.Series:
-    """Rows holding any order-level field (the first row of an order in a Shopify export)."""
-    present = [c for c in ("Financial Status", "Created at", "Total") if c in frame.columns]
-    if not present:
-        return pd.Series(False, index=frame.index)
-    return (frame[present] != "").any(axis=1)
-
-
 def _items(items: pd.DataFrame) -> pd.DataFrame:
     line_no = items.groupby("order_id", sort=False).cumcount() + 1
     out = items.assign(line_no=line_no.astype("int64"))
@@ -289,5 +222,5 @@ PLATFORM = Platform(
     currency_column="Currency",
     notes="times with UTC offsets are converted to --timezone (refused when most disagree)",
     time_columns=("Created at", "Paid at"),
-    join_files=join_split_orders,
+    join_files=order_joiner("Name", ("Financial Status", "Created at", "Total")),
 )
