@@ -121,14 +121,14 @@ def join_split_orders(exports: list[Export], *, number: str, head: tuple[str, ..
     >>> joined = join_split_orders([first, second], number="Name", head=("Created at",))
     >>> joined[0].frame["Lineitem sku"].tolist(), joined[1].frame["Lineitem sku"].tolist()
     (['A', 'B'], ['C'])
-    >>> joined[0].lines(pd.Index([0, 1])), joined[1].lines(pd.Index([0]))
-    ([2, 2], [3])
+    >>> joined[0].lines(pd.Index([0, 1])), joined[0].files(pd.Index([0, 1]))
+    ([2, 2], ['a.csv', 'b.csv'])
     """
     import dataclasses
 
     numbers = [_order_numbers(e.frame, number) for e in exports]
     heads = [set(n[_has_any(e.frame, head)]) - {""} for e, n in zip(exports, numbers, strict=True)]
-    moved: dict[int, list[tuple[pd.DataFrame, list[int]]]] = {}
+    moved: dict[int, list[tuple[pd.DataFrame, list[int], list[str]]]] = {}
     kept = []
     for index, (export, values) in enumerate(zip(exports, numbers, strict=True)):
         orphan = ~values.isin(heads[index]) & (values != "")
@@ -142,21 +142,29 @@ def join_split_orders(exports: list[Export], *, number: str, head: tuple[str, ..
         owner = values.map(owners).where(orphan)
         for j in sorted({int(o) for o in owner.dropna()}):
             at = np.flatnonzero((owner == j).to_numpy())
-            moved.setdefault(j, []).append((export.frame.iloc[at], export.lines(pd.Index(at))))
+            where = pd.Index(at)
+            moved.setdefault(j, []).append(
+                (export.frame.iloc[at], export.lines(where), export.files(where))
+            )
         kept.append(owner.isna().to_numpy())
     if not moved:
         return exports
     joined = []
     for index, export in enumerate(exports):
         keep = kept[index]
-        frames = [export.frame[keep]] + [rows for rows, _ in moved.get(index, [])]
+        frames = [export.frame[keep]] + [rows for rows, _, _ in moved.get(index, [])]
         lines = export.lines(pd.Index(np.flatnonzero(keep)))
-        for _, more in moved.get(index, []):
-            lines += more
+        files = export.files(pd.Index(np.flatnonzero(keep)))
+        for _, more_lines, more_files in moved.get(index, []):
+            lines += more_lines
+            files += more_files
         frame = pd.concat(frames, ignore_index=True).reindex(columns=export.frame.columns)
         joined.append(
             dataclasses.replace(
-                export, frame=frame.fillna("").astype("str"), row_lines=tuple(lines)
+                export,
+                frame=frame.fillna("").astype("str"),
+                row_lines=tuple(lines),
+                row_files=tuple(files),
             )
         )
     return joined
@@ -183,7 +191,7 @@ def quarantine_frame(export: Export, mask: np.ndarray, reasons: list[str]) -> pd
     head = pd.DataFrame(
         {
             "reason": pd.Series([reasons[p] for p in positions], dtype="str"),
-            "file": pd.Series([export.path.name] * len(positions), dtype="str"),
+            "file": pd.Series(export.files(pd.Index(positions)), dtype="str"),
             "line": pd.Series(export.lines(pd.Index(positions)), dtype="int64"),
         }
     )

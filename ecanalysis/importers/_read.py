@@ -66,6 +66,9 @@ class Export:
         header without a gap.
     repeated_headers : int
         Rows below the header that repeat it (exports concatenated into one file), dropped.
+    row_files : tuple of str
+        File name of each data row when some came from another file of the import (an
+        order cut across files); empty: every row is from ``path``.
     """
 
     path: Path
@@ -76,12 +79,19 @@ class Export:
     digest: str
     row_lines: tuple[int, ...] = ()
     repeated_headers: int = 0
+    row_files: tuple[str, ...] = ()
 
     def lines(self, positions: pd.Index) -> list[int]:
         """File lines (1-based) of the data rows at 0-based ``positions``."""
         if self.row_lines:
             return [self.row_lines[int(p)] for p in positions]
         return [self.header_line + 1 + int(p) for p in positions]
+
+    def files(self, positions: pd.Index) -> list[str]:
+        """File names of the data rows at 0-based ``positions``."""
+        if self.row_files:
+            return [self.row_files[int(p)] for p in positions]
+        return [self.path.name] * len(positions)
 
 
 def read_export(path: str | Path, layouts: Mapping[str, Sequence[str]], *, platform: str) -> Export:
