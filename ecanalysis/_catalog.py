@@ -27,7 +27,7 @@ from typing import Any
 
 from ecanalysis._files import TableFile, diagnose, discover
 from ecanalysis.errors import DataError, closest
-from ecanalysis.schema import SQL_TYPES, TABLES, table_spec
+from ecanalysis.schema import SQL_TYPES, TABLES, plausible_bounds, table_spec
 
 #: Text timestamps that end in a UTC offset (``Z``, ``+08``, ``+08:00``, ``-0500``).
 _OFFSET_RE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|[+-]\d\d(:?\d\d)?)$"
@@ -307,11 +307,18 @@ class Catalog:
     # -- aggregates -----------------------------------------------------------------
 
     def order_days_sql(self, store_id: str | None = None) -> tuple[str, dict[str, Any]]:
-        """Per store: first and last local date of ``ordered_at`` (one store, or all)."""
+        """Per store: first and last local date of ``ordered_at`` (one store, or all).
+
+        Only plausible dates count (:func:`ecanalysis.schema.plausible_bounds`): a row
+        dated 2100, which validation refuses or quarantines, never moves ``latest-day``.
+        """
         orders = self.typed_sql("orders", ["store_id", "ordered_at"])
-        where, params = "", {}
+        low, high = plausible_bounds()
+        where = " WHERE ordered_at >= $plausible_low AND ordered_at < $plausible_high"
+        params: dict[str, Any] = {"plausible_low": low, "plausible_high": high}
         if store_id is not None:
-            where, params = " WHERE store_id = $store_id", {"store_id": str(store_id)}
+            where += " AND store_id = $store_id"
+            params["store_id"] = str(store_id)
         sql = (
             "SELECT store_id, CAST(min(ordered_at) AS DATE) AS first_day, "
             f"CAST(max(ordered_at) AS DATE) AS last_day FROM ({orders}) AS o{where} "

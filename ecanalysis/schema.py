@@ -43,6 +43,7 @@ Decisions where DESIGN §2 leaves a choice:
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable
@@ -587,25 +588,24 @@ EARLIEST_PLAUSIBLE_DAY = "1990-01-01"
 PLAUSIBLE_DAYS_AHEAD = 366
 
 
-def latest_plausible_day():
-    """The last plausible date: today (UTC) plus :data:`PLAUSIBLE_DAYS_AHEAD` days."""
-    import pandas as pd
-
-    return pd.Timestamp.now(tz="UTC").tz_localize(None).normalize() + pd.Timedelta(
-        days=PLAUSIBLE_DAYS_AHEAD
-    )
+def plausible_bounds() -> tuple[dt.datetime, dt.datetime]:
+    """``(low, high)``: a plausible timestamp is ``>= low`` and ``< high`` (from
+    :data:`EARLIEST_PLAUSIBLE_DAY` to the end of the day :data:`PLAUSIBLE_DAYS_AHEAD`
+    days after today, UTC)."""
+    today = dt.datetime.now(dt.UTC).date()
+    high = today + dt.timedelta(days=PLAUSIBLE_DAYS_AHEAD + 1)
+    return dt.datetime.fromisoformat(EARLIEST_PLAUSIBLE_DAY), dt.datetime.combine(high, dt.time())
 
 
 def _plausible_time(values):
-    """True where a timestamp is missing or between 1990-01-01 and a year from today."""
+    """True where a timestamp is missing or within :func:`plausible_bounds`."""
     import pandas as pd
 
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_convert(None)
     if not pd.api.types.is_datetime64_dtype(values.dtype):
         return pd.Series(True, index=values.index)
-    low = pd.Timestamp(EARLIEST_PLAUSIBLE_DAY)
-    high = latest_plausible_day() + pd.Timedelta(days=1)
+    low, high = (pd.Timestamp(bound) for bound in plausible_bounds())
     return values.isna() | ((values >= low) & (values < high))
 
 

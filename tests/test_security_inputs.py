@@ -576,3 +576,22 @@ def test_an_export_with_a_huge_field_is_one_line(tmp_path):
         import_files(
             "shopify", [path], store_id="shop1", timezone="America/New_York", out=tmp_path / "d"
         )
+
+
+# -- 7. implausible dates never move latest-day -------------------------------------------
+
+
+def test_an_order_dated_2100_does_not_move_latest_day(tmp_path):
+    """Validation refuses the row (tests/corpus: orders-year-2100); with --on-bad-rows
+    quarantine it is set aside, and the latest day is the last plausible one, not today."""
+    import datetime as dt
+
+    from ecanalysis.data import open_dataset
+
+    tables = base_tables()
+    orders = tables["orders"].astype({"ordered_at": object})
+    orders.loc[5, "ordered_at"] = "2100-01-01 09:00:00"  # o6 of s02, last dated 11-12
+    tables["orders"] = orders
+    dataset = open_dataset(write_tables(tables, tmp_path / "data"))
+    assert dataset.last_complete_day("s02") == dt.date(2025, 11, 11)
+    assert dataset.coverage("s02") == (dt.date(2025, 11, 10), dt.date(2025, 11, 11))
