@@ -179,8 +179,9 @@ class Dataset:
         if not days:
             who = f"store {store_id!r}" if store_id else "the dataset"
             raise DataError(
-                f"{who} has no orders, so latest-day, latest-week and latest-month cannot be "
-                "resolved; give an explicit period such as 2025-11"
+                f"{who} has no orders (dated from 1990 to a year from today), so latest-day, "
+                "latest-week and latest-month cannot be resolved; give an explicit period "
+                "such as 2025-11"
             )
         return max(days)
 
