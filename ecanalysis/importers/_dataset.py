@@ -261,7 +261,7 @@ def write_csv_atomic(out: Path, relative: str, frame: pd.DataFrame) -> Path:
     neutralised), atomically; refused when a symbolic link would put it outside ``out``.
 
     A file that already holds these bytes is left as it is (a re-import touches nothing).
-    Returns the path written.
+    Returns ``out / relative`` (as the user named it; the file written is inside it).
     """
     from ecanalysis.workbook import write_csv
 
@@ -275,4 +275,4 @@ def write_csv_atomic(out: Path, relative: str, frame: pd.DataFrame) -> Path:
             os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
-    return path
+    return Path(out) / relative
