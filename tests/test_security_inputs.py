@@ -595,3 +595,14 @@ def test_an_order_dated_2100_does_not_move_latest_day(tmp_path):
     dataset = open_dataset(write_tables(tables, tmp_path / "data"))
     assert dataset.last_complete_day("s02") == dt.date(2025, 11, 11)
     assert dataset.coverage("s02") == (dt.date(2025, 11, 10), dt.date(2025, 11, 11))
+
+
+def test_run_with_a_gbk_params_file_is_one_line_exit_2(tmp_path, capsys):
+    data = write_tables(base_tables(), tmp_path / "data")
+    folder = _params(tmp_path, "lang: 中文\n".encode("gbk"))
+    argv = ["run", "daily_report", "--store-id", "s01", "--period", "2025-11"]
+    places = ["--data", str(data), "--params", str(folder), "--out", str(tmp_path / "runs")]
+    assert main([*argv, *places]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "save as UTF-8" in err and "\n" not in err and "Traceback" not in err
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").rglob("*.json"))
