@@ -128,6 +128,7 @@ TIERS: dict[str, str] = {
     "test_report.py": "unit",
     "test_reporting_currency.py": "unit",
     "test_sample.py": "unit",
+    "test_security_inputs.py": "corpus",
     "test_schedules.py": "e2e",
     "test_statistics_anomalies.py": "unit",
     "test_statistics_calendar.py": "unit",

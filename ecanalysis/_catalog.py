@@ -20,13 +20,14 @@ text that reads the files is built here:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecanalysis._files import TableFile, discover
+from ecanalysis._files import TableFile, diagnose, discover
 from ecanalysis.errors import DataError, closest
-from ecanalysis.schema import SQL_TYPES, TABLES, table_spec
+from ecanalysis.schema import SQL_TYPES, TABLES, plausible_bounds, table_spec
 
 #: Text timestamps that end in a UTC offset (``Z``, ``+08``, ``+08:00``, ``-0500``).
 _OFFSET_RE = r"\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|[+-]\d\d(:?\d\d)?)$"
@@ -42,17 +43,31 @@ def literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+def glob_escape(path: str | Path) -> str:
+    """``path`` with DuckDB's glob characters (``*``, ``?``, ``[``) matched literally:
+    DuckDB expands every file path it reads, so ``data[1]/orders.csv`` would read
+    ``data1/orders.csv``.
+
+    Examples
+    --------
+    >>> glob_escape("shops[cn]/a*b?.csv")
+    'shops[[]cn]/a[*]b[?].csv'
+    """
+    return re.sub(r"([\[*?])", r"[\1]", str(path))
+
+
 def scan(source: TableFile) -> str:
     """The DuckDB table function that reads ``source`` (ids stay text in CSV and paths)."""
+    path = literal(glob_escape(source.path))
     if source.form == "csv":
-        return f"read_csv({literal(source.path)}, all_varchar = true, header = true)"
+        return f"read_csv({path}, all_varchar = true, header = true)"
     if source.form == "hive":
-        pattern = literal(source.path / "**" / "*.parquet")
+        pattern = literal(glob_escape(source.path) + "/**/*.parquet")
         return (
             f"read_parquet({pattern}, hive_partitioning = true, "
             "hive_types_autocast = false, union_by_name = true)"
         )
-    return f"read_parquet({literal(source.path)})"
+    return f"read_parquet({path})"
 
 
 @dataclass
@@ -139,10 +154,22 @@ class Catalog:
             source = self.source(table)
             import duckdb
 
+            if source.form == "hive":
+                found = hive_problem(self.con, source)
+                if found:
+                    raise DataError(f"{found[0]}. Fix: {found[1]}")
+            if source.form != "hive" and source.path.stat().st_size == 0:
+                # DuckDB reads an empty CSV as one column "column0": say the file is empty
+                raise DataError(_unreadable(source, None))
             try:
                 rows = self.con.execute(f"DESCRIBE SELECT * FROM {scan(source)}").fetchall()
             except duckdb.Error as exc:
                 raise DataError(_unreadable(source, exc)) from None
+            if source.form == "csv" and len(rows) == 1 and "," in str(rows[0][0]):
+                # the sniffer found no comma-separated columns: say why when we can
+                found = diagnose(source.path)
+                if found:
+                    raise DataError(_unreadable(source, None))
             dropped = source.partition_keys() - set(TABLES[table].columns)
             self._types[table] = {name: kind for name, kind, *_ in rows if name not in dropped}
         return self._types[table]
@@ -280,11 +307,18 @@ class Catalog:
     # -- aggregates -----------------------------------------------------------------
 
     def order_days_sql(self, store_id: str | None = None) -> tuple[str, dict[str, Any]]:
-        """Per store: first and last local date of ``ordered_at`` (one store, or all)."""
+        """Per store: first and last local date of ``ordered_at`` (one store, or all).
+
+        Only plausible dates count (:func:`ecanalysis.schema.plausible_bounds`): a row
+        dated 2100, which validation refuses or quarantines, never moves ``latest-day``.
+        """
         orders = self.typed_sql("orders", ["store_id", "ordered_at"])
-        where, params = "", {}
+        low, high = plausible_bounds()
+        where = " WHERE ordered_at >= $plausible_low AND ordered_at < $plausible_high"
+        params: dict[str, Any] = {"plausible_low": low, "plausible_high": high}
         if store_id is not None:
-            where, params = " WHERE store_id = $store_id", {"store_id": str(store_id)}
+            where += " AND store_id = $store_id"
+            params["store_id"] = str(store_id)
         sql = (
             "SELECT store_id, CAST(min(ordered_at) AS DATE) AS first_day, "
             f"CAST(max(ordered_at) AS DATE) AS last_day FROM ({orders}) AS o{where} "
@@ -343,6 +377,9 @@ class Catalog:
             source = self.sources.get(table)
             if source is None:
                 continue
+            found = diagnose(source.path)
+            if found:
+                return f"table {table!r} ({source.path}): {found[0]}. Fix: {found[1]}"
             detail = self._bad_values(table)
             if detail:
                 return (
@@ -353,8 +390,8 @@ class Catalog:
                 )
         files = ", ".join(str(self.sources[t].path) for t in tables if t in self.sources)
         return (
-            f"cannot read {files or self.path}: {exc}. Check that the file is a complete "
-            "Parquet or UTF-8 CSV file with a header row, or regenerate it"
+            f"cannot read {files or self.path}: {first_line(exc)}. Check that the file is a "
+            "complete Parquet or UTF-8 CSV file with a header row, or regenerate it"
         )
 
     def _bad_values(self, table: str) -> str | None:
@@ -441,11 +478,81 @@ def _local_timestamp(column: str, file_type: str, tz: str, cast: str):
     return f"{cast}({column} AS TIMESTAMP)"
 
 
-def _unreadable(source: TableFile, exc: Exception) -> str:
+def _unreadable(source: TableFile, exc: Exception | None) -> str:
+    found = diagnose(source.path)
+    if found:
+        return f"table {source.table!r} ({source.path}): {found[0]}. Fix: {found[1]}"
     return (
-        f"cannot read table {source.table!r} from {source.path}: {exc}. Check that the file "
-        "is a complete Parquet or UTF-8 CSV file with a header row, or regenerate it"
+        f"cannot read table {source.table!r} from {source.path}: {first_line(exc)}. Check "
+        "that the file is a complete Parquet or UTF-8 CSV file with a header row, or "
+        "regenerate it"
     )
+
+
+def hive_problem(con, source: TableFile) -> tuple[str, str] | None:
+    """What makes a hive folder's files disagree, and how to fix it, or None.
+
+    - a timestamp column stored with a time zone (UTC) in some files and without one
+      (local wall time) in others: read together, the local times would be taken as UTC;
+    - rows whose own ``store_id`` differs from their folder's ``store_id=…``: the folder
+      would silently reassign them to another store.
+    """
+    import duckdb
+
+    pattern = literal(glob_escape(source.path) + "/**/*.parquet")
+    try:
+        schema = con.execute(
+            f"SELECT file_name, name, logical_type FROM parquet_schema({pattern})"
+        ).fetchall()
+    except duckdb.Error:
+        return None  # unreadable files are diagnosed where they are read
+    kinds = TABLES[source.table].columns
+
+    def shown(files) -> str:
+        names = sorted({str(Path(f).relative_to(source.path.parent)) for f in files})
+        return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+    for column, kind in kinds.items():
+        if kind not in ("timestamp", "date"):
+            continue
+        types = [(f, str(t or "")) for f, name, t in schema if name == column]
+        aware = [f for f, t in types if "isAdjustedToUTC=1" in t]
+        naive = [f for f, t in types if "isAdjustedToUTC=0" in t]
+        if aware and naive:
+            return (
+                f"{source.path.name}/: column {column!r} holds local times without a time "
+                f"zone in {shown(naive)} but UTC times in {shown(aware)}; read together, "
+                "the local times would be taken as UTC",
+                "write every file of the folder the same way (all with a time zone, or all "
+                "as local wall time), then read it again",
+            )
+    own = {name for _, name, _ in schema}
+    if "store_id" not in own or "store_id" not in source.partition_keys():
+        return None
+    folder = "regexp_extract(filename, '[/\\\\]store_id=([^/\\\\]+)[/\\\\]', 1)"
+    rows = con.execute(
+        f"SELECT filename, count(*) FROM read_parquet({pattern}, hive_partitioning = false, "
+        "union_by_name = true, filename = true) "
+        f"WHERE {folder} <> '' AND CAST(store_id AS VARCHAR) IS DISTINCT FROM {folder} "
+        "GROUP BY filename ORDER BY filename"
+    ).fetchall()
+    if not rows:
+        return None
+    count = sum(n for _, n in rows)
+    return (
+        f"{source.path.name}/: {count} row(s) in {shown(f for f, _ in rows)} have a "
+        "store_id other than their folder's store_id=…; the folder would reassign them to "
+        "another store",
+        "move each file to the folder of its rows' store (or correct the store_id column)",
+    )
+
+
+def first_line(exc: Exception) -> str:
+    """The first line of a DuckDB error, without its SQL and "Possible Solution" hints,
+    at most 200 characters (a CSV error quotes the whole offending line)."""
+    text = str(exc).strip()
+    line = text.splitlines()[0].strip() if text else type(exc).__name__
+    return line if len(line) <= 200 else line[:199] + "…"
 
 
 def _missing_column(source: TableFile, column: str, present) -> str:

@@ -175,7 +175,7 @@ class ReportContext:
     def _screen(self, table: str, frame):
         """Validate rows at the boundary; fail or quarantine the bad ones."""
         from ecanalysis.schema import split_bad_rows, validate_table
-        from ecanalysis.workbook import neutralise_formulas
+        from ecanalysis.spreadsheets import write_csv
 
         report = validate_table(table, frame, stores=self.stores())
         if report.ok:
@@ -192,9 +192,7 @@ class ReportContext:
         if self.output_dir is not None and len(bad):
             folder = self.output_dir / "quarantine"
             folder.mkdir(parents=True, exist_ok=True)
-            neutralise_formulas(bad).to_csv(
-                folder / f"{table}.csv", index=False, encoding="utf-8-sig"
-            )
+            write_csv(bad, folder / f"{table}.csv")
         self.record.add(alerts.quarantined(table, len(bad), lang=self.lang))
         return good.reset_index(drop=True)
 

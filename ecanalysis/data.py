@@ -179,8 +179,9 @@ class Dataset:
         if not days:
             who = f"store {store_id!r}" if store_id else "the dataset"
             raise DataError(
-                f"{who} has no orders, so latest-day, latest-week and latest-month cannot be "
-                "resolved; give an explicit period such as 2025-11"
+                f"{who} has no orders (dated from 1990 to a year from today), so latest-day, "
+                "latest-week and latest-month cannot be resolved; give an explicit period "
+                "such as 2025-11"
             )
         return max(days)
 
@@ -246,7 +247,7 @@ class Dataset:
                     problems.extend(check(table, store_id))
                 except DataError as exc:
                     problems.append(str(exc))
-        return problems
+        return list(dict.fromkeys(problems))  # a file two checks could not read: once
 
     def structure_problems(self) -> list[str]:
         """Problems no report can go on with, one line each: a required table absent, a
@@ -407,4 +408,28 @@ def _contract_dtypes(frame: pd.DataFrame, table: str) -> pd.DataFrame:
             values = frame[column]
             whole = values.notna().all() and bool((values % 1 == 0).all())
             casts[column] = "int64" if whole else "float64"
-    return frame.astype(casts)
+    try:
+        return frame.astype(casts)
+    except pd.errors.OutOfBoundsDatetime:
+        raise DataError(_out_of_range(frame, table)) from None
+
+
+def _out_of_range(frame: pd.DataFrame, table: str) -> str:
+    """The message for timestamps that pandas cannot hold (before 1678, after 2262)."""
+    kinds = TABLES[table].columns
+    for column in frame.columns:
+        if kinds.get(column) not in ("timestamp", "date"):
+            continue
+        values = frame[column]
+        if not pd.api.types.is_datetime64_any_dtype(values.dtype):
+            continue
+        years = values.dt.year
+        outside = values.notna() & ((years < 1678) | (years > 2261))
+        if outside.any():
+            rows = outside.to_numpy().nonzero()[0]
+            return (
+                f"{table}.{column}: {len(rows)} row(s) outside the plausible dates (rule: "
+                f"plausible date); example {values[outside].iloc[0]}. Fix: check the year "
+                "and the export's date format; run `ecanalysis validate` for every row"
+            )
+    return f"{table}: a timestamp is outside the plausible dates; run `ecanalysis validate`"

@@ -52,13 +52,23 @@ def _alarm(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
+def _no_history():
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    return config
+
+
 def _shell():
     """The process's IPython shell, with inline matplotlib, cleared for a new notebook."""
     from IPython.core.interactiveshell import InteractiveShell
 
     from ecanalysis.report import draw_figures_once
 
-    shell = InteractiveShell.instance()
+    # no history: IPython would store every cell (data and output paths included) in
+    # $HOME/.ipython/profile_default/history.sqlite, growing with every report
+    shell = InteractiveShell.instance(config=_no_history())
     if not getattr(shell, "_ecanalysis_ready", False):
         from IPython.core.pylabtools import activate_matplotlib
         from matplotlib_inline.backend_inline import configure_inline_support

@@ -194,6 +194,30 @@ def last_order_day(catalog: Catalog) -> dt.date | None:
     return max(days) if days else None
 
 
+def check_outside_dataset(catalog: Catalog, target: Path) -> None:
+    """Refuse an output file inside the dataset directory or on one of its table files
+    (through a symbolic link too): writing it would replace or add a table of the input.
+
+    Raises
+    ------
+    ecanalysis.errors.ParameterError
+        Naming the file and the dataset.
+    """
+    resolved = target.resolve()
+    root = catalog.path.resolve()
+    inputs = [s.path.resolve() for s in catalog.sources.values()]
+    if (
+        root == resolved
+        or root in resolved.parents
+        or any(resolved == p or p in resolved.parents for p in inputs)
+    ):
+        raise ParameterError(
+            f"--out {target} is inside the dataset {catalog.path} (it would replace or add "
+            "an input table); write the facts outside the dataset directory, e.g. "
+            "--out facts/daily.parquet"
+        )
+
+
 def write_daily_facts(
     data_dir: str | os.PathLike, out_file: str | os.PathLike, *, period=None
 ) -> int:
@@ -217,11 +241,12 @@ def write_daily_facts(
         :func:`daily_facts_sql` for their definitions).
     """
     catalog = Catalog.open(data_dir)
+    target = Path(out_file)
     try:
+        check_outside_dataset(catalog, target)
         catalog.source("stores")
         first_day, last_day = resolve_facts_period(catalog, period)
         sql, params = daily_facts_sql(catalog, first_day=first_day, last_day=last_day)
-        target = Path(out_file)
         target.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(target) as temp:
             copy = f"COPY ({sql}) TO {literal(temp)} (FORMAT parquet)"

@@ -30,8 +30,19 @@ class NoHeartbeatKernelClient(AsyncKernelClient):
         super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
 
 
+#: Kernel options every report kernel gets: no IPython history, which would store every
+#: executed cell (data and output paths included) in
+#: ``$HOME/.ipython/profile_default/history.sqlite``, growing with every report.
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
+
 class ReportKernelManager(AsyncKernelManager):
-    """:class:`AsyncKernelManager` with :class:`NoHeartbeatKernelClient` as its client."""
+    """:class:`AsyncKernelManager` with :class:`NoHeartbeatKernelClient` as its client,
+    whose kernels keep no IPython history (:data:`KERNEL_ARGUMENTS`)."""
 
     client_class = DottedObjectName("ecanalysis.kernel.NoHeartbeatKernelClient")
     client_factory = Type(klass=NoHeartbeatKernelClient, default_value=NoHeartbeatKernelClient)
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        """The kernel's command line, with :data:`KERNEL_ARGUMENTS` appended."""
+        return super().format_kernel_cmd([*(extra_arguments or []), *KERNEL_ARGUMENTS])

@@ -96,14 +96,46 @@ BUILTIN_DEFAULTS: dict[str, Any] = {
 }
 
 
+#: Largest YAML file read (params, schedules): they are a few kilobytes.
+MAX_YAML_BYTES = 1024 * 1024
+#: Most nodes a YAML document may expand to through aliases (``*name``): a "billion
+#: laughs" file of nested aliases would otherwise grow without bound in memory.
+MAX_YAML_NODES = 10_000
+
+
 def _load_yaml(path: Path) -> dict[str, Any]:
+    """The mapping in YAML file ``path``, read safely: the one loader of every YAML file
+    the project reads (params, schedules).
+
+    Refused with a one-line :class:`ParameterError` naming the file: a file larger than
+    :data:`MAX_YAML_BYTES`, text that is not UTF-8 (e.g. GBK), invalid YAML, aliases
+    that expand to more than :data:`MAX_YAML_NODES` nodes or refer to themselves, a
+    document that is not a mapping.
+    """
     import yaml
 
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise ParameterError(
+            f"{path} is {size:,} bytes, more than the {MAX_YAML_BYTES:,} a params or "
+            "schedule file may have; keep only the settings in it"
+        )
+    data = path.read_bytes()
     try:
-        with path.open(encoding="utf-8") as handle:
-            loaded = yaml.safe_load(handle)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParameterError(
+            f"{path} is not UTF-8 text (line {line}; GBK?): save as UTF-8 "
+            f"(e.g. iconv -f GB18030 -t UTF-8 {path.name})"
+        ) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_expansion(node, path)
+        loaded = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ParameterError(f"{path} is not valid YAML: {exc}") from exc
+        detail = " ".join(str(exc).split())
+        raise ParameterError(f"{path} is not valid YAML: {detail}") from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -111,6 +143,39 @@ def _load_yaml(path: Path) -> dict[str, Any]:
             f"{path} must hold a mapping (key: value lines), not {type(loaded).__name__}"
         )
     return loaded
+
+
+def _check_expansion(node, path: Path) -> None:
+    """Refuse a composed YAML document whose aliases expand beyond :data:`MAX_YAML_NODES`
+    nodes, or that contains itself."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(item) -> int:
+        key = id(item)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise ParameterError(f"{path}: a YAML alias refers to itself; remove the alias")
+        open_nodes.add(key)
+        total = 1
+        if isinstance(item.value, list):
+            for child in item.value:
+                parts = child if isinstance(child, tuple) else (child,)
+                total += sum(size(part) for part in parts)
+                if total > MAX_YAML_NODES:
+                    break
+        open_nodes.discard(key)
+        if total > MAX_YAML_NODES:
+            raise ParameterError(
+                f"{path} expands to more than {MAX_YAML_NODES:,} YAML nodes through "
+                "aliases (*name); write the values out instead of nesting aliases"
+            )
+        sizes[key] = total
+        return total
+
+    if node is not None:
+        size(node)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

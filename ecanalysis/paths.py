@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ecanalysis.errors import ParameterError
+from ecanalysis.errors import DataError, ParameterError
 
 #: DESIGN §6: identifiers that become path components.
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -59,6 +59,34 @@ def record_dir(out: str | os.PathLike, notebook: str, store_id: str, label: str)
     if root not in path.parents:
         raise ParameterError(f"refusing to write outside {root}: {path}")
     return path
+
+
+def safe_target(root: str | os.PathLike, relative: str | os.PathLike) -> Path:
+    """``root/relative`` resolved (symbolic links followed), refused unless it stays inside
+    ``root``: every file the project writes under a directory the user named goes through
+    this, so that a link placed in that directory cannot send a write elsewhere.
+
+    Raises
+    ------
+    ecanalysis.errors.DataError
+        When ``relative`` is absolute or climbs out with ``..``, or a symbolic link on the
+        way (or the target itself) points outside ``root``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     safe_target(d, "quarantine/x.csv") == Path(d).resolve() / "quarantine" / "x.csv"
+    True
+    """
+    base = Path(root).resolve()
+    target = (base / relative).resolve()
+    if target != base and base not in target.parents:
+        raise DataError(
+            f"refusing to write {relative} outside {base}: it resolves to {target} (a "
+            f"symbolic link inside {base}?); remove the link or choose another directory"
+        )
+    return target
 
 
 def temp_dir_beside(final: Path) -> Path:

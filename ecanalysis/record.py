@@ -211,14 +211,14 @@ class Record:
         """Keep a key table as ``tables/<name>.csv`` in the run record (UTF-8 with BOM for
         Excel; text that a spreadsheet would run as a formula is neutralised), and as a
         sheet of the workbook when the report writes one."""
-        from ecanalysis.workbook import neutralise_formulas
+        from ecanalysis.spreadsheets import write_csv
 
         check_identifier(name, "table name")
         if self.output_dir is None:
             return
         folder = self.output_dir / "tables"
         folder.mkdir(parents=True, exist_ok=True)
-        neutralise_formulas(frame).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+        write_csv(frame, folder / f"{name}.csv")
         if self.workbook:
             self.tables[name] = frame.copy()
 

@@ -43,6 +43,7 @@ Decisions where DESIGN §2 leaves a choice:
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable
@@ -578,11 +579,74 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def _generic_rules(spec: TableSpec, present: set[str]) -> list[Rule]:
-    """Rules that follow from a column's kind: finite, non-negative."""
+#: Plausible ranges (docs/conventions.md): an amount, count or number at or beyond
+#: 10^12 is a unit or export error (and overflows sums), and a date before 1990 or more
+#: than a year ahead is a wrong year or format (a date in 2100 would make ``latest-day``
+#: a day without data).
+PLAUSIBLE_MAGNITUDE = 1e12
+EARLIEST_PLAUSIBLE_DAY = "1990-01-01"
+PLAUSIBLE_DAYS_AHEAD = 366
+
+
+def plausible_bounds() -> tuple[dt.datetime, dt.datetime]:
+    """``(low, high)``: a plausible timestamp is ``>= low`` and ``< high`` (from
+    :data:`EARLIEST_PLAUSIBLE_DAY` to the end of the day :data:`PLAUSIBLE_DAYS_AHEAD`
+    days after today, UTC)."""
+    today = dt.datetime.now(dt.UTC).date()
+    high = today + dt.timedelta(days=PLAUSIBLE_DAYS_AHEAD + 1)
+    return dt.datetime.fromisoformat(EARLIEST_PLAUSIBLE_DAY), dt.datetime.combine(high, dt.time())
+
+
+def _plausible_time(values):
+    """True where a timestamp is missing or within :func:`plausible_bounds`."""
+    import pandas as pd
+
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert(None)
+    if not pd.api.types.is_datetime64_dtype(values.dtype):
+        return pd.Series(True, index=values.index)
+    low, high = (pd.Timestamp(bound) for bound in plausible_bounds())
+    return values.isna() | ((values >= low) & (values < high))
+
+
+def _range_rules(spec: TableSpec, present: set[str]) -> list[Rule]:
+    """Plausible magnitudes of numbers and plausible dates."""
     import numpy as np
 
     rules = []
+    for column, kind in spec.columns.items():
+        if column not in present:
+            continue
+        if kind in (_MONEY, _COUNT, _NUMBER):
+            rules.append(
+                Rule(
+                    column,
+                    "|value| < 1e12",
+                    "implausibly large (10^12 or more)",
+                    "check the unit and the export (amounts in the currency's units, not "
+                    "cents; no digits run together)",
+                    lambda f, c=column: ~(np.abs(f[c]) >= PLAUSIBLE_MAGNITUDE) | np.isinf(f[c]),
+                )
+            )
+        elif kind in (_TS, _DATE):
+            rules.append(
+                Rule(
+                    column,
+                    "plausible date",
+                    f"before {EARLIEST_PLAUSIBLE_DAY} or more than a year from today",
+                    "check the year and the export's date format (a date far ahead would "
+                    "make latest-day a day without data)",
+                    lambda f, c=column: _plausible_time(f[c]),
+                )
+            )
+    return rules
+
+
+def _generic_rules(spec: TableSpec, present: set[str]) -> list[Rule]:
+    """Rules that follow from a column's kind: finite, non-negative, plausible."""
+    import numpy as np
+
+    rules = _range_rules(spec, present)
     for column, kind in spec.columns.items():
         if column not in present or kind not in (_MONEY, _COUNT, _NUMBER):
             continue

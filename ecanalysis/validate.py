@@ -14,8 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecanalysis._catalog import scan
-from ecanalysis._files import FORMS, TableFile, find_tables
+from ecanalysis._catalog import first_line, hive_problem, scan
+from ecanalysis._files import FORMS, TableFile, diagnose, find_tables
 from ecanalysis.errors import DataError, closest
 from ecanalysis.schema import (
     REQUIRED_TABLES,
@@ -83,43 +83,11 @@ def read_table_file(path: str | Path, *, con=None) -> pd.DataFrame:
     path = Path(path)
     if path.is_dir():
         return _read_duckdb(path, "hive", con)
-    if path.stat().st_size == 0:
-        raise UnreadableFileError(
-            f"{path.name} is empty (0 bytes)",
-            "export the table again (a CSV needs at least its header row), "
-            "or remove the file if the table is optional",
-        )
     form = FORMS.get(path.suffix.lower(), "csv")
-    if form == "csv":
-        _check_utf8(path)
+    found = diagnose(path, form)
+    if found:
+        raise UnreadableFileError(*found)
     return _read_duckdb(path, form, con)
-
-
-def _check_utf8(path: Path) -> None:
-    """Raise when the CSV is not UTF-8; recognise GBK/GB18030 (Excel on Chinese Windows)."""
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        fix = "save it again as CSV UTF-8 (Excel: Save As → CSV UTF-8)"
-        if _looks_like_gbk(data):
-            raise UnreadableFileError(
-                f"{path.name} is not UTF-8 text (first at line {line}); it looks like "
-                "GBK/GB18030, as Excel saves CSV on Chinese Windows",
-                f"{fix}, or convert it: iconv -f GB18030 -t UTF-8 {path.name} > utf8.csv",
-            ) from None
-        raise UnreadableFileError(
-            f"{path.name} is not UTF-8 text (first at line {line})", fix
-        ) from None
-
-
-def _looks_like_gbk(data: bytes) -> bool:
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _connect():
@@ -136,8 +104,15 @@ def _read_duckdb(path: Path, form: str, con=None) -> pd.DataFrame:
     own = con is None
     con = _connect() if own else con
     try:
+        if form == "hive":
+            found = hive_problem(con, TableFile(path.name, form, path))
+            if found:
+                raise UnreadableFileError(*found)
         frame = con.execute(f"SELECT * FROM {scan(TableFile(path.stem, form, path))}").fetch_df()
     except duckdb.Error as error:
+        found = diagnose(path, form)
+        if found:
+            raise UnreadableFileError(*found) from None
         if form == "csv":
             _check_fields(path)
         raise _unreadable(path, form, error) from None
@@ -155,18 +130,24 @@ def _check_fields(path: Path) -> None:
 
     with path.open(encoding="utf-8-sig", newline="") as file:
         reader = csv.reader(file)
-        header = next(reader, [])
-        for row in reader:
-            if row and len(row) != len(header):
-                raise UnreadableFileError(
-                    f"{path.name} cannot be read as CSV: line {reader.line_num} has "
-                    f"{len(row)} fields, the header has {len(header)}",
-                    "give every row the header's columns (quote values that contain commas)",
-                )
+        try:
+            header = next(reader, [])
+            for row in reader:
+                if row and len(row) != len(header):
+                    raise UnreadableFileError(
+                        f"{path.name} cannot be read as CSV: line {reader.line_num} has "
+                        f"{len(row)} fields, the header has {len(header)}",
+                        "give every row the header's columns (quote values that contain commas)",
+                    )
+        except csv.Error as error:  # a field beyond the csv module's limit, a NUL byte
+            raise UnreadableFileError(
+                f"{path.name} cannot be read as CSV: line {reader.line_num}: {error}",
+                "re-export the table as CSV (UTF-8, one row per line, quotes closed)",
+            ) from None
 
 
 def _unreadable(path: Path, form: str, error: Exception) -> UnreadableFileError:
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    detail = first_line(error)
     if form == "csv":
         return UnreadableFileError(
             f"{path.name} cannot be read as CSV ({detail})",

@@ -10,10 +10,14 @@ inside the temporary directory the runner publishes, so the workbook appears tog
 with the rest of the record.
 
 Spreadsheets evaluate cells that start with ``=``, ``+``, ``-`` or ``@`` (CSV or
-formula injection: a review text ``=HYPERLINK(...)`` would become a live link). In the
-workbook every text cell is stored as a string, with Excel's quote prefix when it starts
-with one of these; :func:`neutralise_text` prefixes ``'`` to such text in
-``tables/*.csv`` and ``quarantine/*.csv``, as OWASP recommends.
+formula injection: a review text ``=HYPERLINK(...)`` would become a live link), also
+after leading spaces, tabs or line breaks, and in their full-width forms ``＝＋－＠``. In
+the workbook every text cell is stored as a string, with Excel's quote prefix when it is
+such text; :func:`neutralise_formulas` is the one function every CSV the project writes
+goes through (``tables/*.csv``, run and import ``quarantine/*.csv``): it prefixes ``'`` to
+such text, as OWASP recommends, and writes a bare carriage return as a line feed, so that
+the CSV writer quotes the cell instead of letting a spreadsheet start a new row there
+(:func:`write_csv` writes a frame that way).
 """
 
 from __future__ import annotations
@@ -29,9 +33,13 @@ from typing import Any
 
 from ecanalysis.labels import is_missing, kind_of, label, value_label
 from ecanalysis.paths import atomic_write
-
-#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from ecanalysis.spreadsheets import (  # noqa: F401  (the workbook's own and re-exported)
+    FORMULA_STARTS,
+    is_formula_like,
+    neutralise_formulas,
+    neutralise_text,
+    write_csv,
+)
 
 MONEY_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.0%"
@@ -109,43 +117,6 @@ _WIDTH_SAMPLE = 200
 def _say(lang: str, key: str) -> str:
     zh, en = _TEXT[key]
     return en if lang == "en" else zh
-
-
-# -- text that stays text ------------------------------------------------------------
-
-
-def neutralise_text(value: Any) -> Any:
-    """Prefix ``'`` to text that a spreadsheet would run as a formula; return others as is.
-
-    Examples
-    --------
-    >>> neutralise_text('=HYPERLINK("http://x","y")')
-    '\\'=HYPERLINK("http://x","y")'
-    >>> neutralise_text("-5 stars"), neutralise_text("fine"), neutralise_text(-5)
-    ("'-5 stars", 'fine', -5)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def neutralise_formulas(frame):
-    """A copy of ``frame`` whose text cells and column names cannot run as formulas.
-
-    Only text is touched: numbers (a negative amount) and dates keep their type.
-    """
-    import pandas as pd
-
-    safe = frame.copy()
-    for position in range(safe.shape[1]):  # by position: column names may repeat
-        values = safe.iloc[:, position]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            values = values.astype(object)
-        if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype):
-            safe.isetitem(position, values.map(neutralise_text, na_action="ignore"))
-    if not isinstance(safe.columns, pd.MultiIndex):
-        safe.columns = [neutralise_text(c) for c in safe.columns]
-    return safe
 
 
 # -- the workbook ----------------------------------------------------------------------
@@ -376,7 +347,7 @@ def _put(cell, value: Any, number_format: str | None = None) -> None:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would make "=..." a formula
-        if value.startswith(FORMULA_STARTS):
+        if is_formula_like(value):
             cell.quotePrefix = True  # Excel's ': shown and edited as text
     elif number_format and value is not None and not isinstance(value, bool):
         cell.number_format = number_format

@@ -26,7 +26,17 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ecanalysis"
 PARTS: dict[str, frozenset[str]] = {
     # Core: definitions everything else shares; imports nothing else of ecanalysis.
     "core": frozenset(
-        {"__init__", "errors", "config", "paths", "periods", "labels", "params", "notebooks"}
+        {
+            "__init__",
+            "errors",
+            "config",
+            "paths",
+            "spreadsheets",
+            "periods",
+            "labels",
+            "params",
+            "notebooks",
+        }
     ),
     # Data: the data contract, reading, validating, importing and generating datasets.
     "data": frozenset(

@@ -232,7 +232,7 @@ def test_the_workbook_replaces_an_old_one_and_leaves_no_temp_file(tmp_path):
 
 def test_neutralise_text():
     assert neutralise_text(HOSTILE) == "'" + HOSTILE
-    for text in ("+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
+    for text in ("+1", "-1", "@SUM(A1)", "\t=1", " =1", "\n@x", "\uff1d1", "\r\n+1"):
         assert neutralise_text(text) == "'" + text
     assert neutralise_text("Tea = good") == "Tea = good"
     assert neutralise_text(-5) == -5

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ecanalysis.errors import DataError
-from ecanalysis.paths import atomic_write
+from ecanalysis.paths import atomic_write, safe_target
 from ecanalysis.schema import TABLES
 
 #: Optional column of imported rows: the position of the file they came from.
@@ -231,8 +231,9 @@ def _sorted(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
 
 def write_table(out: Path, table: str, frame: pd.DataFrame) -> Path:
-    """Write ``frame`` to ``<out>/<table>.parquet`` atomically (temp file, then rename)."""
-    path = table_path(out, table)
+    """Write ``frame`` to ``<out>/<table>.parquet`` atomically (temp file, then rename);
+    refused when a symbolic link would put it outside ``out`` (:func:`safe_target`)."""
+    path = safe_target(out, f"{table}.parquet")
     arrow = _to_arrow(table, frame)
     with atomic_write(path) as temp:
         pq.write_table(arrow, temp)
@@ -252,11 +253,19 @@ def _to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     return pa.table(arrays)
 
 
-def write_csv_atomic(path: Path, frame: pd.DataFrame) -> None:
-    """Write ``frame`` as UTF-8 CSV with a byte-order mark (Excel opens it), atomically.
+def write_csv_atomic(out: Path, relative: str, frame: pd.DataFrame) -> Path:
+    """Write ``frame`` to ``out/relative`` as a spreadsheet-safe CSV
+    (:func:`ecanalysis.spreadsheets.write_csv`: UTF-8 with a byte-order mark, formulas
+    neutralised), atomically; refused when a symbolic link would put it outside ``out``.
 
     A file that already holds these bytes is left as it is (a re-import touches nothing).
+    Returns ``out / relative`` (as the user named it; the file written is inside it).
     """
+    from ecanalysis.spreadsheets import write_csv
+
+    path = safe_target(out, relative)
     path.parent.mkdir(parents=True, exist_ok=True)
+    path = safe_target(out, relative)  # the folder just made may not be a link either
     with atomic_write(path, unless_same=True) as temp:
-        frame.to_csv(temp, index=False, encoding="utf-8-sig")
+        write_csv(frame, temp)
+    return Path(out) / relative

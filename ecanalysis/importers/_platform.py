@@ -92,11 +92,104 @@ class Platform:
     currencies: Callable[[Export], list[str]] | None = field(default=None, repr=False)
     #: Notes of the import summary from the mappers' summed ``facts``.
     summary: Callable[[dict[str, int]], list[str]] | None = field(default=None, repr=False)
+    #: Joins the rows of one order split across the files of one import (the rows of a
+    #: file that lack the order's fields go to the file that has them), or None.
+    join_files: Callable[[list[Export]], list[Export]] | None = field(default=None, repr=False)
 
     @property
     def header_markers(self) -> dict[str, tuple[str, ...]]:
         """Layout kind → required columns (what :func:`read_export` looks for)."""
         return {layout.kind: layout.required for layout in self.layouts}
+
+
+def order_joiner(number: str, head: tuple[str, ...]) -> Callable[[list[Export]], list[Export]]:
+    """A :attr:`Platform.join_files` for exports with one row per line item whose order
+    fields are on the order's first row: ``number`` names the order, ``head`` are columns
+    that only (or also) the first row fills (:func:`join_split_orders`)."""
+
+    def join(exports: list[Export]) -> list[Export]:
+        return join_split_orders(exports, number=number, head=head)
+
+    return join
+
+
+def join_split_orders(exports: list[Export], *, number: str, head: tuple[str, ...]) -> list[Export]:
+    """Move the line rows of an order that a file has without the order's fields (its
+    first row, with ``head`` filled, is in another file of the same import: one export cut
+    in two) to the last file that has them, after its rows of the order.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> def export(name, rows):
+    ...     frame = pd.DataFrame(rows, columns=["Name", "Created at", "Lineitem sku"])
+    ...     return Export(Path(name), "orders", frame, "utf-8-sig", 1, name)
+    >>> first = export("a.csv", [["#1", "2025-11-01 10:00", "A"]])
+    >>> second = export("b.csv", [["#1", "", "B"], ["#2", "2025-11-02 10:00", "C"]])
+    >>> joined = join_split_orders([first, second], number="Name", head=("Created at",))
+    >>> joined[0].frame["Lineitem sku"].tolist(), joined[1].frame["Lineitem sku"].tolist()
+    (['A', 'B'], ['C'])
+    >>> joined[0].lines(pd.Index([0, 1])), joined[0].files(pd.Index([0, 1]))
+    ([2, 2], ['a.csv', 'b.csv'])
+    """
+    import dataclasses
+
+    numbers = [_order_numbers(e.frame, number) for e in exports]
+    heads = [set(n[_has_any(e.frame, head)]) - {""} for e, n in zip(exports, numbers, strict=True)]
+    moved: dict[int, list[tuple[pd.DataFrame, list[int], list[str]]]] = {}
+    kept = []
+    for index, (export, values) in enumerate(zip(exports, numbers, strict=True)):
+        orphan = ~values.isin(heads[index]) & (values != "")
+        owners = {
+            value: next(
+                (j for j in range(len(exports) - 1, -1, -1) if j != index and value in heads[j]),
+                None,
+            )
+            for value in set(values[orphan])
+        }
+        owner = values.map(owners).where(orphan)
+        for j in sorted({int(o) for o in owner.dropna()}):
+            at = np.flatnonzero((owner == j).to_numpy())
+            where = pd.Index(at)
+            moved.setdefault(j, []).append(
+                (export.frame.iloc[at], export.lines(where), export.files(where))
+            )
+        kept.append(owner.isna().to_numpy())
+    if not moved:
+        return exports
+    joined = []
+    for index, export in enumerate(exports):
+        keep = kept[index]
+        frames = [export.frame[keep]] + [rows for rows, _, _ in moved.get(index, [])]
+        lines = export.lines(pd.Index(np.flatnonzero(keep)))
+        files = export.files(pd.Index(np.flatnonzero(keep)))
+        for _, more_lines, more_files in moved.get(index, []):
+            lines += more_lines
+            files += more_files
+        frame = pd.concat(frames, ignore_index=True).reindex(columns=export.frame.columns)
+        joined.append(
+            dataclasses.replace(
+                export,
+                frame=frame.fillna("").astype("str"),
+                row_lines=tuple(lines),
+                row_files=tuple(files),
+            )
+        )
+    return joined
+
+
+def _order_numbers(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    return frame[column].fillna("").astype("str").str.strip().str.lstrip("#").str.strip()
+
+
+def _has_any(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """Rows with any of ``columns`` filled (the first row of an order)."""
+    present = [c for c in columns if c in frame.columns]
+    if not present:
+        return pd.Series(False, index=frame.index)
+    return (frame[present] != "").any(axis=1)
 
 
 def quarantine_frame(export: Export, mask: np.ndarray, reasons: list[str]) -> pd.DataFrame:
@@ -106,7 +199,7 @@ def quarantine_frame(export: Export, mask: np.ndarray, reasons: list[str]) -> pd
     head = pd.DataFrame(
         {
             "reason": pd.Series([reasons[p] for p in positions], dtype="str"),
-            "file": pd.Series([export.path.name] * len(positions), dtype="str"),
+            "file": pd.Series(export.files(pd.Index(positions)), dtype="str"),
             "line": pd.Series(export.lines(pd.Index(positions)), dtype="int64"),
         }
     )

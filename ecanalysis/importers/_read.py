@@ -66,6 +66,14 @@ class Export:
         1-based line (or sheet row) of the header.
     digest : str
         SHA-256 of the file's bytes (names the quarantine file of an import).
+    row_lines : tuple of int
+        File line (1-based row of the file) of each data row; empty: the rows follow the
+        header without a gap.
+    repeated_headers : int
+        Rows below the header that repeat it (exports concatenated into one file), dropped.
+    row_files : tuple of str
+        File name of each data row when some came from another file of the import (an
+        order cut across files); empty: every row is from ``path``.
     """
 
     path: Path
@@ -74,10 +82,21 @@ class Export:
     encoding: str
     header_line: int
     digest: str
+    row_lines: tuple[int, ...] = ()
+    repeated_headers: int = 0
+    row_files: tuple[str, ...] = ()
 
     def lines(self, positions: pd.Index) -> list[int]:
         """File lines (1-based) of the data rows at 0-based ``positions``."""
+        if self.row_lines:
+            return [self.row_lines[int(p)] for p in positions]
         return [self.header_line + 1 + int(p) for p in positions]
+
+    def files(self, positions: pd.Index) -> list[str]:
+        """File names of the data rows at 0-based ``positions``."""
+        if self.row_files:
+            return [self.row_files[int(p)] for p in positions]
+        return [self.path.name] * len(positions)
 
 
 def read_export(path: str | Path, layouts: Mapping[str, Sequence[str]], *, platform: str) -> Export:
@@ -99,8 +118,14 @@ def read_export(path: str | Path, layouts: Mapping[str, Sequence[str]], *, platf
     kind, index = found
     header = [_clean(cell) for cell in rows[index]]
     width = len(header)
-    body = [_fit([_clean(c) for c in row], width) for row in rows[index + 1 :]]
-    body = [row for row in body if any(row)]
+    numbered = [
+        (number, _fit([_clean(c) for c in row], width))
+        for number, row in enumerate(rows[index + 1 :], start=index + 2)
+    ]
+    # blank rows, and the header again (two exports concatenated into one file)
+    repeated = sum(row == header for _, row in numbered)
+    numbered = [(number, row) for number, row in numbered if any(row) and row != header]
+    body = [row for _, row in numbered]
     frame = pd.DataFrame(body, columns=_unique(header), dtype="str")
     if frame.empty:
         frame = pd.DataFrame({name: pd.Series(dtype="str") for name in _unique(header)})
@@ -111,6 +136,8 @@ def read_export(path: str | Path, layouts: Mapping[str, Sequence[str]], *, platf
         encoding=encoding,
         header_line=index + 1,
         digest=hashlib.sha256(data).hexdigest(),
+        row_lines=tuple(number for number, _ in numbered),
+        repeated_headers=repeated,
     )
 
 
@@ -143,7 +170,14 @@ def _rows(path: Path, data: bytes) -> tuple[list[list[str]], str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return list(csv.reader(io.StringIO(text, newline=""))), encoding
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            return list(reader), encoding
+        except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
+            raise DataError(
+                f"{path} cannot be read as CSV: line {reader.line_num}: {exc}; export the "
+                "file again (CSV, one row per line, quotes closed) or as .xlsx"
+            ) from None
     raise DataError(
         f"{path} is neither UTF-8 nor GBK/GB18030 text; save it as CSV (UTF-8) or .xlsx"
     )

@@ -238,6 +238,8 @@ def import_files(
     paths = _check_files(files)
     out = _check_out(out)
     exports = [_read_export(path, spec) for path in paths]
+    if spec.join_files is not None:
+        exports = spec.join_files(exports)
     stored = _stored_store(out, store_id)
     store_currency = _store_currency(spec, exports, stored, currency, store_id)
     _check_same_timezone(stored, timezone, store_id)
@@ -259,6 +261,12 @@ def import_files(
         files={e.path.name: len(e.frame) for e in exports},
         notes=[zone_note] if zone_note else [],
     )
+    result.notes += [
+        f"{e.path.name}: {e.repeated_headers} repeated header row(s) dropped (exports "
+        "concatenated into one file)"
+        for e in exports
+        if e.repeated_headers
+    ]
     tables = _incoming(mapped)
     days, result.date_columns = _local_days(tables)
     if not days.empty:
@@ -721,9 +729,9 @@ def _write_quarantine(
     digest = hashlib.sha256(
         "\n".join([spec.name, result.store_id, *(e.digest for e in exports)]).encode()
     ).hexdigest()[:12]
-    path = result.out / "quarantine" / f"import-{spec.name}-{digest}.csv"
-    _dataset.write_csv_atomic(path, pd.concat(frames, ignore_index=True))
-    result.quarantine_file = path
+    relative = f"quarantine/import-{spec.name}-{digest}.csv"
+    frame = pd.concat(frames, ignore_index=True)
+    result.quarantine_file = _dataset.write_csv_atomic(result.out, relative, frame)
 
 
 def _validate(out: Path) -> tuple[Any, str | None]:

@@ -72,6 +72,7 @@ from ecanalysis.importers._platform import (
     Layout,
     Mapped,
     Platform,
+    order_joiner,
     quarantine_frame,
     spread_to_orders,
 )
@@ -339,4 +340,5 @@ PLATFORM = Platform(
     time_columns=("Created at", "Paid at", "Cancelled at"),
     country_columns=("Billing Country", "Shipping Country"),
     summary=summary_notes,
+    join_files=order_joiner("Name", ("Financial Status", "Created at", "Total")),
 )

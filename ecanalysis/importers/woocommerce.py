@@ -60,6 +60,7 @@ from ecanalysis.importers._platform import (
     Layout,
     Mapped,
     Platform,
+    order_joiner,
     quarantine_frame,
     spread_to_orders,
 )
@@ -221,4 +222,5 @@ PLATFORM = Platform(
         "(checked when the date format adds a UTC offset)"
     ),
     time_columns=("Order Date", "Paid Date"),
+    join_files=order_joiner("Order Number", ("Order Status", "Order Date", "Order Total Amount")),
 )

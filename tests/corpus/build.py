@@ -12,9 +12,12 @@ runs ``ecanalysis validate`` on every case. See ``tests/corpus/README.md``.
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import shutil
 import sys
+import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -704,6 +707,63 @@ def _specific_cases() -> list[Case]:
             ["traffic.csv cannot be read as CSV: line 6 has 7 fields, the header has 12"],
             _then(_ragged),
         ),
+        # -- issue 21: implausible values, files that are not what their name says --
+        case(
+            "orders-implausible-amount",
+            "orders",
+            "paid_amount",
+            "|value| < 1e12",
+            ["implausibly large", "example 1e+308"],
+            _edited(_set("orders", "paid_amount", "1e308")),
+        ),
+        case(
+            "orders-year-2300",
+            "orders",
+            "ordered_at",
+            "plausible date",
+            ["before 1990-01-01 or more than a year from today", "example 2300-01-01"],
+            _edited(_set("orders", "ordered_at", "2300-01-01 09:00:00")),
+        ),
+        case(
+            "orders-year-2100",
+            "orders",
+            "ordered_at",
+            "plausible date",
+            ["more than a year from today", "example 2100-01-01"],
+            _edited(_set("orders", "ordered_at", "2100-01-01 09:00:00", row=5)),
+        ),
+        case(
+            "traffic-year-1900",
+            "traffic",
+            "date",
+            "plausible date",
+            ["before 1990-01-01", "example 1900-01-01"],
+            _edited(_set("traffic", "date", "1900-01-01")),
+        ),
+        case(
+            "orders-gzip-named-csv",
+            "orders",
+            None,
+            "readable file",
+            ["orders.csv is gzip-compressed, not a CSV file", "unpack it"],
+            _then(lambda p: _rewrite(p / "orders.csv", gzip.compress)),
+        ),
+        case(
+            "orders-zip-named-csv",
+            "orders",
+            None,
+            "readable file",
+            ["orders.csv is a zip archive, not a CSV file"],
+            _then(lambda p: _rewrite(p / "orders.csv", _zipped)),
+        ),
+        case(
+            "traffic-long-line",
+            "traffic",
+            None,
+            "readable file",
+            ["traffic.csv cannot be read as CSV: line 6 is longer than 1 MiB", "re-export"],
+            _then(_long_line),
+        ),
         case(
             "unknown-file-ignored",
             "dataset",
@@ -714,6 +774,23 @@ def _specific_cases() -> list[Case]:
             exit_code=0,
         ),
     ]
+
+
+def _rewrite(path: Path, change: Callable[[bytes], bytes]) -> None:
+    path.write_bytes(change(path.read_bytes()))
+
+
+def _zipped(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("orders.csv", data)
+    return buffer.getvalue()
+
+
+def _long_line(path: Path) -> None:
+    """A line over 1 MiB (the kind of failure a 200 MB single-line file gives)."""
+    with (path / "traffic.csv").open("a", encoding="utf-8") as file:
+        file.write("s01," + "x" * (1024 * 1024 + 1) + "\n")
 
 
 def _typo_refund(column: str) -> str:
