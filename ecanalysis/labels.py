@@ -777,3 +777,41 @@ def has_label(name: str) -> bool:
             base = match.groups()[0]
             return base.isdigit() or has_label(base)
     return False
+
+
+# -- products, stock and after-sales (DESIGN §5 "Products, stock and after-sales") --------
+
+LABELS.update(
+    {
+        # basket
+        "distinct_items": ("商品款数", "Distinct items"),
+        "units_per_order": ("连带率（件/单）", "Units per order"),
+        "items_per_order": ("款数/单", "Items per order"),
+        "item_a": ("商品 A", "Item A"),
+        "item_b": ("商品 B", "Item B"),
+        "orders_a": ("含 A 订单数", "Orders with A"),
+        "orders_b": ("含 B 订单数", "Orders with B"),
+        "orders_ab": ("同时购买订单数", "Orders with both"),
+        "total_orders": ("订单总数", "Total orders"),
+        "support": ("支持度", "Support"),
+        "confidence_ab": ("置信度 A→B", "Confidence A→B"),
+        "confidence_ba": ("置信度 B→A", "Confidence B→A"),
+        "lift": ("提升度", "Lift"),
+        "lift_lower": ("提升度下限 (95%)", "Lift, 95% lower bound"),
+        "first_item": ("首单商品", "First item"),
+        "next_item": ("二单商品", "Next item"),
+        "first_item_customers": ("首购客户数", "First-item customers"),
+        "net_sales_per_customer": ("人均净销售额", "Net sales per customer"),
+    }
+)
+MONEY = MONEY | {"net_sales_per_customer"}
+RATES = RATES | {"support", "confidence_ab", "confidence_ba"}
+RATIOS = RATIOS | {"units_per_order", "items_per_order", "lift", "lift_lower"}
+COUNTS = COUNTS | {
+    "distinct_items",
+    "orders_a",
+    "orders_b",
+    "orders_ab",
+    "total_orders",
+    "first_item_customers",
+}
