@@ -106,13 +106,14 @@ def _item_lines(
     level: str,
     products: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """Lines of the given orders: ``order_id``, ``item`` (sku or category) and ``quantity``.
+    """Lines of the given orders: ``order_id``, ``order_code`` (an integer per order id),
+    ``item`` (sku or category) and ``quantity``.
 
     Only the columns a basket needs are built (no money), so that 10M lines stay cheap.
     """
     require(order_items, ITEM_COLUMNS, "order_items")
     order_id = order_items["order_id"].astype("str")
-    keep = order_id.isin(order_ids).to_numpy()
+    order_code, keep = _codes_in(order_id, order_ids.astype("str"))
     item = order_items["sku"].astype("str")[keep]
     if level == "category":
         categories = _catalog(products).set_index("sku")["category"]
@@ -121,10 +122,26 @@ def _item_lines(
     return pd.DataFrame(
         {
             "order_id": order_id[keep],
+            "order_code": order_code[keep],
             "item": item,
             "quantity": numeric(order_items, "quantity")[keep],
         }
     ).reset_index(drop=True)
+
+
+def _codes_in(values: pd.Series, allowed: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``values`` and ``values.isin(allowed)``, from one factorisation
+    (arrow-string ``isin`` is slow on 10M lines; integer codes are not)."""
+    codes, _ = pd.factorize(pd.concat([values, allowed], ignore_index=True))
+    return codes[: len(values)], np.isin(codes[: len(values)], codes[len(values) :])
+
+
+def _sorted_unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of an int64 array, ascending, and how often each occurs."""
+    ordered = np.sort(keys)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else []
+    counts = np.diff(np.r_[starts, len(ordered)]).astype("int64")
+    return ordered[starts] if len(ordered) else ordered, counts
 
 
 def items_per_order(
@@ -214,7 +231,7 @@ def _pair_counts(
     """Orders per (a, b) item-code pair, a < b, from baskets sorted by (order, item).
 
     Every basket of k distinct items gives its k(k−1)/2 pairs, built with ``np.repeat``
-    (row i pairs with the rows after it in its basket) and counted with ``np.unique``,
+    (row i pairs with the rows after it in its basket) and counted by sorting,
     a bounded slice of the baskets at a time so that memory stays flat.
     """
     n = len(order_codes)
@@ -237,7 +254,7 @@ def _pair_counts(
         )
         second = first + 1 + offsets
         keys = item_codes[first].astype("int64") * n_items + item_codes[second]
-        unique, counts = np.unique(keys, return_counts=True)
+        unique, counts = _sorted_unique(keys)
         found_keys.append(unique)
         found_counts.append(counts)
         done = stop
@@ -245,8 +262,12 @@ def _pair_counts(
         return np.empty(0, "int64"), np.empty(0, "int64")
     keys = np.concatenate(found_keys)
     counts = np.concatenate(found_counts)
-    unique, inverse = np.unique(keys, return_inverse=True)
-    return unique, np.bincount(inverse, weights=counts, minlength=len(unique)).astype("int64")
+    if len(found_keys) > 1:  # a pair seen in several slices: add its counts up
+        order = np.argsort(keys, kind="stable")
+        keys, counts = keys[order], counts[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        keys, counts = keys[starts], np.add.reduceat(counts, starts)
+    return keys, counts.astype("int64")
 
 
 def pair_affinity(
@@ -333,9 +354,9 @@ def pair_affinity(
         raise ParameterError(f"max_basket_size={max_basket_size!r}; give a whole number ≥ 2")
     heads = _paid_heads(orders)
     lines = _item_lines(order_items, heads["order_id"], level=level, products=products)
-    order_codes, _ = pd.factorize(lines["order_id"])
+    order_codes = lines["order_code"].to_numpy()
     item_codes, item_names = pd.factorize(lines["item"], sort=True)
-    baskets = np.unique(order_codes.astype("int64") * max(len(item_names), 1) + item_codes)
+    baskets, _ = _sorted_unique(order_codes.astype("int64") * max(len(item_names), 1) + item_codes)
     basket_order = baskets // max(len(item_names), 1)
     basket_item = baskets % max(len(item_names), 1)
     sizes = np.bincount(basket_order, minlength=int(order_codes.max(initial=-1)) + 1)
