@@ -815,3 +815,34 @@ COUNTS = COUNTS | {
     "total_orders",
     "first_item_customers",
 }
+
+LABELS.update(
+    {
+        # replenishment
+        "daily_velocity": ("日均销量（有货日）", "Daily velocity (in-stock days)"),
+        "selling_days": ("可售天数", "Selling days"),
+        "lead_time_days": ("采购周期（天）", "Lead time (days)"),
+        "safety_stock": ("安全库存", "Safety stock"),
+        "reorder_point": ("补货点", "Reorder point"),
+        "days_to_reorder": ("距补货点天数", "Days to reorder point"),
+        "suggested_qty": ("建议采购量", "Suggested order qty"),
+        "event_units": ("活动期销量", "Event units"),
+        "event_days": ("活动天数", "Event days"),
+        "baseline_units": ("基准期销量", "Baseline units"),
+        "baseline_days": ("基准期天数", "Baseline days"),
+        "uplift": ("大促销量倍数", "Uplift"),
+    }
+)
+RATIOS = RATIOS | {"uplift", "daily_velocity"}
+COUNTS = COUNTS | {
+    "selling_days",
+    "lead_time_days",
+    "safety_stock",
+    "reorder_point",
+    "days_to_reorder",
+    "suggested_qty",
+    "event_units",
+    "event_days",
+    "baseline_units",
+    "baseline_days",
+}
