@@ -846,3 +846,18 @@ COUNTS = COUNTS | {
     "baseline_units",
     "baseline_days",
 }
+
+LABELS.update(
+    {
+        # after-sales
+        "refunds": ("退款笔数", "Refunds"),
+        "refunded_orders": ("退款订单数", "Refunded orders"),
+        "order_refund_rate": ("退款订单率", "Order refund rate"),
+        "median_days_to_refund": ("退款时长中位数（天）", "Median days to refund"),
+        "p90_days_to_refund": ("退款时长 P90（天）", "P90 days to refund"),
+        "timed_refunds": ("有申请时间的退款笔数", "Refunds with request time"),
+        "days_since_end": ("活动结束后天数", "Days since end"),
+        "mature": ("已成熟", "Mature"),
+    }
+)
+COUNTS = COUNTS | {"refunds", "refunded_orders", "timed_refunds", "days_since_end"}
