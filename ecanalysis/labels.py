@@ -861,3 +861,15 @@ LABELS.update(
     }
 )
 COUNTS = COUNTS | {"refunds", "refunded_orders", "timed_refunds", "days_since_end"}
+
+LABELS.update(
+    {
+        # product diagnosis
+        "problems": ("异常类型", "Problems"),
+        "revenue_change": ("销售额变化", "Revenue change"),
+        "traffic_effect": ("流量影响", "Traffic effect"),
+        "conversion_effect": ("转化影响", "Conversion effect"),
+        "price_effect": ("客单价影响", "Price effect"),
+    }
+)
+MONEY = MONEY | {"revenue_change", "traffic_effect", "conversion_effect", "price_effect"}
