@@ -1,7 +1,8 @@
 """Deterministic multi-store sample dataset (DESIGN §2 and §6 ``sample``).
 
 :func:`write_sample` writes one Parquet file per table of the data contract (``stores,
-orders, order_items, traffic, products, ad_spend, campaigns, reviews, fx_rates``) for a
+orders, order_items, traffic, products, ad_spend, campaigns, reviews, refunds,
+product_traffic, stock_levels, fx_rates``) for a
 portfolio of stores in different time zones and currencies. The data look like a real shop's
 exports: weekly and yearly seasonality, slow growth, the Chinese New Year dip for the
 Chinese store, 618 and 双11 campaigns (and Black Friday/Cyber Monday outside China), an
@@ -20,7 +21,14 @@ spawn_key=(i,))``, so a store's data do not depend on how many stores are writte
 3. order lines draw products by popularity, amounts follow from the lines, statuses from a
    fixed mix, payment and refund times from the order time;
 4. traffic, ad spend and reviews are derived from the orders so that conversion (~3%), ROAS
-   (affiliate poor) and ratings (a few SKUs and one store's logistics below 4.8) are coherent.
+   (affiliate poor) and ratings (a few SKUs and one store's logistics below 4.8) are coherent;
+5. from a third stream, drawn last so that they moved no earlier number: refunds (one per
+   line of a fully refunded order, one for a partial refund; amounts add up to the order's
+   ``refund_amount``; reasons, 仅退款/退货退款, request times), product traffic per SKU and
+   day (buyers are the day's paying customers), end-of-day stock levels walked back from
+   ``stock_on_hand`` (deliveries and stock-outs), and products' lead times, minimum order
+   quantities and case packs. Baskets draw SKUs independently (by popularity): there is
+   no designed affinity between categories, as adding one would change the order lines.
 
 Everything is vectorised with numpy and written with pyarrow with fixed writer options, so
 the same arguments give byte-identical files. Nothing after ``end`` is written: an order
@@ -242,6 +250,7 @@ def write_sample(
     ``float64`` in the store's currency (rounded to its minor unit), ids strings:
     ``<store_id>-<8 digits>`` for orders, ``<store_id>-c<number>`` for customers,
     ``<store_id>-sku<3 digits>``, ``<store_id>-r<8 digits>`` for reviews,
+    ``<store_id>-rf<8 digits>`` for refunds,
     ``<store_id>-618-<year>``, ``<store_id>-1111-<year>`` and (outside China)
     ``<store_id>-bf-<year>`` for campaigns.
     Order lines carry the list ``unit_price`` and the line's share of the order discount

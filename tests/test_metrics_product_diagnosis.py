@@ -135,3 +135,17 @@ def test_effects_add_up_to_the_revenue_change(weeks, prices):
     np.testing.assert_allclose(
         effects.sum(axis=1), frame["revenue"] - frame["previous_revenue"], atol=1e-9
     )
+
+
+def test_buyers_without_visitors_have_no_split():
+    frame = pd.DataFrame(
+        {
+            "previous_visitors": [0, 10],
+            "visitors": [5, 0],
+            "previous_buyers": [2, 1],
+            "buyers": [1, 1],
+            "previous_revenue": [20.0, 10.0],
+            "revenue": [10.0, 10.0],
+        }
+    )
+    assert products._revenue_effects(frame).isna().all().all()

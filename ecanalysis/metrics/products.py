@@ -658,7 +658,8 @@ def _revenue_effects(week: pd.DataFrame) -> pd.DataFrame:
     revenue = visitors × conversion × revenue_per_buyer; chained in that order:
     traffic = ΔV × c₀ × p₀, conversion = V₁ × Δc × p₀, price = V₁ × c₁ × Δp, which add up
     to the change exactly. A week without buyers has no revenue per buyer: the other
-    week's is used (no price effect can be seen).
+    week's is used (no price effect can be seen). A week with buyers but no visitors
+    (a SKU missing from ``product_traffic``) has no funnel: its effects are NaN.
     """
     v0, v1 = week["previous_visitors"], week["visitors"]
     c0 = ratio(week["previous_buyers"], v0).fillna(0.0)
@@ -666,7 +667,7 @@ def _revenue_effects(week: pd.DataFrame) -> pd.DataFrame:
     p0 = ratio(week["previous_revenue"], week["previous_buyers"])
     p1 = ratio(week["revenue"], week["buyers"])
     p0, p1 = p0.fillna(p1).fillna(0.0), p1.fillna(p0).fillna(0.0)
-    return pd.DataFrame(
+    effects = pd.DataFrame(
         {
             "traffic_effect": (v1 - v0) * c0 * p0,
             "conversion_effect": v1 * (c1 - c0) * p0,
@@ -674,6 +675,9 @@ def _revenue_effects(week: pd.DataFrame) -> pd.DataFrame:
         },
         index=week.index,
     )
+    # buyers without any visitor (sales of a SKU missing from product_traffic): no funnel
+    unfunneled = ((v0 == 0) & (week["previous_buyers"] > 0)) | ((v1 == 0) & (week["buyers"] > 0))
+    return effects.where(~unfunneled)
 
 
 def problem_products(
@@ -727,7 +731,8 @@ def problem_products(
         - ``revenue``, ``previous_revenue``, ``revenue_change`` (float64): paid line value.
         - ``traffic_effect``, ``conversion_effect``, ``price_effect`` (float64): the
           revenue change split as revenue = visitors × conversion × revenue per buyer
-          (chained in that order; they add up to revenue_change).
+          (chained in that order; they add up to revenue_change; NaN for a SKU with
+          buyers but no visitors in a window).
         - ``stock_on_hand`` (float64), ``days_of_cover`` (float64): stock / (units / days).
 
     Notes
