@@ -191,3 +191,45 @@ def test_next_product_and_value_by_first_product():
         }
     ).astype({"first_item": "str"})
     pd.testing.assert_frame_equal(value, expected_value)
+
+
+def test_bundle_candidates_keep_pairs_surely_above_chance():
+    pairs = pd.DataFrame(
+        {
+            "item_a": ["a", "a", "b"],
+            "item_b": ["b", "c", "c"],
+            "orders_a": [50, 50, 40],
+            "orders_b": [40, 30, 30],
+            "orders_ab": [30, 2, 15],
+            "total_orders": 200,
+        }
+    )
+    basket._affinity_rates(pairs)
+    out = basket.bundle_candidates(pairs, n=5)
+    # a–c: lift 0.27; b–c: lift 2.5, lower bound 1.30; a–b: lift 3.0, lower bound 1.83
+    assert out[["rank", "item_a", "item_b"]].values.tolist() == [[1, "a", "b"], [2, "b", "c"]]
+    assert basket.bundle_candidates(pairs, n=1)["item_b"].tolist() == ["b"]
+    with pytest.raises(ParameterError, match="n=0"):
+        basket.bundle_candidates(pairs, n=0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 60), min_size=1, max_size=25),
+    skus=st.lists(st.sampled_from("abc"), min_size=25, max_size=25),
+)
+def test_daily_items_per_order_add_up_to_the_month(days, skus):
+    ids = [f"o{i}" for i in range(len(days))]
+    stamps = [pd.Timestamp("2025-10-01 10:00") + pd.Timedelta(days=d) for d in days]
+    orders = _orders(ids, days=stamps)
+    items = _items([(order, sku) for order, sku in zip(ids, skus, strict=False)])
+    items = pd.concat([items, items.assign(sku="a")], ignore_index=True)
+    daily = basket.items_per_order(items, orders, freq="D")
+    monthly = basket.items_per_order(items, orders, freq="MS")
+    by_month = daily.groupby(daily["period_start"].dt.to_period("M").dt.start_time)[
+        ["orders", "units", "distinct_items"]
+    ].sum()
+    assert (
+        by_month.to_numpy().tolist()
+        == monthly[["orders", "units", "distinct_items"]].to_numpy().tolist()
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from frames import order_items_frame, orders_frame, products_frame
 
+from ecanalysis.metrics.basket import pair_affinity
+
 
 def _two_lines(empty: bool):
     """The canonical order with a second line, so that it makes one pair."""
@@ -32,6 +34,10 @@ CASES = {
     "pair_affinity": lambda empty: (
         _two_lines(empty),
         {"level": "category", "min_pair_orders": 1, "products": products_frame(empty)},
+    ),
+    "bundle_candidates": lambda empty: (
+        (pair_affinity(*_two_lines(empty), min_pair_orders=1),),
+        {"n": 5, "min_lift_lower": 0.0},
     ),
     "next_product": lambda empty: (_history(empty), {}),
     "value_by_first_product": lambda empty: (_history(empty), {}),
