@@ -207,3 +207,14 @@ def _keep_group_suffix(items) -> None:
         suffix = "@" + "_".join(sorted(names))
         if names and not item.nodeid.endswith(suffix):
             item._id = coerce_node_id(item.nodeid + suffix)
+
+
+# -- tiers of the products, stock and after-sales tests (issue 20) ---------------------------
+TIERS.update(
+    {
+        "test_metrics_basket.py": "unit",
+        "test_metrics_reorder.py": "unit",
+        "test_metrics_refunds.py": "unit",
+        "test_metrics_product_diagnosis.py": "unit",
+    }
+)

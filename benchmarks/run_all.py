@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _util
+import bench_basket
 import bench_batch
 import bench_facts
 import bench_memory
@@ -34,6 +35,7 @@ BENCHMARKS = {
     "memory": bench_memory.run,
     "batch": bench_batch.run,
     "statistics": bench_statistics.run,
+    "basket": bench_basket.run,
 }
 RESULTS = _util.ROOT / "benchmarks" / "RESULTS.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"

@@ -106,3 +106,13 @@ TEXTS_EN = {
     "bad service": ("Support never answered my emails.", "Rude customer service."),
     "damaged package": ("Box arrived crushed and the item is scratched.", "Package was torn open."),
 }
+
+# -- after-sales (refunds table): 退款原因, in the order of sample._REFUND_REASON_SHARES --------
+REFUND_REASONS_CN = ("尺码不合适", "质量问题", "与描述不符", "不想要了", "物流慢")
+REFUND_REASONS_EN = (
+    "size did not fit",
+    "quality issue",
+    "not as described",
+    "changed mind",
+    "late delivery",
+)

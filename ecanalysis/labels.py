@@ -821,3 +821,99 @@ def has_label(name: str) -> bool:
             base = match.groups()[0]
             return base.isdigit() or has_label(base)
     return False
+
+
+# -- products, stock and after-sales (DESIGN §5 "Products, stock and after-sales") --------
+
+LABELS.update(
+    {
+        # basket
+        "distinct_items": ("商品款数", "Distinct items"),
+        "units_per_order": ("连带率（件/单）", "Units per order"),
+        "items_per_order": ("款数/单", "Items per order"),
+        "item_a": ("商品 A", "Item A"),
+        "item_b": ("商品 B", "Item B"),
+        "orders_a": ("含 A 订单数", "Orders with A"),
+        "orders_b": ("含 B 订单数", "Orders with B"),
+        "orders_ab": ("同时购买订单数", "Orders with both"),
+        "total_orders": ("订单总数", "Total orders"),
+        "support": ("支持度", "Support"),
+        "confidence_ab": ("置信度 A→B", "Confidence A→B"),
+        "confidence_ba": ("置信度 B→A", "Confidence B→A"),
+        "lift": ("提升度", "Lift"),
+        "lift_lower": ("提升度下限 (95%)", "Lift, 95% lower bound"),
+        "first_item": ("首单商品", "First item"),
+        "next_item": ("二单商品", "Next item"),
+        "first_item_customers": ("首购客户数", "First-item customers"),
+        "net_sales_per_customer": ("人均净销售额", "Net sales per customer"),
+    }
+)
+MONEY = MONEY | {"net_sales_per_customer"}
+RATES = RATES | {"support", "confidence_ab", "confidence_ba"}
+RATIOS = RATIOS | {"units_per_order", "items_per_order", "lift", "lift_lower"}
+COUNTS = COUNTS | {
+    "distinct_items",
+    "orders_a",
+    "orders_b",
+    "orders_ab",
+    "total_orders",
+    "first_item_customers",
+}
+
+LABELS.update(
+    {
+        # replenishment
+        "daily_velocity": ("日均销量（有货日）", "Daily velocity (in-stock days)"),
+        "selling_days": ("可售天数", "Selling days"),
+        "lead_time_days": ("采购周期（天）", "Lead time (days)"),
+        "safety_stock": ("安全库存", "Safety stock"),
+        "reorder_point": ("补货点", "Reorder point"),
+        "days_to_reorder": ("距补货点天数", "Days to reorder point"),
+        "suggested_qty": ("建议采购量", "Suggested order qty"),
+        "event_units": ("活动期销量", "Event units"),
+        "event_days": ("活动天数", "Event days"),
+        "baseline_units": ("基准期销量", "Baseline units"),
+        "baseline_days": ("基准期天数", "Baseline days"),
+        "uplift": ("大促销量倍数", "Uplift"),
+    }
+)
+RATIOS = RATIOS | {"uplift", "daily_velocity"}
+COUNTS = COUNTS | {
+    "selling_days",
+    "lead_time_days",
+    "safety_stock",
+    "reorder_point",
+    "days_to_reorder",
+    "suggested_qty",
+    "event_units",
+    "event_days",
+    "baseline_units",
+    "baseline_days",
+}
+
+LABELS.update(
+    {
+        # after-sales
+        "refunds": ("退款笔数", "Refunds"),
+        "refunded_orders": ("退款订单数", "Refunded orders"),
+        "order_refund_rate": ("退款订单率", "Order refund rate"),
+        "median_days_to_refund": ("退款时长中位数（天）", "Median days to refund"),
+        "p90_days_to_refund": ("退款时长 P90（天）", "P90 days to refund"),
+        "timed_refunds": ("有申请时间的退款笔数", "Refunds with request time"),
+        "days_since_end": ("活动结束后天数", "Days since end"),
+        "mature": ("已成熟", "Mature"),
+    }
+)
+COUNTS = COUNTS | {"refunds", "refunded_orders", "timed_refunds", "days_since_end"}
+
+LABELS.update(
+    {
+        # product diagnosis
+        "problems": ("异常类型", "Problems"),
+        "revenue_change": ("销售额变化", "Revenue change"),
+        "traffic_effect": ("流量影响", "Traffic effect"),
+        "conversion_effect": ("转化影响", "Conversion effect"),
+        "price_effect": ("客单价影响", "Price effect"),
+    }
+)
+MONEY = MONEY | {"revenue_change", "traffic_effect", "conversion_effect", "price_effect"}

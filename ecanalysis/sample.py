@@ -1,7 +1,8 @@
 """Deterministic multi-store sample dataset (DESIGN §2 and §6 ``sample``).
 
 :func:`write_sample` writes one Parquet file per table of the data contract (``stores,
-orders, order_items, traffic, products, ad_spend, campaigns, reviews, fx_rates``) for a
+orders, order_items, traffic, products, ad_spend, campaigns, reviews, refunds,
+product_traffic, stock_levels, fx_rates``) for a
 portfolio of stores in different time zones and currencies. The data look like a real shop's
 exports: weekly and yearly seasonality, slow growth, the Chinese New Year dip for the
 Chinese store, 618 and 双11 campaigns (and Black Friday/Cyber Monday outside China), an
@@ -20,7 +21,14 @@ spawn_key=(i,))``, so a store's data do not depend on how many stores are writte
 3. order lines draw products by popularity, amounts follow from the lines, statuses from a
    fixed mix, payment and refund times from the order time;
 4. traffic, ad spend and reviews are derived from the orders so that conversion (~3%), ROAS
-   (affiliate poor) and ratings (a few SKUs and one store's logistics below 4.8) are coherent.
+   (affiliate poor) and ratings (a few SKUs and one store's logistics below 4.8) are coherent;
+5. from a third stream, drawn last so that they moved no earlier number: refunds (one per
+   line of a fully refunded order, one for a partial refund; amounts add up to the order's
+   ``refund_amount``; reasons, 仅退款/退货退款, request times), product traffic per SKU and
+   day (buyers are the day's paying customers), end-of-day stock levels walked back from
+   ``stock_on_hand`` (deliveries and stock-outs), and products' lead times, minimum order
+   quantities and case packs. Baskets draw SKUs independently (by popularity): there is
+   no designed affinity between categories, as adding one would change the order lines.
 
 Everything is vectorised with numpy and written with pyarrow with fixed writer options, so
 the same arguments give byte-identical files. Nothing after ``end`` is written: an order
@@ -47,8 +55,9 @@ from ecanalysis.errors import DataError, ParameterError
 from ecanalysis.paths import atomic_write
 from ecanalysis.schema import TABLES as CONTRACT_TABLES
 
-#: Tables of the data contract the sample does not write (second-round tables).
-_NOT_WRITTEN = ("refunds", "product_traffic", "stock_levels")
+#: Tables of the data contract the sample does not write (none: the second-round tables
+#: ``refunds``, ``product_traffic`` and ``stock_levels`` are written too).
+_NOT_WRITTEN: tuple[str, ...] = ()
 #: Tables written, in contract order.
 TABLES = tuple(name for name in CONTRACT_TABLES if name not in _NOT_WRITTEN)
 
@@ -122,6 +131,9 @@ _RATING_SHARES = {  # ratings 1..5
 #: STATUSES) of orders that have shipped: shipped, completed, refunded, partially_refunded.
 _RECORDS_SHIPPING_COST = frozenset({"shopify"})
 _SHIPPING_COST_STREAM = 1
+#: Spawn key of the stream of the second-round tables and columns (refunds, product traffic,
+#: stock levels, lead times), drawn after everything else.
+_SECOND_ROUND_STREAM = 2
 _SHIPPED_STATUS_CODES = (2, 3, 5, 6)
 
 _PARQUET_OPTIONS = {
@@ -238,6 +250,7 @@ def write_sample(
     ``float64`` in the store's currency (rounded to its minor unit), ids strings:
     ``<store_id>-<8 digits>`` for orders, ``<store_id>-c<number>`` for customers,
     ``<store_id>-sku<3 digits>``, ``<store_id>-r<8 digits>`` for reviews,
+    ``<store_id>-rf<8 digits>`` for refunds,
     ``<store_id>-618-<year>``, ``<store_id>-1111-<year>`` and (outside China)
     ``<store_id>-bf-<year>`` for campaigns.
     Order lines carry the list ``unit_price`` and the line's share of the order discount
@@ -282,7 +295,13 @@ def write_sample(
             cost_rng = np.random.default_rng(
                 np.random.SeedSequence(seed, spawn_key=(shop.index + 1, _SHIPPING_COST_STREAM))
             )
-            for name, table in _store_tables(rng, shop, first, last, rate, cost_rng).items():
+            # The second-round tables (refunds, product_traffic, stock_levels) and product
+            # columns draw from a third stream: adding them changed no earlier number.
+            extra_rng = np.random.default_rng(
+                np.random.SeedSequence(seed, spawn_key=(shop.index + 1, _SECOND_ROUND_STREAM))
+            )
+            tables = _store_tables(rng, shop, first, last, rate, cost_rng, extra_rng)
+            for name, table in tables.items():
                 writers.write(name, table)
         currencies = sorted({shop.profile.currency for shop in shops})
         fx_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
@@ -566,6 +585,7 @@ def _store_tables(
     last: dt.date,
     rate: float,
     cost_rng: np.random.Generator,
+    extra_rng: np.random.Generator,
 ) -> dict[str, pa.Table]:
     """Every table but ``stores`` and ``fx_rates`` for one store, from its own generator.
 
@@ -596,6 +616,17 @@ def _store_tables(
     tables["ad_spend"] = spend
     tables["campaigns"] = _campaigns_table(shop, shown, spend)
     tables["reviews"] = _reviews_table(rng, shop, orders, items, products, days.size, origin)
+    shown_days = days.size - _BURN_IN_DAYS
+    tables["products"] = _with_supply_columns(extra_rng, shop, tables["products"])
+    tables["refunds"] = _refunds_table(extra_rng, shop, orders, items, products, origin)
+    sales = _daily_sku_sales(orders, items, products["price"].size, shown_days)
+    tables["product_traffic"] = _product_traffic_table(
+        extra_rng, shop, sales, products, first, shown_days
+    )
+    end_stock = tables["products"].column("stock_on_hand").to_numpy()
+    tables["stock_levels"] = _stock_levels_table(
+        extra_rng, shop, sales, products, end_stock, first, shown_days
+    )
     return tables
 
 
@@ -1222,3 +1253,246 @@ def _fx_table(
             )
         )
     return pa.concat_tables(frames).sort_by([("date", "ascending"), ("currency", "ascending")])
+
+
+# ---------------------------------------------------------------------------------------------
+# second-round tables: supply columns, refunds, product traffic, stock levels (DESIGN §2).
+# Everything here draws from the store's third stream (``_SECOND_ROUND_STREAM``) and reads the
+# other tables' arrays without changing them.
+
+#: Refund reason mix (columns follow words.REFUND_REASONS_*) for a poorly rated SKU, the
+#: slow-logistics store, and the others; a share of refunds gives no reason at all.
+_REFUND_REASON_SHARES = {
+    "bad": [0.10, 0.45, 0.30, 0.10, 0.05],
+    "slow": [0.15, 0.10, 0.10, 0.20, 0.45],
+    "other": [0.35, 0.15, 0.15, 0.27, 0.08],
+}
+_REFUND_NO_REASON = 0.08
+_REFUND_KINDS = ("refund_only", "return_refund")
+#: Lead times (days) of Chinese (domestic suppliers) and other stores, with their shares.
+_LEAD_TIMES_CN = ((3, 5, 7, 10, 15), [0.2, 0.3, 0.3, 0.15, 0.05])
+_LEAD_TIMES = ((7, 14, 21, 30, 45), [0.15, 0.3, 0.25, 0.2, 0.1])
+_MIN_ORDER = (10, 20, 50, 100)
+_CASE_PACK = (6, 12, 24, 48)
+#: Products that never sold still draw this many visitors a day (有访客无支付).
+_IDLE_VISITORS = 10.0
+
+
+def _with_supply_columns(rng: np.random.Generator, shop: _Store, products: pa.Table) -> pa.Table:
+    """``products`` with ``lead_time_days``, ``min_order_qty`` and ``case_pack`` added
+    (the two last missing for some products, as a supplier that sells by the piece)."""
+    count = products.num_rows
+    values, shares = _LEAD_TIMES_CN if shop.is_cn else _LEAD_TIMES
+    lead = np.asarray(values)[_choice(rng, count, shares)]
+    min_order = np.asarray(_MIN_ORDER)[rng.integers(0, len(_MIN_ORDER), count)]
+    case_pack = np.asarray(_CASE_PACK)[rng.integers(0, len(_CASE_PACK), count)]
+    no_min, no_pack = rng.random(count) < 0.4, rng.random(count) < 0.3
+    return (
+        products.append_column("lead_time_days", pa.array(lead, pa.int64()))
+        .append_column("min_order_qty", pa.array(min_order, pa.int64(), mask=no_min))
+        .append_column("case_pack", pa.array(case_pack, pa.int64(), mask=no_pack))
+    )
+
+
+def _refunds_table(
+    rng: np.random.Generator,
+    shop: _Store,
+    orders: dict[str, np.ndarray],
+    items: dict[str, np.ndarray],
+    products: dict[str, np.ndarray],
+    origin: dt.date,
+) -> pa.Table:
+    """One refund per line of a fully refunded order (its share of ``refund_amount``) and
+    one on a random line of a partially refunded one: amounts add up to the order's
+    ``refund_amount`` and ``refunded_at`` is the order's (DESIGN §2)."""
+    refunded = ~np.isnan(orders["refunded_s"]) & (orders["refund_amount"] > 0)
+    full = refunded & (orders["status"] == 5)
+    partial = refunded & ~full
+    starts = _group_starts(items["order"])
+    lines_per_order = np.diff(np.r_[starts, items["order"].size])
+    # fully refunded orders: every line, its share of the line values
+    line_full = np.flatnonzero(full[items["order"]])
+    # partially refunded ones: one line each
+    part_orders = np.flatnonzero(partial)
+    picked = starts[part_orders] + (rng.random(part_orders.size) * lines_per_order[part_orders])
+    line = np.r_[line_full, picked.astype(np.int64)]
+    order = items["order"][line]
+    amount = _line_refunds(shop, orders, items, line_full, part_orders)
+    quantity = np.r_[items["quantity"][line_full], np.ones(part_orders.size, np.int64)]
+    # kind and reason per refunded order, shared by its rows
+    per_order_kind = np.where(full, rng.random(full.size) < 0.7, rng.random(full.size) < 0.25)
+    kind = per_order_kind[order].astype(np.int64)
+    sku = items["sku"][line]
+    store_key = "slow" if shop.slow_logistics else "other"
+    group = np.where(products["bad"][sku], 0, 1)
+    shares = np.array([_REFUND_REASON_SHARES["bad"], _REFUND_REASON_SHARES[store_key]])
+    reason_of_order = np.full(full.size, -1)
+    reason_of_order[order] = _choice_by_group(rng, group, shares)
+    no_reason = rng.random(full.size) < _REFUND_NO_REASON
+    reason = np.where(no_reason[order], -1, reason_of_order[order])
+    refunded_s = orders["refunded_s"][order]
+    waited = np.where(
+        kind == 1,
+        rng.lognormal(np.log(4.0), 0.4, order.size),
+        rng.lognormal(np.log(0.6), 0.8, order.size),
+    )
+    earliest = orders["paid_s"][order] + 600.0
+    requested_s = np.maximum(refunded_s - waited * 86400.0, earliest)
+    requested_s = np.minimum(requested_s, refunded_s)
+    sequence = np.lexsort((line, refunded_s))
+    n = line.size
+    sid = shop.store_id
+    labels = words.REFUND_REASONS_CN if shop.is_cn else words.REFUND_REASONS_EN
+    return pa.table(
+        {
+            "refund_id": _ids(f"{sid}-rf", np.arange(1, n + 1), 8),
+            "store_id": _pick([sid], np.zeros(n, np.int64)),
+            "order_id": _ids(f"{sid}-", order[sequence] + 1, 8),
+            "amount": pa.array(amount[sequence], pa.float64()),
+            "refunded_at": _timestamps(refunded_s[sequence], origin),
+            "requested_at": _timestamps(requested_s[sequence], origin),
+            "sku": _ids(f"{sid}-sku", sku[sequence] + 1, 3),
+            "quantity": pa.array(quantity[sequence], pa.int64()),
+            "reason": _pick(labels, np.maximum(reason[sequence], 0), reason[sequence] < 0),
+            "kind": _pick(_REFUND_KINDS, kind[sequence]),
+        }
+    )
+
+
+def _line_refunds(
+    shop: _Store,
+    orders: dict[str, np.ndarray],
+    items: dict[str, np.ndarray],
+    line_full: np.ndarray,
+    part_orders: np.ndarray,
+) -> np.ndarray:
+    """Refund amounts of the rows of :func:`_refunds_table`: a fully refunded order's
+    ``refund_amount`` split over its lines by line value (the last line takes the rounding
+    remainder, so the rows add up to it), then each partial refund whole."""
+    decimals = shop.profile.decimals
+    n = orders["day"].size
+    order = items["order"][line_full]
+    value = np.maximum(
+        items["unit_price"][line_full] * items["quantity"][line_full]
+        - items["discount_amount"][line_full],
+        0.0,
+    )
+    total = np.bincount(order, weights=value, minlength=n)[order]
+    lines = np.bincount(order, minlength=n)[order]
+    share = np.where(total > 0, value / np.where(total > 0, total, 1.0), 1.0 / lines)
+    amount = _round_money(orders["refund_amount"][order] * share, decimals)
+    last = np.r_[order[1:] != order[:-1], True] if order.size else np.zeros(0, bool)
+    others = np.bincount(order, weights=np.where(last, 0.0, amount), minlength=n)[order]
+    amount = np.where(last, _round_money(orders["refund_amount"][order] - others, decimals), amount)
+    return np.r_[amount, orders["refund_amount"][part_orders]]
+
+
+def _daily_sku_sales(
+    orders: dict[str, np.ndarray], items: dict[str, np.ndarray], count: int, shown_days: int
+) -> dict[str, np.ndarray]:
+    """Units and distinct buyers per (sku, shown day) of paid, not cancelled orders, by
+    payment day: what product traffic and stock levels must agree with."""
+    paid = ~np.isnan(orders["paid_s"]) & (orders["status"] != STATUSES.index("cancelled"))
+    line = np.flatnonzero(paid[items["order"]])
+    order = items["order"][line]
+    day = (orders["paid_s"][order] // 86400).astype(np.int64) - _BURN_IN_DAYS
+    cell = items["sku"][line] * shown_days + day
+    units = np.bincount(cell, weights=items["quantity"][line], minlength=count * shown_days)
+    customers = int(orders["customer"].max(initial=0)) + 1
+    pairs = np.unique(cell * customers + orders["customer"][order])
+    buyers = np.bincount(pairs // customers, minlength=count * shown_days)
+    return {
+        "units": units.reshape(count, shown_days),
+        "buyers": buyers.reshape(count, shown_days).astype(np.int64),
+    }
+
+
+def _on_sale(products: dict[str, np.ndarray], shown_days: int) -> np.ndarray:
+    """(sku, shown day) cells when the product was listed and not delisted."""
+    day = np.arange(shown_days)
+    return (day[None, :] >= products["listed_day"][:, None]) & ~products["delisted"][:, None]
+
+
+def _product_traffic_table(
+    rng: np.random.Generator,
+    shop: _Store,
+    sales: dict[str, np.ndarray],
+    products: dict[str, np.ndarray],
+    first: dt.date,
+    shown_days: int,
+) -> pa.Table:
+    """Visitors, pageviews, add-to-cart visitors and buyers per (sku, day) on sale.
+
+    ``buyers`` are the day's distinct paying customers of the SKU (as order_items say);
+    visitors follow from a conversion of the SKU's own (about 1.5–8 %) on the days it
+    sells and on the days it does not, and products that never sell still get visitors.
+    """
+    buyers = sales["buyers"]
+    count = buyers.shape[0]
+    conversion = np.clip(rng.lognormal(np.log(0.035), 0.45, count), 0.008, 0.2)
+    on_sale = _on_sale(products, shown_days)
+    days_on_sale = np.maximum(on_sale.sum(axis=1), 1)
+    usual = buyers.sum(axis=1) / days_on_sale
+    expected = np.maximum(0.5 * buyers + 0.5 * usual[:, None], 0.0) / conversion[:, None]
+    expected = np.where(usual[:, None] > 0, expected, _IDLE_VISITORS)
+    visitors = np.maximum(rng.poisson(expected), buyers)
+    browsing = visitors - buyers
+    cart = buyers + rng.binomial(browsing, 0.09)
+    pageviews = visitors + rng.poisson(visitors * 0.7)
+    keep = on_sale & (visitors > 0)
+    sku, day = np.nonzero(keep)
+    n = sku.size
+    sid = shop.store_id
+    dates = np.datetime64(first, "D") + day
+    return pa.table(
+        {
+            "store_id": _pick([sid], np.zeros(n, np.int64)),
+            "date": _dates(dates),
+            "sku": _ids(f"{sid}-sku", sku + 1, 3),
+            "visitors": pa.array(visitors[keep], pa.int64()),
+            "pageviews": pa.array(pageviews[keep], pa.int64()),
+            "cart_visitors": pa.array(cart[keep], pa.int64()),
+            "buyers": pa.array(buyers[keep], pa.int64()),
+        }
+    ).sort_by([("date", "ascending"), ("sku", "ascending")])
+
+
+def _stock_levels_table(
+    rng: np.random.Generator,
+    shop: _Store,
+    sales: dict[str, np.ndarray],
+    products: dict[str, np.ndarray],
+    end_stock: np.ndarray,
+    first: dt.date,
+    shown_days: int,
+) -> pa.Table:
+    """End-of-day stock per (sku, day) on sale, walked back from ``products.stock_on_hand``.
+
+    Going back a day adds that day's units sold; when the stock would exceed the SKU's
+    ceiling, a delivery came that day and the day before ends at a low level (often 0,
+    so slow sellers show stock-outs: days ending at 0 without a sale). The last day's
+    level is ``stock_on_hand`` and no day that sold ends below 0.
+    """
+    units = sales["units"]
+    count = units.shape[0]
+    velocity = units.sum(axis=1) / shown_days
+    ceiling = np.ceil(velocity * rng.uniform(30, 75, count)) + 10
+    level = np.maximum(end_stock.astype(float), 0.0)
+    stock = np.empty((count, shown_days), np.int64)
+    for day in range(shown_days - 1, -1, -1):
+        stock[:, day] = level
+        before = level + units[:, day]
+        low = np.where(rng.random(count) < 0.35, 0.0, np.round(velocity * rng.uniform(1, 6, count)))
+        level = np.where(before > ceiling, np.minimum(low, before), before)
+    keep = _on_sale(products, shown_days)
+    sku, day = np.nonzero(keep)
+    n = sku.size
+    sid = shop.store_id
+    return pa.table(
+        {
+            "store_id": _pick([sid], np.zeros(n, np.int64)),
+            "date": _dates(np.datetime64(first, "D") + day),
+            "sku": _ids(f"{sid}-sku", sku + 1, 3),
+            "stock_on_hand": pa.array(stock[keep], pa.int64()),
+        }
+    ).sort_by([("date", "ascending"), ("sku", "ascending")])

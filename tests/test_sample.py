@@ -77,6 +77,9 @@ COLUMNS = {
         "stock_on_hand",
         "listed_at",
         "status",
+        "lead_time_days",
+        "min_order_qty",
+        "case_pack",
     ],
     "ad_spend": ["store_id", "date", "channel", "spend", "impressions", "clicks", "campaign_id"],
     "campaigns": ["campaign_id", "store_id", "name", "start", "end", "budget", "channel", "kind"],
@@ -93,6 +96,28 @@ COLUMNS = {
         "reason",
         "text",
     ],
+    "refunds": [
+        "refund_id",
+        "store_id",
+        "order_id",
+        "amount",
+        "refunded_at",
+        "requested_at",
+        "sku",
+        "quantity",
+        "reason",
+        "kind",
+    ],
+    "product_traffic": [
+        "store_id",
+        "date",
+        "sku",
+        "visitors",
+        "pageviews",
+        "cart_visitors",
+        "buyers",
+    ],
+    "stock_levels": ["store_id", "date", "sku", "stock_on_hand"],
     "fx_rates": ["date", "currency", "rate"],
 }
 KEYS = {
@@ -104,6 +129,9 @@ KEYS = {
     "ad_spend": ["store_id", "date", "channel"],
     "campaigns": ["campaign_id"],
     "reviews": ["review_id"],
+    "refunds": ["refund_id"],
+    "product_traffic": ["store_id", "date", "sku"],
+    "stock_levels": ["store_id", "date", "sku"],
     "fx_rates": ["date", "currency"],
 }
 CHANNELS = {"direct", "organic_search", "paid_search", "paid_social", "email", "affiliate"}
@@ -491,3 +519,74 @@ def test_reviews_raise_alerts(history):
     assert ((by_sku["size"] >= 10) & (by_sku["mean"] < 4.8)).any()
     logistics = reviews.groupby("store_id")["dsr_logistics"].mean()
     assert logistics["shop02"] < 4.8 < logistics["shop01"]
+
+
+# second-round tables: refunds, product traffic, stock levels (issue 20) ------------------------
+
+
+def test_refunds_add_up_to_each_orders_refund_amount_and_dates(tables):
+    orders = tables["orders"].set_index("order_id")
+    refunds = tables["refunds"]
+    summed = refunds.groupby("order_id")["amount"].sum()
+    refunded = orders[orders["refund_amount"] > 0]
+    assert sorted(summed.index) == sorted(refunded.index)
+    np.testing.assert_allclose(summed, refunded.loc[summed.index, "refund_amount"], atol=1e-6)
+    stamps = refunds.groupby("order_id")["refunded_at"].agg(["min", "max"])
+    assert (stamps["min"] == stamps["max"]).all()
+    assert (stamps["min"] == orders.loc[stamps.index, "refunded_at"]).all()
+    assert (refunds["requested_at"] <= refunds["refunded_at"]).all()
+    assert (refunds["requested_at"] > orders.loc[refunds["order_id"], "paid_at"].to_numpy()).all()
+    assert set(refunds["kind"]) == {"refund_only", "return_refund"}
+    assert refunds["reason"].isna().any() and refunds["reason"].nunique() == 10  # CN + EN
+
+
+def test_refund_lines_are_lines_of_the_order(tables):
+    lines = tables["order_items"][["order_id", "sku"]].drop_duplicates()
+    joined = tables["refunds"].merge(lines, on=["order_id", "sku"], how="left", indicator=True)
+    assert (joined["_merge"] == "both").all()
+
+
+def _paid_lines(tables) -> pd.DataFrame:
+    orders = tables["orders"]
+    paid = orders[orders["paid_at"].notna() & (orders["status"] != "cancelled")]
+    lines = tables["order_items"].merge(paid[["order_id", "customer_id", "paid_at"]], on="order_id")
+    return lines.assign(date=lines["paid_at"].dt.normalize())
+
+
+def test_product_traffic_buyers_are_the_paying_customers_of_the_day(tables):
+    lines = _paid_lines(tables)
+    buyers = lines.groupby(["sku", "date"])["customer_id"].nunique().rename("expected")
+    traffic = tables["product_traffic"].set_index(["sku", "date"])
+    joined = traffic.join(buyers, how="outer").fillna({"buyers": 0, "expected": 0})
+    assert (joined["buyers"] == joined["expected"]).all()
+    assert (traffic["visitors"] >= traffic["cart_visitors"]).all()
+    assert (traffic["cart_visitors"] >= traffic["buyers"]).all()
+    assert (traffic["pageviews"] >= traffic["visitors"]).all()
+    conversion = traffic["buyers"].sum() / traffic["visitors"].sum()
+    assert 0.01 < conversion < 0.08
+
+
+def test_stock_levels_end_at_stock_on_hand_and_follow_sales(tables):
+    levels = tables["stock_levels"]
+    assert (levels["stock_on_hand"] >= 0).all()
+    last = levels[levels["date"] == levels["date"].max()].set_index("sku")["stock_on_hand"]
+    products = tables["products"].set_index("sku")
+    listed = products[products["status"] == "listed"]
+    assert (last.loc[listed.index] == listed["stock_on_hand"].clip(lower=0)).all()
+    # between two days the stock falls by the units sold, unless a delivery came
+    units = _paid_lines(tables).groupby(["sku", "date"])["quantity"].sum()
+    ordered = levels.sort_values(["sku", "date"])
+    previous = ordered.groupby("sku")["stock_on_hand"].shift()
+    sold = units.reindex(pd.MultiIndex.from_frame(ordered[["sku", "date"]])).fillna(0).to_numpy()
+    change = ordered["stock_on_hand"] - previous
+    assert ((change == -sold) | (change > -sold) | previous.isna()).all()
+    assert (change == -sold)[previous.notna()].mean() > 0.9  # deliveries are the exception
+    stocked_out = (ordered["stock_on_hand"] == 0) & (sold == 0)
+    assert stocked_out.any()
+
+
+def test_products_have_lead_times_minimum_orders_and_case_packs(tables):
+    products = tables["products"]
+    assert products["lead_time_days"].between(3, 45).all()
+    assert products["min_order_qty"].isna().any() and products["min_order_qty"].notna().any()
+    assert set(products["case_pack"].dropna()) <= {6, 12, 24, 48}

@@ -14,6 +14,7 @@ import pandas as pd
 from ecanalysis.errors import ParameterError
 from ecanalysis.metrics._common import (
     PERIOD_DTYPE,
+    as_timestamp,
     check_freq,
     conform,
     is_paid,
@@ -491,3 +492,316 @@ def sell_through(
     available = out["units_sold"] + out["stock_on_hand"].clip(lower=0)
     out["sell_through"] = ratio(out["units_sold"], available)
     return conform(out.sort_values("sku"), SELL_THROUGH_COLUMNS)
+
+
+# -- product diagnosis (异常商品): DESIGN §5 "Products, stock and after-sales" -------------
+
+#: Problems :func:`problem_products` flags, in the order they are listed.
+PRODUCT_PROBLEMS = ("no_payments", "conversion_drop", "traffic_drop", "low_stock_rising_sales")
+
+FUNNEL_COLUMNS = {
+    "period_start": PERIOD_DTYPE,
+    "sku": "str",
+    "visitors": "int64",
+    "pageviews": "float64",
+    "cart_visitors": "float64",
+    "buyers": "int64",
+    "units": "int64",
+    "revenue": "float64",
+    "cart_rate": "float64",
+    "conversion_rate": "float64",
+}
+PROBLEM_COLUMNS = {
+    "sku": "str",
+    "title": "str",
+    "problems": "str",
+    "visitors": "int64",
+    "previous_visitors": "int64",
+    "buyers": "int64",
+    "previous_buyers": "int64",
+    "conversion_rate": "float64",
+    "previous_conversion_rate": "float64",
+    "units": "int64",
+    "previous_units": "int64",
+    "revenue": "float64",
+    "previous_revenue": "float64",
+    "revenue_change": "float64",
+    "traffic_effect": "float64",
+    "conversion_effect": "float64",
+    "price_effect": "float64",
+    "stock_on_hand": "float64",
+    "days_of_cover": "float64",
+}
+
+
+def _product_days(
+    product_traffic: pd.DataFrame, order_items: pd.DataFrame, orders: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per (sku, local date) with traffic or paid sales: ``visitors``,
+    ``pageviews``, ``cart_visitors``, ``buyers``, ``units``, ``revenue``.
+
+    ``buyers`` is the table's where ``product_traffic`` has the column, else the day's
+    distinct customers of paid orders with the sku (orders without a customer count
+    once each).
+    """
+    require(product_traffic, ["date", "sku", "visitors"], "product_traffic")
+    traffic = pd.DataFrame(
+        {
+            "sku": product_traffic["sku"].astype("str"),
+            "date": local_naive(product_traffic["date"]).dt.normalize(),
+            "visitors": numeric(product_traffic, "visitors"),
+            "pageviews": numeric(product_traffic, "pageviews"),
+            "cart_visitors": numeric(product_traffic, "cart_visitors"),
+            "traffic_buyers": numeric(product_traffic, "buyers"),
+        }
+    )
+    lines = _paid_lines(order_items, orders)
+    lines["date"] = lines["paid_time"].dt.normalize()
+    lines["buyer"] = (
+        lines["customer_id"]
+        .astype("str")
+        .where(lines["customer_id"].notna(), "order:" + lines["order_id"])
+    )
+    sales = lines.groupby(["sku", "date"], as_index=False).agg(
+        units=("quantity", "sum"), revenue=("revenue", "sum"), line_buyers=("buyer", "nunique")
+    )
+    # concatenated and summed rather than merged (an outer merge of two empty arrow-string
+    # keys fails in pandas 3)
+    days = pd.concat([traffic, sales], ignore_index=True)
+    days = days.groupby(["sku", "date"], as_index=False).sum(min_count=1)
+    use_table = "buyers" in product_traffic.columns
+    days["buyers"] = days["traffic_buyers" if use_table else "line_buyers"]
+    for column in ("visitors", "buyers", "units", "revenue"):
+        days[column] = days[column].fillna(0)
+    return days
+
+
+def product_funnel(
+    product_traffic: pd.DataFrame,
+    order_items: pd.DataFrame,
+    orders: pd.DataFrame,
+    *,
+    freq: str = "W",
+) -> pd.DataFrame:
+    """Each SKU's funnel by period: visitors, add-to-cart visitors, buyers, conversion.
+
+    Parameters
+    ----------
+    product_traffic : pandas.DataFrame
+        The ``product_traffic`` table (``date``, ``sku``, ``visitors``; ``pageviews``,
+        ``cart_visitors``, ``buyers`` optional), one row per SKU and local day.
+    order_items, orders : pandas.DataFrame
+        Order lines and orders of the same days, for units and revenue (and buyers when
+        ``product_traffic`` has none).
+    freq : {"D", "W", "MS", "QS", "YS"}, default "W"
+        Period of each row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (period, sku) with traffic or sales, sorted by period, then revenue
+        descending, then sku:
+
+        - ``period_start`` (datetime64[ns]), ``sku`` (str).
+        - ``visitors`` (int64): Σ daily visitors of the product page (商品访客数).
+        - ``pageviews``, ``cart_visitors`` (float64): Σ daily pageviews and add-to-cart
+          visitors (NaN without the column).
+        - ``buyers`` (int64): Σ daily paying buyers (支付买家数).
+        - ``units`` (int64), ``revenue`` (float64): paid order lines of the period.
+        - ``cart_rate`` (float64): cart_visitors / visitors (加购率).
+        - ``conversion_rate`` (float64): buyers / visitors (商品支付转化率).
+
+    Notes
+    -----
+    中文名: 商品漏斗 (访客 → 加购 → 支付)
+
+    ``product_traffic`` holds one count per SKU and day (the 生意参谋 商品效果 and Shopify
+    product analytics exports), so a week's ``visitors`` and ``buyers`` are sums of daily
+    distinct counts: a shopper who viewed on two days counts twice. Both sides of the
+    conversion are summed alike, so the rate is comparable across SKUs and weeks; it is
+    not the deduplicated weekly UV. ``buyers`` comes from the table where it has the
+    column (the platform's count), else from paid orders (DESIGN §5) per day. Revenue is
+    the line value after line discounts (as :func:`product_performance`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> traffic = pd.DataFrame({"date": pd.to_datetime(["2025-11-10", "2025-11-11"]),
+    ...     "sku": "x", "visitors": [40, 60], "cart_visitors": [8, 12]})
+    >>> orders = pd.DataFrame({"order_id": ["o1", "o2"], "customer_id": ["a", "b"],
+    ...     "status": "paid", "ordered_at": pd.to_datetime(["2025-11-10 09:00", "2025-11-11 09:00"])})
+    >>> items = pd.DataFrame({"order_id": ["o1", "o2"], "sku": "x", "quantity": 1,
+    ...                       "unit_price": 30.0})
+    >>> product_funnel(traffic, items, orders)[["sku", "visitors", "buyers", "revenue",
+    ...                                         "cart_rate", "conversion_rate"]]
+      sku  visitors  buyers  revenue  cart_rate  conversion_rate
+    0   x       100       2     60.0        0.2             0.02
+    """
+    one_time_zone(product_traffic=product_traffic, order_items=order_items, orders=orders)
+    freq = check_freq(freq)
+    days = _product_days(product_traffic, order_items, orders)
+    days["period_start"] = period_floor(days["date"], freq)
+    out = days.groupby(["period_start", "sku"], as_index=False)[
+        ["visitors", "pageviews", "cart_visitors", "buyers", "units", "revenue"]
+    ].sum(min_count=1)
+    out["cart_rate"] = ratio(out["cart_visitors"], out["visitors"])
+    out["conversion_rate"] = ratio(out["buyers"], out["visitors"])
+    out = out.sort_values(
+        ["period_start", "revenue", "sku"], ascending=[True, False, True], kind="stable"
+    )
+    return conform(out.fillna({"visitors": 0, "buyers": 0, "units": 0}), FUNNEL_COLUMNS)
+
+
+def _revenue_effects(week: pd.DataFrame) -> pd.DataFrame:
+    """Split revenue change into traffic, conversion and price (revenue per buyer) effects.
+
+    revenue = visitors × conversion × revenue_per_buyer; chained in that order:
+    traffic = ΔV × c₀ × p₀, conversion = V₁ × Δc × p₀, price = V₁ × c₁ × Δp, which add up
+    to the change exactly. A week without buyers has no revenue per buyer: the other
+    week's is used (no price effect can be seen). A week with buyers but no visitors
+    (a SKU missing from ``product_traffic``) has no funnel: its effects are NaN.
+    """
+    v0, v1 = week["previous_visitors"], week["visitors"]
+    c0 = ratio(week["previous_buyers"], v0).fillna(0.0)
+    c1 = ratio(week["buyers"], v1).fillna(0.0)
+    p0 = ratio(week["previous_revenue"], week["previous_buyers"])
+    p1 = ratio(week["revenue"], week["buyers"])
+    p0, p1 = p0.fillna(p1).fillna(0.0), p1.fillna(p0).fillna(0.0)
+    effects = pd.DataFrame(
+        {
+            "traffic_effect": (v1 - v0) * c0 * p0,
+            "conversion_effect": v1 * (c1 - c0) * p0,
+            "price_effect": v1 * c1 * (p1 - p0),
+        },
+        index=week.index,
+    )
+    # buyers without any visitor (sales of a SKU missing from product_traffic): no funnel
+    unfunneled = ((v0 == 0) & (week["previous_buyers"] > 0)) | ((v1 == 0) & (week["buyers"] > 0))
+    return effects.where(~unfunneled)
+
+
+def problem_products(
+    product_traffic: pd.DataFrame,
+    order_items: pd.DataFrame,
+    orders: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    as_of,
+    days: int = 7,
+    drop_share: float = 0.3,
+    min_visitors: int = 50,
+    low_cover_days: float = DEFAULT_THRESHOLDS["low_cover_days"],
+) -> pd.DataFrame:
+    """The week's problem products (异常商品), and their revenue change split into causes.
+
+    Parameters
+    ----------
+    product_traffic : pandas.DataFrame
+        The ``product_traffic`` table, covering this window and the one before.
+    order_items, orders : pandas.DataFrame
+        Order lines and orders of both windows.
+    products : pandas.DataFrame, optional
+        The ``products`` table, for ``title`` and ``stock_on_hand``.
+    as_of : str or pandas.Timestamp
+        End of the window (exclusive): the window is ``[as_of − days, as_of)``, compared
+        with the ``days`` before it.
+    days : int, default 7
+        Length of each window.
+    drop_share : float, default 0.3
+        A fall of visitors or conversion by at least this share is a drop.
+    min_visitors : int, default 50
+        Visitors a SKU needs (in the window judged) before its drops or zero payments
+        are flagged: fewer are noise.
+    low_cover_days : float, default 7
+        Stock lasting fewer days at this window's rate is low.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per SKU with at least one problem, biggest revenue loss first (then sku):
+
+        - ``sku``, ``title`` (str).
+        - ``problems`` (str): comma-separated codes: ``no_payments`` (≥ min_visitors
+          visitors, no buyer), ``conversion_drop``, ``traffic_drop``,
+          ``low_stock_rising_sales`` (units up on the previous window and fewer than
+          ``low_cover_days`` of cover left).
+        - ``visitors``, ``previous_visitors``, ``buyers``, ``previous_buyers``,
+          ``units``, ``previous_units`` (int64): Σ daily counts of each window.
+        - ``conversion_rate``, ``previous_conversion_rate`` (float64): buyers / visitors.
+        - ``revenue``, ``previous_revenue``, ``revenue_change`` (float64): paid line value.
+        - ``traffic_effect``, ``conversion_effect``, ``price_effect`` (float64): the
+          revenue change split as revenue = visitors × conversion × revenue per buyer
+          (chained in that order; they add up to revenue_change; NaN for a SKU with
+          buyers but no visitors in a window).
+        - ``stock_on_hand`` (float64), ``days_of_cover`` (float64): stock / (units / days).
+
+    Notes
+    -----
+    中文名: 异常商品 (流量下跌, 转化下跌, 有访客无支付, 库存告急)
+
+    生意参谋's 异常商品 for one store's week. Counts are Σ of daily counts as in
+    :func:`product_funnel`. A traffic drop is visitors ≤ (1 − drop_share) × the
+    previous window's with at least ``min_visitors`` then; a conversion drop is
+    conversion ≤ (1 − drop_share) × the previous with at least ``min_visitors`` now.
+    The split is the chained (sequential) decomposition of 销售额 = 访客数 × 转化率 ×
+    客单价, traffic first: exact, and the same reading the weekly review gives the store.
+    ``price_effect`` is revenue per buyer, so it moves with price and with units a buyer
+    takes. 口径: paid order lines (DESIGN §5), dated by ``paid_at``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> traffic = pd.DataFrame({"date": pd.to_datetime(["2025-11-05", "2025-11-12"]),
+    ...     "sku": "x", "visitors": [200, 100], "buyers": [10, 5]})
+    >>> orders = pd.DataFrame({"order_id": ["o1", "o2"], "status": "paid",
+    ...     "ordered_at": pd.to_datetime(["2025-11-05 09:00", "2025-11-12 09:00"])})
+    >>> items = pd.DataFrame({"order_id": ["o1", "o2"], "sku": "x", "quantity": [10, 5],
+    ...                       "unit_price": 20.0})
+    >>> out = problem_products(traffic, items, orders, as_of="2025-11-17")
+    >>> out[["sku", "problems", "revenue_change", "traffic_effect", "conversion_effect"]]
+      sku      problems  revenue_change  traffic_effect  conversion_effect
+    0   x  traffic_drop          -100.0          -100.0                0.0
+    """
+    one_time_zone(
+        product_traffic=product_traffic, order_items=order_items, orders=orders, products=products
+    )
+    end = as_timestamp(as_of, "as_of").normalize()
+    width = int(days)
+    if width < 1:
+        raise ParameterError(f"days={days!r}; give a whole number of days ≥ 1")
+    start, before = end - pd.Timedelta(days=width), end - pd.Timedelta(days=2 * width)
+    daily = _product_days(product_traffic, order_items, orders)
+    columns = ["visitors", "buyers", "units", "revenue"]
+
+    def window(first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
+        inside = daily[(daily["date"] >= first) & (daily["date"] < last)]
+        return inside.groupby("sku")[columns].sum()
+
+    now, previous = window(start, end), window(before, start)
+    week = now.join(previous.add_prefix("previous_"), how="outer").fillna(0.0).reset_index()
+    catalog = _catalog(products).set_index("sku")
+    week["title"] = _lookup(week["sku"], catalog["title"])
+    week["stock_on_hand"] = _lookup(week["sku"], catalog["stock_on_hand"])
+    week["conversion_rate"] = ratio(week["buyers"], week["visitors"])
+    week["previous_conversion_rate"] = ratio(week["previous_buyers"], week["previous_visitors"])
+    week["revenue_change"] = week["revenue"] - week["previous_revenue"]
+    week = week.join(_revenue_effects(week))
+    week["days_of_cover"] = ratio(week["stock_on_hand"], week["units"] / width)
+    keep = 1 - float(drop_share)
+    flags = {
+        "no_payments": (week["visitors"] >= min_visitors) & (week["buyers"] == 0),
+        "conversion_drop": (week["visitors"] >= min_visitors)
+        & (week["buyers"] > 0)
+        & (week["conversion_rate"] <= keep * week["previous_conversion_rate"]),
+        "traffic_drop": (week["previous_visitors"] >= min_visitors)
+        & (week["visitors"] <= keep * week["previous_visitors"]),
+        "low_stock_rising_sales": (week["units"] > week["previous_units"])
+        & (week["days_of_cover"] < float(low_cover_days)),
+    }
+    problems = pd.Series("", index=week.index, dtype="str")
+    for name, flag in flags.items():
+        problems = problems + np.where(flag.fillna(False), name + ",", "")
+    week["problems"] = problems.str.rstrip(",")
+    out = week[week["problems"] != ""]
+    out = out.sort_values(["revenue_change", "sku"], kind="stable")
+    return conform(out, PROBLEM_COLUMNS)

@@ -18,3 +18,30 @@ CASES = {
     "no_sales_products": lambda empty: (_frames(empty), {"as_of": AS_OF, "days": 7}),
 }
 EXEMPT: dict[str, str] = {}
+
+
+# -- replenishment (issue 20) ----------------------------------------------------------------
+
+
+def _stock_levels(empty: bool):
+    import pandas as pd
+
+    rows = 0 if empty else 1
+    return pd.DataFrame(
+        {
+            "store_id": pd.Series(["S1"] * rows, dtype="str"),
+            "date": pd.Series(pd.to_datetime(["2025-11-10"] * rows), dtype="datetime64[ns]"),
+            "sku": pd.Series(["SKU1"] * rows, dtype="str"),
+            "stock_on_hand": pd.Series([0] * rows, dtype="int64"),
+        }
+    )
+
+
+CASES["reorder_plan"] = lambda empty: (
+    _frames(empty),
+    {"as_of": AS_OF, "window_days": 28, "stock_levels": _stock_levels(empty), "lead_time_days": 7},
+)
+CASES["campaign_uplift"] = lambda empty: (
+    _frames(empty)[1:],
+    {"start": "2025-11-11", "end": "2025-11-11", "baseline_days": 14},
+)

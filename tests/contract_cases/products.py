@@ -19,3 +19,39 @@ CASES = {
     "sell_through": lambda empty: (_sales(empty), {}),
 }
 EXEMPT: dict[str, str] = {}
+
+
+# -- product diagnosis (issue 20) ------------------------------------------------------------
+
+
+def _product_traffic(empty: bool):
+    """The ``product_traffic`` table: SKU1 on 2025-11-11, 200 visitors of whom 4 paid."""
+    import pandas as pd
+
+    rows = 0 if empty else 1
+
+    def column(value, dtype):
+        return pd.Series([value] * rows, dtype=dtype)
+
+    return pd.DataFrame(
+        {
+            "store_id": column("S1", "str"),
+            "date": column(pd.Timestamp("2025-11-11"), "datetime64[ns]"),
+            "sku": column("SKU1", "str"),
+            "visitors": column(200, "int64"),
+            "pageviews": column(450, "int64"),
+            "cart_visitors": column(30, "int64"),
+            "buyers": column(4, "int64"),
+        }
+    )
+
+
+CASES["product_funnel"] = lambda empty: (
+    (_product_traffic(empty), order_items_frame(empty), orders_frame(empty)),
+    {"freq": "W"},
+)
+CASES["problem_products"] = lambda empty: (
+    (_product_traffic(empty), order_items_frame(empty), orders_frame(empty), products_frame(empty)),
+    # the week after the canonical day: SKU1's traffic fell from 200 to 0
+    {"as_of": "2025-11-19"},
+)
