@@ -17,7 +17,9 @@ DEFAULT_DATA = "data/sample"
 DEFAULT_OUT = "runs"
 DEFAULT_PARAMS = "params"
 TIMEOUT_HELP = (
-    f"seconds a notebook cell may run before the report fails (default {DEFAULT_CELL_TIMEOUT:.0f})"
+    f"seconds a notebook cell may run before the report fails (default {DEFAULT_CELL_TIMEOUT:.0f}); "
+    "a number above 0. Given, a report runs in a Jupyter kernel that is killed when the time "
+    "is up, even in native code"
 )
 
 
@@ -188,8 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine",
         choices=["kernel", "inprocess"],
         default=None,
-        help="kernel: a Jupyter kernel per report (default for run and dask); "
-        "inprocess: in the worker's interpreter, no kernel start-up (default for batch)",
+        help="kernel: a Jupyter kernel per report (default for run and dask, and whenever "
+        "--timeout is given); inprocess: in the worker's interpreter, no kernel start-up "
+        "(default for batch without --timeout)",
     )
 
     p = sub.add_parser(
@@ -242,6 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default 2)")
     p.add_argument("--scheduler", default=None, help="dask scheduler address (tcp://host:8786)")
     p.add_argument("--timeout", type=float, default=None, help=TIMEOUT_HELP)
+    p.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default=None,
+        help="report language of every report (default: each store's own); a report in "
+        "another language than the store's is a second record beside the first (report.en.html …)",
+    )
 
     p = add("index", _cmd_index, "rebuild DIR/index.html of all runs")
     p.add_argument("--out", default=DEFAULT_OUT, help=f"runs root (default {DEFAULT_OUT})")
@@ -278,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (FileNotFoundError, NotADirectoryError, PermissionError, IsADirectoryError) as exc:
+    except OSError as exc:  # a missing, unreadable, read-only or full file or directory
         print(f"ecanalysis {args.command}: error: {exc}", file=sys.stderr)
         return 2
 
