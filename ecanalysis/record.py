@@ -109,7 +109,11 @@ def csv_table(frame, *, lang: str = "zh"):
             whole = values.round(0)
             table.isetitem(position, whole.astype("Int64") if whole.notna().any() else whole)
         elif pd.api.types.is_float_dtype(values.dtype):
-            table.isetitem(position, values.round(decimals))
+            # Python's round, as the report's text formatting rounds (numpy rounds the
+            # scaled value, so 0.005 would become 0.00 here and 0.01 in the report)
+            table.isetitem(
+                position, values.map(lambda v, d=decimals: round(v, d), na_action="ignore")
+            )
     if not isinstance(table.columns, pd.MultiIndex):
         table.columns = [label(str(c), lang) for c in table.columns]
     return table

@@ -13,7 +13,9 @@ line's handlers are in :mod:`ecanalysis.commands`.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -216,6 +218,8 @@ def _run_and_publish(
             if error is None:
                 title = f"{spec.notebook} · {spec.store_id} · {label}"
                 error = publish.finish_ok(temp, fingerprint, title)
+            if error is not None and (storage := _storage_error(error)) is not None:
+                raise OSError(storage, os.strerror(storage))  # keep the previous record
             if error is not None:
                 publish.finish_failed(temp, spec, label, error, fingerprint, started)
                 return publish.first_line(error)
@@ -224,6 +228,19 @@ def _run_and_publish(
             f"cannot write the record {final}: {exc.strerror or exc}; the previous record "
             "(if any) is kept. Free some space or make the directory writable, then rerun"
         )
+    return None
+
+
+#: Errors of the disk, not of the report: a record that hit one is not published (the
+#: previous record stays), whatever the notebook was doing when it happened.
+_STORAGE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EROFS, errno.EDQUOT)
+
+
+def _storage_error(error: str) -> int | None:
+    """The errno of a full, read-only or over-quota disk named in an error text, else None."""
+    for number in _STORAGE_ERRORS:
+        if os.strerror(number) in error:
+            return number
     return None
 
 
