@@ -222,8 +222,8 @@ params = None
 output_dir = ""
 on_bad_rows = "fail"
 lang = "zh"
-delay = 0.0
-blob = 0
+delay: float = 0.0
+blob: int = 0
 """
 
 QUICK = """\
