@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from ecanalysis.labels import format_value, kind_of, label
 from ecanalysis.notebooks import index_kpis, spec_for
-from ecanalysis.paths import write_text_atomic
+from ecanalysis.paths import RECORD_LANGS, lang_name, write_text_atomic
 
 #: KPIs shown as columns: the notebooks' key KPIs (the registry, ecanalysis.notebooks).
 KEY_KPIS = index_kpis()
@@ -179,8 +179,6 @@ def _second_language_runs(root: Path) -> list[RunRow]:
     """The second-language records (``metrics.en.json`` … beside a store's default
     record, :func:`ecanalysis.publish.lang_name`), one row each, the period marked with
     the language."""
-    from ecanalysis.publish import RECORD_LANGS
-
     rows = []
     for lang in RECORD_LANGS:
         for metrics in root.glob(f"*/*/*/metrics.{lang}.json"):
@@ -193,8 +191,6 @@ def _second_language_runs(root: Path) -> list[RunRow]:
 def read_run(folder: Path, parts: tuple[str, ...], *, lang: str | None = None) -> RunRow:
     """A :class:`RunRow` from a record folder (its ``lang`` files for a second-language
     record); an unreadable ``metrics.json`` gives a row with status ``unreadable``."""
-    from ecanalysis.publish import lang_name
-
     notebook, store_id, period = parts
     workbook = spec_for(notebook).workbook_file  # the workbook of monthly_assessment …
     names = (*RECORD_FILES, workbook) if workbook else RECORD_FILES

@@ -25,7 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecanalysis.notebooks import spec_for
-from ecanalysis.paths import publish_dir, sweep_leftovers, temp_dir_beside
+from ecanalysis.paths import (
+    lang_name,
+    lang_of,
+    publish_dir,
+    sweep_leftovers,
+    temp_dir_beside,
+)
 
 if TYPE_CHECKING:
     from ecanalysis.runner import RunSpec
@@ -141,33 +147,6 @@ def staged_record(final: Path, *, lang: str | None = None) -> Iterator[Path]:
     finally:
         if temp.exists():
             shutil.rmtree(temp, ignore_errors=True)
-
-
-#: Languages a record's files may be named with (a second record: ``report.en.html``).
-RECORD_LANGS = ("zh", "en")
-
-
-def lang_name(name: str, lang: str | None) -> str:
-    """The name of a record file in the second-language record of ``lang`` (None: the
-    default record's own name).
-
-    >>> lang_name("report.html", "en"), lang_name("tables", "en"), lang_name("x.csv", None)
-    ('report.en.html', 'tables.en', 'x.csv')
-    """
-    if lang is None:
-        return name
-    stem, dot, suffix = name.partition(".")
-    return f"{stem}.{lang}{dot}{suffix}"
-
-
-def lang_of(name: str) -> str | None:
-    """The language of a record file's name (None: the default record's).
-
-    >>> lang_of("metrics.en.json"), lang_of("tables.en"), lang_of("metrics.json")
-    ('en', 'en', None)
-    """
-    parts = name.split(".")
-    return parts[1] if len(parts) > 1 and parts[1] in RECORD_LANGS else None
 
 
 def _carry_over(final: Path, temp: Path, lang: str | None) -> None:
