@@ -105,6 +105,8 @@ def csv_table(frame, *, lang: str = "zh"):
         ):
             continue
         decimals = CSV_DECIMALS.get(kind_of(str(name)), 2)
+        if decimals is None and values.isin([float("inf"), float("-inf")]).any():
+            decimals = 2  # not a whole number: an infinite count stays a float
         if decimals is None:
             whole = values.round(0)
             table.isetitem(position, whole.astype("Int64") if whole.notna().any() else whole)

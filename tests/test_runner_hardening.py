@@ -134,6 +134,25 @@ def test_a_second_language_never_replaces_the_default_record(tmp_path):
     assert (final / "report.en.html").read_text() == "en-2"
 
 
+@pytest.mark.parametrize(
+    ("asked", "second"), [({"lang": "en"}, "en"), ({"lang": "zh"}, None), ({}, None)]
+)
+def test_only_a_language_other_than_the_stores_is_a_second_record(asked, second):
+    from ecanalysis.config import default_params_dir
+    from ecanalysis.runner import RunSpec, second_language
+
+    spec = RunSpec("daily_report", "shop01", parameters=asked)  # the sample's stores: zh
+    assert second_language(spec, default_params_dir()) == second
+
+
+def test_batch_lang_runs_every_report_in_that_language(sample_dir, tmp_path):
+    from ecanalysis.schedule import plan_batch
+
+    specs = plan_batch(data=str(sample_dir), params=None, out=str(tmp_path), period="2025-11-30",
+                       notebooks=["daily_report"], lang="en")  # fmt: skip
+    assert [s.parameters.get("lang") for s in specs] == ["en"] * len(specs) and specs
+
+
 def test_the_index_links_both_languages(tmp_path):
     final = tmp_path / "daily_report" / "shop01" / "2025-11-30"
     _publish(final, None, "zh")
@@ -164,6 +183,9 @@ def test_csv_tables_have_labelled_headers_and_rounded_numbers():
     assert zh["支付金额"].tolist() == [1234.57, 0.01]
     assert zh["转化率"].iloc[0] == 0.1235 and pd.isna(zh["转化率"].iloc[1])
     assert zh["支付订单数"].tolist() == [3, 4]
+    assert csv_table(pd.DataFrame({"orders": [float("inf")]}))["支付订单数"].tolist() == [
+        float("inf")
+    ]
     assert list(csv_table(frame, lang="en").columns)[1] == "Paid amount"
     pd.testing.assert_frame_equal(frame, before)  # the input is not changed
 
