@@ -95,8 +95,8 @@ def is_done(final: Path, fingerprint: str, *, lang: str | None = None) -> bool:
 
 @contextmanager
 def record_lock(final: Path, *, wait_message: str | None = None) -> Iterator[None]:
-    """Hold the lock of the record at ``final`` (an ``fcntl`` lock on the hidden file
-    ``.lock-<period label>`` beside it), so that two processes writing the same record
+    """Hold the lock of the record at ``final`` (``<out>/<notebook>/<store>/<label>``: an
+    ``fcntl`` lock on ``<out>/.locks/<notebook>__<store>__<label>.lock``), so that two processes writing the same record
     (two batches on one ``--out``, one report twice in a batch) take turns instead of
     sweeping each other's temporary folder. When another process holds it, print
     ``wait_message`` on stderr and wait. Released when the block ends or the process dies.
@@ -104,8 +104,9 @@ def record_lock(final: Path, *, wait_message: str | None = None) -> Iterator[Non
     import fcntl
     import sys
 
-    final.parent.mkdir(parents=True, exist_ok=True)
-    with open(final.parent / f".lock-{final.name}", "a+b") as handle:
+    locks = final.parents[2] / ".locks"  # <out>/.locks: no file among the records
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / ("__".join(final.parts[-3:]) + ".lock"), "a+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
