@@ -455,3 +455,37 @@ def test_a_full_disk_keeps_the_previous_record(workspace, sample_dir, tmp_path):
     assert "File too large" in stdout and "previous record" in stdout
     assert (record / "metrics.json").read_text() == good
     assert not list(record.parent.glob(".tmp-*"))
+
+
+def test_a_period_after_the_data_end_says_no_data(workspace, sample_dir, tmp_path, monkeypatch,
+                                                  capsys):  # fmt: skip
+    monkeypatch.setenv("ECANALYSIS_ROOT", str(workspace))
+    out = tmp_path / "runs"
+    code = main(["run", "quick", "--store-id", "shop01", "--period", "2025-12-05", "--data",
+                 str(sample_dir), "--out", str(out), "--engine", "inprocess"])  # fmt: skip
+    stdout = capsys.readouterr().out
+    assert code == 0
+    first = stdout.splitlines()[0]
+    assert first.startswith("ok, no data for this period: store shop01, period 2025-12-05, ")
+    assert "data end 2025-11-30" in first
+    record = json.loads((out / "quick/shop01/2025-12-05/metrics.json").read_text())
+    assert record["no_data"].startswith("no data for this period")
+    assert record["alerts"][0]["message"] == record["no_data"]
+    assert record["period"]["complete"] is False
+
+
+def test_lang_en_run_writes_a_second_record(workspace, sample_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ECANALYSIS_ROOT", str(workspace))
+    out = tmp_path / "runs"
+    run = ["run", "quick", "--store-id", "shop01", "--period", "2025-11-30", "--data",
+           str(sample_dir), "--out", str(out), "--engine", "inprocess"]  # fmt: skip
+    assert main(run) == 0
+    assert main([*run, "-p", "lang", "en"]) == 0
+    assert "report.en.html" in capsys.readouterr().out
+    folder = out / "quick" / "shop01" / "2025-11-30"
+    assert json.loads((folder / "metrics.json").read_text())["parameters"]["lang"] == "zh"
+    assert json.loads((folder / "metrics.en.json").read_text())["parameters"]["lang"] == "en"
+    assert (folder / "report.html").is_file() and (folder / "report.en.html").is_file()
+    assert main([*run, "-p", "lang", "en"]) == 0  # done: skipped, the default one kept
+    assert "1 skipped" in capsys.readouterr().out
+    assert (folder / "report.html").is_file()
