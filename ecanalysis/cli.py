@@ -201,7 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run one report",
         description="Run one report (a notebook for a store and period) into "
         "OUT/NOTEBOOK/STORE/PERIOD/: report.ipynb, report.html, metrics.json, tables/. "
-        "Exit 0 ok, 1 the report failed (error.txt), 2 unusable arguments or data.",
+        "In another language than the store's (-p lang en) it is a second record in the same "
+        "folder (report.en.html, metrics.en.json, tables.en/ …), never replacing the first. "
+        "Exit 0 ok, 1 the report failed (error.txt), 2 unusable arguments or data (an unknown "
+        "store id, a --timeout not above 0, an --out inside the dataset or not writable): "
+        "nothing runs.",
     )
     p.set_defaults(handler=_cmd_run)
     p.add_argument("notebook", help="notebook name, e.g. daily_report")
