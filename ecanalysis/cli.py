@@ -18,7 +18,8 @@ DEFAULT_OUT = "runs"
 DEFAULT_PARAMS = "params"
 TIMEOUT_HELP = (
     f"seconds a notebook cell may run before the report fails (default {DEFAULT_CELL_TIMEOUT:.0f}); "
-    "a number above 0. Given, a report runs in a Jupyter kernel that is killed when the time "
+    "a number above 0. Given, a report runs in a Jupyter kernel (unless --engine inprocess), "
+    "killed when the time "
     "is up, even in native code"
 )
 
