@@ -137,6 +137,7 @@ def check_out(out: str, data_dir: Path) -> None:
     """Refuse an ``--out`` inside the dataset directory (its records would change the
     data's fingerprint, so every report would rerun forever) or one that cannot be
     written (read-only, not a directory): before anything runs, nothing is written."""
+    import errno
     import os
     import tempfile
 
@@ -148,15 +149,21 @@ def check_out(out: str, data_dir: Path) -> None:
             "change the data and every report would run again each time; "
             "write the records elsewhere (e.g. --out runs)"
         )
+    existing = next(p for p in (root, *root.parents) if p.exists())  # nothing created
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=root, prefix=".write-check-"):
-            pass
+        if not existing.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        if existing != root:
+            if not os.access(existing, os.W_OK | os.X_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        else:
+            with tempfile.NamedTemporaryFile(dir=root, prefix=".write-check-"):
+                pass
     except OSError as exc:
         reason = os.strerror(exc.errno) if exc.errno else str(exc)
         raise ParameterError(
-            f"cannot write records to --out {out}: {reason}; pick a writable directory "
-            "(and one with free space)"
+            f"cannot write records to --out {out}: {reason} ({existing}); pick a writable "
+            "directory (and one with free space)"
         ) from None
 
 
