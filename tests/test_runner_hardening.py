@@ -343,9 +343,9 @@ def test_batch_workers_die_with_their_parent(workspace, sample_dir, tmp_path):
     )
     proc = _ecanalysis(workspace, "batch", "--schedule", str(schedule), "--data",
                        str(sample_dir), "--out", str(out), "--workers", "2")  # fmt: skip
+    workers: set[int] = set()
     try:
         deadline = time.monotonic() + 15
-        workers: set[int] = set()
         while time.monotonic() < deadline and len(workers) < 2:
             workers = {p for p in _children(proc.pid) if "spawn" in _cmdline(p)}
             time.sleep(0.2)
@@ -357,9 +357,10 @@ def test_batch_workers_die_with_their_parent(workspace, sample_dir, tmp_path):
         while time.monotonic() < deadline and any(_alive(p) for p in workers):
             time.sleep(0.1)
         assert not any(_alive(p) for p in workers), "a worker outlived its batch"
-    finally:
-        for pid in _children(proc.pid):
-            os.kill(pid, signal.SIGKILL)
+    finally:  # a worker that outlived its batch holds the pipes: end it here
+        for pid in workers | _children(proc.pid):
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
         proc.kill()
         proc.communicate()
     assert not list(out.glob("quick/*/*/metrics.json"))
