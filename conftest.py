@@ -127,6 +127,7 @@ TIERS: dict[str, str] = {
     "test_profit_reports.py": "e2e",
     "test_report.py": "unit",
     "test_reporting_currency.py": "unit",
+    "test_runner_hardening.py": "e2e",
     "test_sample.py": "unit",
     "test_security_inputs.py": "corpus",
     "test_schedules.py": "e2e",

@@ -17,7 +17,10 @@ DEFAULT_DATA = "data/sample"
 DEFAULT_OUT = "runs"
 DEFAULT_PARAMS = "params"
 TIMEOUT_HELP = (
-    f"seconds a notebook cell may run before the report fails (default {DEFAULT_CELL_TIMEOUT:.0f})"
+    f"seconds a notebook cell may run before the report fails (default {DEFAULT_CELL_TIMEOUT:.0f}); "
+    "a number above 0. Given, a report runs in a Jupyter kernel (unless --engine inprocess), "
+    "killed when the time "
+    "is up, even in native code"
 )
 
 
@@ -188,8 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine",
         choices=["kernel", "inprocess"],
         default=None,
-        help="kernel: a Jupyter kernel per report (default for run and dask); "
-        "inprocess: in the worker's interpreter, no kernel start-up (default for batch)",
+        help="kernel: a Jupyter kernel per report (default for run and dask, and whenever "
+        "--timeout is given); inprocess: in the worker's interpreter, no kernel start-up "
+        "(default for batch without --timeout)",
     )
 
     p = sub.add_parser(
@@ -198,7 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run one report",
         description="Run one report (a notebook for a store and period) into "
         "OUT/NOTEBOOK/STORE/PERIOD/: report.ipynb, report.html, metrics.json, tables/. "
-        "Exit 0 ok, 1 the report failed (error.txt), 2 unusable arguments or data.",
+        "In another language than the store's (-p lang en) it is a second record in the same "
+        "folder (report.en.html, metrics.en.json, tables.en/ …), never replacing the first. "
+        "Exit 0 ok, 1 the report failed (error.txt), 2 unusable arguments or data (an unknown "
+        "store id, a --timeout not above 0, an --out inside the dataset or not writable): "
+        "nothing runs.",
     )
     p.set_defaults(handler=_cmd_run)
     p.add_argument("notebook", help="notebook name, e.g. daily_report")
@@ -242,6 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default 2)")
     p.add_argument("--scheduler", default=None, help="dask scheduler address (tcp://host:8786)")
     p.add_argument("--timeout", type=float, default=None, help=TIMEOUT_HELP)
+    p.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default=None,
+        help="report language of every report (default: each store's own); a report in "
+        "another language than the store's is a second record beside the first (report.en.html …)",
+    )
 
     p = add("index", _cmd_index, "rebuild DIR/index.html of all runs")
     p.add_argument("--out", default=DEFAULT_OUT, help=f"runs root (default {DEFAULT_OUT})")
@@ -278,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (FileNotFoundError, NotADirectoryError, PermissionError, IsADirectoryError) as exc:
+    except OSError as exc:  # a missing, unreadable, read-only or full file or directory
         print(f"ecanalysis {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

@@ -122,6 +122,80 @@ def _refused(spec: RunSpec, error: str) -> RunResult:
     return result
 
 
+def check_timeout(timeout: float | None) -> None:
+    """Refuse a ``--timeout`` that is not a finite number of seconds above zero."""
+    import math
+
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise ParameterError(
+            f"--timeout {timeout:g} is not usable: give the seconds a notebook cell may run, "
+            "a number above 0 (e.g. --timeout 300)"
+        )
+
+
+def check_out(out: str, data_dir: Path) -> None:
+    """Refuse an ``--out`` inside the dataset directory (its records would change the
+    data's fingerprint, so every report would rerun forever) or one that cannot be
+    written (read-only, not a directory): before anything runs, nothing is written."""
+    import errno
+    import os
+    import tempfile
+
+    root = Path(out).resolve()
+    data = data_dir.resolve()
+    if root == data or data in root.parents:
+        raise ParameterError(
+            f"--out {out} is inside the dataset directory {data_dir}: the records would "
+            "change the data and every report would run again each time; "
+            "write the records elsewhere (e.g. --out runs)"
+        )
+    existing = next(p for p in (root, *root.parents) if p.exists())  # nothing created
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        if existing != root:
+            if not os.access(existing, os.W_OK | os.X_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        else:
+            with tempfile.NamedTemporaryFile(dir=root, prefix=".write-check-"):
+                pass
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise ParameterError(
+            f"cannot write records to --out {out}: {reason} ({existing}); pick a writable "
+            "directory (and one with free space)"
+        ) from None
+
+
+def check_store_known(dataset, store_id: str) -> None:
+    """Refuse a store id that the dataset's stores table lacks, with the closest ids
+    (DESIGN §6: exit 2 before anything runs, no record written)."""
+    import difflib
+
+    if store_id == PORTFOLIO_STORE_ID:
+        return
+    known = [str(s) for s in dataset.stores()["store_id"]]
+    if store_id in known:
+        return
+    guesses = difflib.get_close_matches(store_id, known, n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(guesses)}?" if guesses else ""
+    shown = ", ".join(known[:20]) + (", …" if len(known) > 20 else "")
+    raise ParameterError(
+        f"store id {store_id!r} is not in the dataset's stores table{hint} Known: {shown}"
+    )
+
+
+def status_line(result: RunResult) -> str:
+    """The console line of one report: its status and record, and for a period after the
+    data end, that it holds no data (store, period, data end)."""
+    where = str(result.record_dir)
+    if result.lang is not None:
+        where += f" ({result.lang}: report.{result.lang}.html beside the default report.html)"
+    if result.no_data and result.status != "failed":
+        return f"{result.status}, {result.no_data}: {where}"
+    return f"{result.status}: {where}"
+
+
 # ---------------------------------------------------------------------------
 # commands
 
@@ -137,6 +211,9 @@ def _finish(results: list[RunResult], out: str) -> int:
     print(f"{done} ok, {skipped} skipped (already done), {len(failed)} failed; index: {index}")
     for r in failed:
         print(f"  failed: {r.notebook} {r.store_id} {r.period}: {r.error}")
+    for r in results:
+        if r.no_data and r.status != "failed" and len(results) > 1:
+            print(f"  {r.notebook}: {r.no_data}")
     return 1 if failed else 0
 
 
@@ -191,7 +268,11 @@ def run_command(args) -> int:
 
     check_identifier(store_id, "store_id")
     _check_store_kind(args.notebook, store_id)
-    preflight(resolve_data_dir(args.data), store_id, args.on_bad_rows)
+    check_timeout(args.timeout)
+    data_dir = resolve_data_dir(args.data)
+    check_out(args.out, data_dir)
+    dataset = preflight(data_dir, store_id, args.on_bad_rows)
+    check_store_known(dataset, store_id)
     spec = RunSpec(
         notebook=args.notebook,
         store_id=store_id,
@@ -206,15 +287,27 @@ def run_command(args) -> int:
         engine=args.engine or "kernel",
     )
     result = run_notebook(spec)
-    print(f"{result.status}: {result.record_dir}")
+    print(status_line(result))
     return _finish([result], args.out)
+
+
+def _batch_engine(args) -> str:
+    """The engine of a batch: in-process, unless on dask or with a ``--timeout``, which
+    only a kernel (a process of its own, killed when the time is up) can enforce on a
+    cell that hangs in native code."""
+    if args.executor == "dask" or args.timeout is not None:
+        return "kernel"
+    return "inprocess"
 
 
 def batch_command(args) -> int:
     """``ecanalysis batch``: many reports with a progress bar; exit 1 when any failed."""
     from ecanalysis.schedule import drop_idle_reviews, plan_batch
 
-    dataset = preflight(resolve_data_dir(args.data), None, args.on_bad_rows, structure_only=True)
+    check_timeout(args.timeout)
+    data_dir = resolve_data_dir(args.data)
+    check_out(args.out, data_dir)
+    dataset = preflight(data_dir, None, args.on_bad_rows, structure_only=True)
     specs = plan_batch(
         data=args.data,
         params=args.params,
@@ -228,7 +321,8 @@ def batch_command(args) -> int:
         on_bad_rows=args.on_bad_rows,
         force=args.force,
         timeout=args.timeout,
-        engine=args.engine or ("kernel" if args.executor == "dask" else "inprocess"),
+        engine=args.engine or _batch_engine(args),
+        lang=args.lang,
     )
     if not specs:
         raise ParameterError("nothing to run: the notebooks and stores chosen select no report")

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from ecanalysis.labels import format_value, kind_of, label
 from ecanalysis.notebooks import index_kpis, spec_for
-from ecanalysis.paths import write_text_atomic
+from ecanalysis.paths import RECORD_LANGS, lang_name, write_text_atomic
 from ecanalysis.theme import INDEX_CSS
 
 #: KPIs shown as columns: the notebooks' key KPIs (the registry, ecanalysis.notebooks).
@@ -160,21 +160,39 @@ def collect_runs(root: Path, *, tz: str | None = None) -> list[RunRow]:
         if any(part.startswith(".") for part in parts):
             continue
         rows.append(read_run(folder, parts, tz=tz))
+    rows.extend(_second_language_runs(root, tz=tz))
     rows.sort(key=lambda r: r.period, reverse=True)
     rows.sort(key=lambda r: (r.notebook, r.store_id))
     return rows
 
 
-def read_run(folder: Path, parts: tuple[str, ...], *, tz: str | None = None) -> RunRow:
-    """A :class:`RunRow` from a record folder; an unreadable ``metrics.json`` gives a row
-    with status ``unreadable``."""
+def _second_language_runs(root: Path, *, tz: str | None = None) -> list[RunRow]:
+    """The second-language records (``metrics.en.json`` … beside a store's default
+    record, :func:`ecanalysis.publish.lang_name`), one row each, the period marked with
+    the language."""
+    rows = []
+    for lang in RECORD_LANGS:
+        for metrics in root.glob(f"*/*/*/metrics.{lang}.json"):
+            parts = metrics.parent.relative_to(root).parts
+            if not any(part.startswith(".") for part in parts):
+                rows.append(read_run(metrics.parent, parts, lang=lang, tz=tz))
+    return rows
+
+
+def read_run(
+    folder: Path, parts: tuple[str, ...], *, lang: str | None = None, tz: str | None = None
+) -> RunRow:
+    """A :class:`RunRow` from a record folder (its ``lang`` files for a second-language
+    record); an unreadable ``metrics.json`` gives a row with status ``unreadable``."""
     notebook, store_id, period = parts
     workbook = spec_for(notebook).workbook_file  # the workbook of monthly_assessment …
     names = (*RECORD_FILES, workbook) if workbook else RECORD_FILES
+    names = tuple(lang_name(name, lang) for name in names)
     files = tuple(name for name in names if (folder / name).is_file())
-    row = RunRow(notebook, store_id, period, "/".join(parts), "unreadable", files=files)
+    shown = period if lang is None else f"{period} ({lang})"
+    row = RunRow(notebook, store_id, shown, "/".join(parts), "unreadable", files=files)
     try:
-        record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+        record = json.loads((folder / lang_name("metrics.json", lang)).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return row
     if not isinstance(record, dict):
@@ -473,7 +491,8 @@ _LINK_TEXT = {"report.html": "HTML", "report.ipynb": "ipynb", "metrics.json": "J
 
 
 def _link_text(name: str) -> str:
-    return _LINK_TEXT.get(name) or ("xlsx" if name.endswith(".xlsx") else name)
+    plain = ".".join(part for part in name.split(".") if part not in ("en", "zh"))
+    return _LINK_TEXT.get(plain) or ("xlsx" if name.endswith(".xlsx") else name)
 
 
 def _links(row: RunRow) -> str:

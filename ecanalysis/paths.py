@@ -160,3 +160,33 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically (:func:`atomic_write`)."""
     with atomic_write(path) as temp:
         temp.write_text(text, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# second-language records (a record folder may hold a report in two languages)
+
+#: Languages a record's files may be named with (a second record: ``report.en.html``).
+RECORD_LANGS = ("zh", "en")
+
+
+def lang_name(name: str, lang: str | None) -> str:
+    """The name of a record file in the second-language record of ``lang`` (None: the
+    default record's own name).
+
+    >>> lang_name("report.html", "en"), lang_name("tables", "en"), lang_name("x.csv", None)
+    ('report.en.html', 'tables.en', 'x.csv')
+    """
+    if lang is None:
+        return name
+    stem, dot, suffix = name.partition(".")
+    return f"{stem}.{lang}{dot}{suffix}"
+
+
+def lang_of(name: str) -> str | None:
+    """The language of a record file's name (None: the default record's).
+
+    >>> lang_of("metrics.en.json"), lang_of("tables.en"), lang_of("metrics.json")
+    ('en', 'en', None)
+    """
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in RECORD_LANGS else None

@@ -74,6 +74,53 @@ def versions() -> dict[str, str]:
     return out
 
 
+#: Decimal places of each kind of number in ``tables/*.csv`` (None: whole numbers).
+CSV_DECIMALS = {"money": 2, "rate": 4, "ratio": 2, "count": None, "number": 2}
+
+
+def csv_table(frame, *, lang: str = "zh"):
+    """A copy of ``frame`` as a report's CSV holds it: each column headed by its label in
+    ``lang`` (:func:`ecanalysis.labels.label`), numbers rounded as the report shows them:
+    money and ratios to 2 decimals, rates as fractions to 4 decimals (``0.1234`` is
+    12.34 %), counts as whole numbers; numbers stay numbers (a spreadsheet sums them) and
+    other columns are untouched. The input is not changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> csv_table(pd.DataFrame({"paid_amount": [10.0 / 3], "conversion_rate": [0.123456],
+    ...                         "orders": [3.0], "sku": ["A1"]}), lang="en")
+       Paid amount  Conversion rate  Paid orders SKU
+    0         3.33           0.1235            3  A1
+    """
+    import pandas as pd
+
+    from ecanalysis.labels import kind_of, label
+
+    table = frame.copy()
+    for position, name in enumerate(frame.columns):
+        values = table.iloc[:, position]
+        if not pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(
+            values.dtype
+        ):
+            continue
+        decimals = CSV_DECIMALS.get(kind_of(str(name)), 2)
+        if decimals is None and values.isin([float("inf"), float("-inf")]).any():
+            decimals = 2  # not a whole number: an infinite count stays a float
+        if decimals is None:
+            whole = values.round(0)
+            table.isetitem(position, whole.astype("Int64") if whole.notna().any() else whole)
+        elif pd.api.types.is_float_dtype(values.dtype):
+            # Python's round, as the report's text formatting rounds (numpy rounds the
+            # scaled value, so 0.005 would become 0.00 here and 0.01 in the report)
+            table.isetitem(
+                position, values.map(lambda v, d=decimals: round(v, d), na_action="ignore")
+            )
+    if not isinstance(table.columns, pd.MultiIndex):
+        table.columns = [label(str(c), lang) for c in table.columns]
+    return table
+
+
 @dataclass
 class Record:
     """What one report run records, and where it writes it.
@@ -208,9 +255,11 @@ class Record:
                 self.alerts.append(entry)
 
     def save_table(self, name: str, frame) -> None:
-        """Keep a key table as ``tables/<name>.csv`` in the run record (UTF-8 with BOM for
-        Excel; text that a spreadsheet would run as a formula is neutralised), and as a
-        sheet of the workbook when the report writes one."""
+        """Keep a key table as ``tables/<name>.csv`` in the run record, for people
+        (:func:`csv_table`: headers in the report language, numbers rounded as the report
+        shows them; UTF-8 with BOM for Excel; text that a spreadsheet would run as a
+        formula is neutralised), and, with its machine column names and full precision, as
+        a sheet of the workbook when the report writes one."""
         from ecanalysis.spreadsheets import write_csv
 
         check_identifier(name, "table name")
@@ -218,7 +267,7 @@ class Record:
             return
         folder = self.output_dir / "tables"
         folder.mkdir(parents=True, exist_ok=True)
-        write_csv(frame, folder / f"{name}.csv")
+        write_csv(csv_table(frame, lang=self.lang), folder / f"{name}.csv")
         if self.workbook:
             self.tables[name] = frame.copy()
 

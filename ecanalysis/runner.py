@@ -13,7 +13,9 @@ line's handlers are in :mod:`ecanalysis.commands`.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -66,6 +68,10 @@ class RunResult:
     record_dir: str | None = None
     error: str | None = None
     seconds: float = 0.0
+    #: "no data for this period: store …, period …, data end …" (a period after the data end)
+    no_data: str | None = None
+    #: the language of a second record beside the default one (None: the default record)
+    lang: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -147,34 +153,94 @@ def run_notebook(spec: RunSpec) -> RunResult:
     params_dir = resolve_params_dir(spec.params).resolve()
     label = resolve_label(spec, data_dir, params_dir)
     final = record_dir(spec.out, spec.notebook, spec.store_id, label)
+    lang = second_language(spec, params_dir)
     fingerprint = publish.fingerprint(spec, nb_path, data_dir, params_dir, label)
     result = RunResult(spec.notebook, spec.store_id, label, "ok", str(final))
-    if not spec.force:
-        _refuse_other_campaign(spec, final, data_dir)
-    if not spec.force and publish.is_done(final, fingerprint):
-        result.status = "skipped"
-        return result
-
-    with publish.staged_record(final) as temp:
-        parameters = {
-            **extra,
-            "store_id": spec.store_id,
-            "period": label,
-            "data": str(data_dir),
-            "params": str(params_dir),
-            "output_dir": str(temp),
-            "on_bad_rows": spec.on_bad_rows,
-        }
-        parameters = {k: v for k, v in parameters.items() if k in declared}
-        error = _execute(nb_path, temp / "report.ipynb", parameters, spec.timeout, spec.engine)
-        if error is None:
-            error = publish.finish_ok(temp, fingerprint, final)
-        if error is not None:
-            publish.finish_failed(temp, spec, label, error, fingerprint, started)
-            result.status = "failed"
-            result.error = publish.first_line(error)
+    waiting = f"waiting: another run is writing {final} ({spec.notebook} {spec.store_id} {label})"
+    with publish.record_lock(final, wait_message=waiting):
+        publish.sweep(final)  # what a run killed midway left, even when this one is skipped
+        if not spec.force:
+            _refuse_other_campaign(spec, final, data_dir)
+        if not spec.force and publish.is_done(final, fingerprint, lang=lang):
+            result.status = "skipped"
+        else:
+            parameters = {
+                **extra,
+                "store_id": spec.store_id,
+                "period": label,
+                "data": str(data_dir),
+                "params": str(params_dir),
+                "output_dir": "",  # the staged record's folder, set when it exists
+                "on_bad_rows": spec.on_bad_rows,
+            }
+            parameters = {k: v for k, v in parameters.items() if k in declared}
+            error = _run_and_publish(spec, nb_path, final, lang, parameters, fingerprint, started)
+            if error is not None:
+                result.status, result.error = "failed", error
+    result.no_data = publish.no_data_note(final, lang=lang)
+    result.lang = lang
     result.seconds = time.perf_counter() - started_clock
     return result
+
+
+def second_language(spec: RunSpec, params_dir: Path) -> str | None:
+    """The language of a report asked for (``-p lang en``) in another language than its
+    store's default, whose record is then a second one beside the default one (DESIGN
+    §6); None for a report in the store's own language."""
+    from ecanalysis.params import load_settings
+
+    wanted = spec.parameters.get("lang")
+    if not wanted:
+        return None
+    default = load_settings(params_dir, spec.store_id)["lang"]
+    return None if wanted == default else str(wanted)
+
+
+def _run_and_publish(
+    spec: RunSpec,
+    nb_path: Path,
+    final: Path,
+    lang: str | None,
+    parameters: dict[str, Any],
+    fingerprint: str,
+    started: str,
+) -> str | None:
+    """Execute the notebook into a staged record and publish it (hold the record's lock);
+    return the first line of the error when the report failed, else None. A record that
+    cannot be written (a read-only or full disk) fails the report with one line and
+    leaves the previous record as it was."""
+    label = parameters.get("period", "")
+    try:
+        with publish.staged_record(final, lang=lang) as temp:
+            if "output_dir" in parameters:
+                parameters = {**parameters, "output_dir": str(temp)}
+            error = _execute(nb_path, temp / "report.ipynb", parameters, spec.timeout, spec.engine)
+            if error is None:
+                error = publish.finish_ok(temp, fingerprint, final, lang=lang)
+            if error is not None and (storage := _storage_error(error)) is not None:
+                raise OSError(storage, os.strerror(storage))  # keep the previous record
+            if error is not None:
+                publish.finish_failed(temp, spec, label, error, fingerprint, started)
+                return publish.first_line(error)
+    except OSError as exc:
+        return (
+            f"cannot write the record {final}: {exc.strerror or exc}; the previous record "
+            "(if any) is kept. Free some space or make the directory writable, then rerun"
+        )
+    return None
+
+
+#: Errors of the disk, not of the report: a record that hit one is not published (the
+#: previous record stays), whatever the notebook was doing when it happened.
+_STORAGE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EROFS, errno.EDQUOT)
+
+
+def _storage_error(error: str) -> int | None:
+    """The errno of a full, read-only or over-quota disk named in an error text, else None."""
+    for number in _STORAGE_ERRORS:
+        if os.strerror(number) in error:
+            return number
+    return None
 
 
 def _execute(
@@ -227,9 +293,10 @@ def record_failure(spec: RunSpec, result: RunResult) -> None:
         params_dir = resolve_params_dir(spec.params).resolve()
         label = resolve_label(spec, data_dir, params_dir)
         final = record_dir(spec.out, spec.notebook, spec.store_id, label)
+        lang = second_language(spec, params_dir)
     except EcanalysisError:
         return  # nothing safe to file it under; the batch summary still lists it
-    publish.write_failure(final, spec, label, result.error)
+    publish.write_failure(final, spec, label, result.error, lang=lang)
     result.period, result.record_dir = label, str(final)
 
 
@@ -258,11 +325,46 @@ def _failed_result(spec: RunSpec, exc: BaseException, *, died: bool = False) -> 
 
 
 def default_executor(workers: int):
-    """A process pool whose workers start fresh interpreters (``spawn``), safe with kernels."""
+    """A process pool whose workers start fresh interpreters (``spawn``), safe with kernels,
+    and die with the process that started them (:func:`die_with_parent`)."""
     import multiprocessing
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker's initializer: end this process when ``parent`` dies, even by ``kill -9``
+    (which runs no clean-up), so that no orphaned worker goes on publishing records.
+
+    On Linux the kernel sends SIGKILL at the parent's death (``prctl(PR_SET_PDEATHSIG)``);
+    elsewhere a daemon thread polls the parent pid every second."""
+    import os
+    import signal
+    import threading
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0:
+            if os.getppid() != parent:  # it died before the call: nothing would signal
+                os._exit(1)
+            return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ecanalysis-parent-watch", daemon=True).start()
 
 
 def run_batch(

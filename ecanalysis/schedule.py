@@ -34,6 +34,7 @@ def plan_batch(
     force: bool = False,
     timeout: float | None = None,
     engine: str = "inprocess",
+    lang: str | None = None,
 ) -> list[RunSpec]:
     """The reports a batch runs: from ``--period`` (every notebook) or a schedule file.
 
@@ -41,6 +42,8 @@ def plan_batch(
     portfolio notebook (``portfolio_overview``) runs once under store id ``all``; a
     per-campaign notebook (``campaign_review``) takes ``campaign_id: latest`` unless the
     schedule names one, and runs with ``--period`` only when named in ``notebooks``.
+    ``lang`` (``--lang``) runs every report in that language: where it is not the
+    store's default, the report is a second record beside the default one.
     """
     from ecanalysis.data import open_dataset
 
@@ -61,6 +64,8 @@ def plan_batch(
     for entry in entries:
         notebook = entry["notebook"]
         where = entry.pop("_where", None)
+        if lang is not None:
+            entry["lang"] = lang
         try:
             extra = _entry_parameters(entry)
         except EcanalysisError as exc:
@@ -139,7 +144,20 @@ def _store_list(stores: str | Iterable[str], known: list[str]) -> list[str]:
         if stores == "all":
             return list(known)
         stores = [s.strip() for s in stores.split(",") if s.strip()]
-    return [check_identifier(s, "store_id") for s in stores]
+    chosen = [check_identifier(s, "store_id") for s in stores]
+    unknown = [s for s in chosen if s not in known]
+    if unknown:
+        import difflib
+
+        hints = []
+        for store_id in unknown:
+            guesses = difflib.get_close_matches(store_id, known, n=1, cutoff=0.5)
+            hints.append(store_id + (f" (did you mean {guesses[0]}?)" if guesses else ""))
+        raise ParameterError(
+            f"store ids not in the dataset's stores table: {', '.join(hints)}; "
+            f"known: {', '.join(known[:20])}"
+        )
+    return chosen
 
 
 def drop_idle_reviews(dataset, specs: list[RunSpec]) -> list[RunSpec]:

@@ -42,6 +42,17 @@ RECORD_KEYS = {
 }
 
 
+def read_table(path, *names, lang="zh"):
+    """A record's ``tables/*.csv`` with the labelled headers of ``names`` (the report shows
+    labels in its language) renamed back to the machine names."""
+    import pandas as pd
+
+    from ecanalysis.labels import label
+
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    return frame.rename(columns={label(n, lang): n for n in names})
+
+
 def records(out: Path) -> dict[tuple[str, str], dict]:
     found = {}
     for path in out.glob("*/*/*/metrics.json"):
@@ -132,7 +143,9 @@ def test_a_report_done_by_other_code_is_not_done(batch, sample_dir, capsys, monk
     assert "1 ok, 0 skipped" in capsys.readouterr().out
 
 
-def test_absent_store_fails_with_error_txt(sample_dir, tmp_path):
+def test_absent_store_is_refused_before_anything_runs(sample_dir, tmp_path, capsys):
+    """DESIGN §6: a store id absent from the data is an unusable argument: exit 2 with the
+    closest ids, no record written (it used to fail in a cell, with a record, exit 1)."""
     code = main(
         [
             "batch",
@@ -148,15 +161,9 @@ def test_absent_store_fails_with_error_txt(sample_dir, tmp_path):
             str(tmp_path),
         ]
     )
-    assert code == 1
-    errors = list(tmp_path.glob("daily_report/nosuch/*/error.txt"))
-    assert len(errors) == 1
-    assert "nosuch" in errors[0].read_text(encoding="utf-8")
-    record = json.loads((errors[0].parent / "metrics.json").read_text(encoding="utf-8"))
-    assert record["status"] == "failed"
-    assert record["kpis"] == dict.fromkeys(REQUIRED_KPIS), "never empty: headline KPIs unknown"
-    assert list(tmp_path.glob("daily_report/shop01/*/report.html"))
-    assert "failed" in (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert code == 2
+    assert "nosuch" in capsys.readouterr().err
+    assert not list(tmp_path.glob("daily_report/*/*/metrics.json"))
 
 
 @pytest.mark.parametrize("store_id", ["../../x", "/abs", "a/b", "x\x00y", "s" * 200, "all"])
@@ -278,11 +285,11 @@ def test_comparison_tables_compare_figures_that_exist(batch):
     tables = [
         path
         for path in sorted(Path(out).glob("*/*/*/tables/*.csv"))
-        if {"metric", "current"} <= set(pd.read_csv(path, nrows=0).columns)
+        if {"metric", "current"} <= set(read_table(path, "metric", "current").columns)
     ]
     assert any(path.name == "channel_changes.csv" for path in tables)
     for path in tables:
-        changes = pd.read_csv(path)
+        changes = read_table(path, "metric", "current")
         empty = sorted(m for m, rows in changes.groupby("metric") if rows["current"].isna().all())
         assert not empty, f"{path.relative_to(out)}: no current value for {empty}"
 
@@ -413,7 +420,9 @@ def test_channel_tables_add_up_to_the_store(batch, notebook):
     dated orders by ordering while the KPIs date them by payment (totals one order off)."""
     _, out = batch
     record, folder = _record(out, notebook)
-    table = pd.read_csv(folder / "tables" / "channels.csv")
+    table = read_table(
+        folder / "tables" / "channels.csv", "orders", "paid_amount", "new_buyers", "buyers"
+    )
     assert table["orders"].sum() == record["kpis"]["orders"]
     assert table["paid_amount"].sum() == pytest.approx(record["kpis"]["paid_amount"])
     assert (table["new_buyers"] < table["buyers"]).any(), "returning buyers are not new"
@@ -428,7 +437,7 @@ def test_weekly_contribution_tables_show_money(batch):
     html = (folder / "report.html").read_text(encoding="utf-8")
     symbol = {"CNY": "¥", "USD": "$", "EUR": "€"}[record["currency"]]
     for table in ("channel_contribution", "category_contribution"):
-        first = pd.read_csv(folder / "tables" / f"{table}.csv").iloc[0]
+        first = read_table(folder / "tables" / f"{table}.csv", "current").iloc[0]
         assert f"{symbol}{first['current']:,.2f}" in html, table
 
 
@@ -455,7 +464,7 @@ def test_campaign_review_reads_the_dip_the_right_way_round(batch):
 def test_portfolio_does_not_draw_currencies_on_one_axis(batch):
     _, out = batch
     _, folder = _record(out, "portfolio_overview")
-    stores = pd.read_csv(folder / "tables" / "stores.csv")
+    stores = read_table(folder / "tables" / "stores.csv", "currency")
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert stores["currency"].nunique() > 1, "the sample has stores in several currencies"
     assert "各店铺币种不同，支付金额不画在同一坐标轴上" in html
@@ -489,6 +498,6 @@ def test_channel_changes_have_no_rows_of_dashes(batch):
     """Channels without spend in either period showed Ad spend and ROAS rows of dashes only."""
     _, out = batch
     _, folder = _record(out, "channel_efficiency")
-    changes = pd.read_csv(folder / "tables" / "channel_changes.csv")
+    changes = read_table(folder / "tables" / "channel_changes.csv", "current", "previous", "metric")
     assert not (changes["current"].isna() & changes["previous"].isna()).any()
     assert {"spend", "roas"} <= set(changes["metric"]), "paid channels keep their rows"

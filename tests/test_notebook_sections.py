@@ -22,6 +22,17 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 PROJECT_PARAMS = Path(__file__).resolve().parent.parent / "params"
 
 
+def read_table(path, *names, lang="zh"):
+    """A record's ``tables/*.csv`` with the labelled headers of ``names`` (the report shows
+    labels in its language) renamed back to the machine names."""
+    import pandas as pd
+
+    from ecanalysis.labels import label
+
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    return frame.rename(columns={label(n, lang): n for n in names})
+
+
 def run(notebook, sample_dir, out, **kwargs):
     """``(metrics.json, report.html)`` of shop01's report for 2025-11 (or ``period=``)."""
     record, html, _ = run_in(notebook, sample_dir, out, **kwargs)
@@ -119,11 +130,10 @@ def test_weekly_review_of_the_first_weeks_compares_with_nothing(sample_dir, tmp_
     """2023-W49: the week before (2023-W48) begins before the data (2023-12-01) and a year
     earlier there are none: every previous figure is blank, not 0 (a rise from nothing),
     and the channel and category contributions say why they are not shown."""
-    import pandas as pd
 
     _, html, folder = run_in("weekly_review", sample_dir, tmp_path, period="2023-W49")
     for name in ("kpis_wow", "kpis_yoy"):
-        table = pd.read_csv(folder / "tables" / f"{name}.csv", encoding="utf-8-sig")
+        table = read_table(folder / "tables" / f"{name}.csv", "current", "previous")
         assert table["current"].notna().any() and table["previous"].isna().all(), name
     assert html.count("对比期 2023-W48 早于本店数据起点（2023-12-01），无法比较。") == 2
     assert not (folder / "tables" / "channel_contribution.csv").exists()

@@ -20,6 +20,17 @@ from ecanalysis.metrics.portfolio import to_reporting_currency
 DATA = Path(__file__).parent / "data" / "importers"
 
 
+def read_table(path, *names, lang="zh"):
+    """A record's ``tables/*.csv`` with the labelled headers of ``names`` (the report shows
+    labels in its language) renamed back to the machine names."""
+    import pandas as pd
+
+    from ecanalysis.labels import label
+
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    return frame.rename(columns={label(n, lang): n for n in names})
+
+
 @pytest.fixture
 def two_currencies():
     stores = pd.DataFrame({"store_id": ["cn", "us"], "currency": ["CNY", "USD"]})
@@ -107,7 +118,9 @@ def test_portfolio_overview_totals_in_one_currency_only_with_rates(tmp_path, cap
         argv = ["run", "portfolio_overview", "--store-id", "all", "--period", "2025-11"]
         assert main([*argv, "--data", str(data), "--out", str(out), *extra]) == 0
         record = out / "portfolio_overview" / "all" / "2025-11"
-        totals = pd.read_csv(record / "tables" / "totals.csv", encoding="utf-8-sig")
+        totals = read_table(
+            record / "tables" / "totals.csv", "currency", "orders", "paid_amount", "net_sales"
+        )
         return json.loads((record / "metrics.json").read_text()), totals
 
     # Paid orders of November (paid_at):

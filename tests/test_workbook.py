@@ -53,6 +53,17 @@ RECORD = {
 STORE = {"store_id": "shop01", "name": "悦享家居", "currency": "CNY"}
 
 
+def read_table(path, *names, lang="zh"):
+    """A record's ``tables/*.csv`` with the labelled headers of ``names`` (the report shows
+    labels in its language) renamed back to the machine names."""
+    import pandas as pd
+
+    from ecanalysis.labels import label
+
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    return frame.rename(columns={label(n, lang): n for n in names})
+
+
 def stock_table() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -275,8 +286,8 @@ def test_report_writes_csv_and_workbook(sample_dir, tmp_path):
         fields = [field for row in csv.reader(handle) for field in row]
     assert "'" + HOSTILE in fields
     assert not [f for f in fields if f.startswith(("=", "+", "@"))]
-    reread = pd.read_csv(out / "tables" / "monthly.csv")
-    assert reread["paid_amount"].tolist() == [1234567.891, -12.5, 0.0], "numbers unchanged"
+    reread = pd.read_csv(out / "tables" / "monthly.csv", encoding="utf-8-sig")
+    assert reread[label("paid_amount")].tolist() == [1234567.89, -12.5, 0.0], "money as shown"
 
     book = load_workbook(out / "monthly_assessment.xlsx")
     assert book.sheetnames == ["概览", "月度考核表", "月度趋势"]
@@ -365,7 +376,7 @@ def test_store_inspection_record_holds_a_workbook_of_its_tables(sample_dir, tmp_
         for row in sheet.iter_rows():
             assert all(cell.data_type != "f" for cell in row), sheet.title
 
-    stock = pd.read_csv(folder / "tables" / "stock_cover.csv", encoding="utf-8-sig")
+    stock = read_table(folder / "tables" / "stock_cover.csv", "sku", "title")
     sheet = book["库存可售天数"]
     assert [c.value for c in sheet[1]][:3] == ["SKU", "商品名称", "类目"]
     assert [c.value for c in sheet["A"][1:]] == stock["sku"].tolist()
@@ -373,7 +384,7 @@ def test_store_inspection_record_holds_a_workbook_of_its_tables(sample_dir, tmp_
     assert [c.value for c in sheet["B"][1:]] == stock["title"].str[1:].tolist()
     assert all(c.data_type == "s" and c.quotePrefix for c in sheet["B"][1:])
 
-    bad = pd.read_csv(folder / "tables" / "bad_reviews.csv", encoding="utf-8-sig")
+    bad = read_table(folder / "tables" / "bad_reviews.csv", "text")
     assert len(bad) and (bad["text"] == "'-" + HOSTILE).all()
     texts = book["差评明细"]["G"][1:]
     assert [c.value for c in texts] == ["-" + HOSTILE] * len(bad)
