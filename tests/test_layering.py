@@ -73,6 +73,8 @@ PARTS: dict[str, frozenset[str]] = {
             "cli",
             "commands",
             "__main__",
+            "workspace",
+            "notify.*",
         }
     ),
 }
