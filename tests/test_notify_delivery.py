@@ -224,3 +224,79 @@ def test_email_refuses_a_password_without_tls(tmp_path, platforms, smtp):
     result = notify(out, params, environ=env, sleep=lambda s: None, stdout=io.StringIO(), log=log)
     assert result.exit_code == 1 and "offers no STARTTLS" in log.getvalue()
     assert smtp.messages == []
+
+
+@pytest.fixture
+def certificate(tmp_path, monkeypatch):
+    """A self-signed certificate for 127.0.0.1 that the client trusts (SSL_CERT_FILE)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=30,
+    )  # fmt: skip
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    return cert, key
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("scheme", ["smtp", "smtps"])
+def test_email_logs_in_over_starttls_or_ssl(tmp_path, platforms, certificate, scheme):
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    cert, key = certificate
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((mechanism, auth_data.login, auth_data.password))
+        ok = auth_data.login == b"shop@example.com" and auth_data.password == b"p@ss word"
+        return AuthResult(success=ok)
+
+    box, port = MailBox(), _free_port()
+    tls = {"tls_context": server_tls, "require_starttls": True, "auth_require_tls": True}
+    if scheme == "smtps":
+        # TLS from the first byte; aiosmtpd counts only STARTTLS as TLS for AUTH, so its
+        # auth_require_tls would hide AUTH here
+        tls = {"ssl_context": server_tls, "server_hostname": "127.0.0.1", "auth_require_tls": False}
+    controller = Controller(
+        box, hostname="127.0.0.1", port=port, ready_timeout=10, authenticator=authenticator,
+        **tls,
+    )  # fmt: skip
+    controller.start()
+    try:
+        config = {
+            "channels": {"boss": {"kind": "email", "to": ["b@example.com"], "smtp_env": "S"}},
+            "rules": [{"channel": "boss"}],
+            "retries": 1,
+        }
+        out, params = _setup(tmp_path, config)
+        env = {"S": f"{scheme}://shop%40example.com:p%40ss%20word@127.0.0.1:{port}"}
+        log = io.StringIO()
+        result = notify(
+            out, params, environ=env, sleep=lambda s: None, stdout=io.StringIO(), log=log
+        )
+        assert result.exit_code == 0, log.getvalue()
+    finally:
+        controller.stop()
+    assert [(login, password) for _, login, password in logins] == [
+        (b"shop@example.com", b"p@ss word")
+    ]
+    ((sender, recipients, mail),) = box.messages
+    assert sender == "shop@example.com" and recipients == ["b@example.com"]
+    assert "支付金额 −45% vs the day before" in mail.get_body(("plain",)).get_content()
