@@ -40,6 +40,7 @@ PARTS: dict[str, frozenset[str]] = {
             "sample",
             "_sample_words",
             "importers.*",
+            "contract_doc",
         }
     ),
     # Metrics: pure functions, DataFrames in, DataFrames out.

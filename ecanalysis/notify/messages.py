@@ -147,10 +147,11 @@ def format_value(name: str, value: Any) -> str:
 
 
 def link(cfg: NotifyConfig, record: RunRecord, out: str | Path) -> str:
-    """Where the record's report is read: under ``base_url``, else its path."""
+    """Where the record's report is read: under ``base_url``, else its path relative to
+    the runs directory (``--out``)."""
     if cfg.base_url:
         return f"{cfg.base_url}/{record.rel}/report.html"
-    return str(record.report)
+    return f"{record.rel}/report.html"
 
 
 def cooldown_key(record: RunRecord, text: str) -> str:
