@@ -187,3 +187,26 @@ def test_quiet_hours_hold_messages_for_the_next_run(tmp_path):
     assert state.last_run == dt.datetime(2025, 12, 1, 0, 32, tzinfo=dt.UTC)
     raw = json.loads((out / STATE_NAME).read_text())
     assert set(raw) == {"last_run", "sent", "pending"}
+
+
+# --- the documentation ---------------------------------------------------------------------
+
+
+def test_the_documented_notify_yaml_and_commands_are_valid():
+    import re
+    from pathlib import Path
+
+    from ecanalysis.cli import build_parser
+
+    root = Path(__file__).resolve().parent.parent
+    doc = (root / "docs" / "scheduling.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```yaml\n# params/notify.yaml\n(.*?)```", doc, flags=re.S)
+    cfg = parse_notify_config(yaml.safe_load(block))
+    assert {c.kind for c in cfg.channels.values()} == {"dingtalk", "email"}
+    assert cfg.rules[1].kpis[0].below == 10000
+    text = doc + (root / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"ecanalysis ((?:notify|init)\b[^;&|>`)#\n]*)", text)
+    commands = [c for c in commands if "[" not in c]  # synopses such as init DIR [--update]
+    assert len(commands) >= 4
+    for command in commands:
+        build_parser().parse_args([a for a in command.replace("\\", " ").split() if a])
