@@ -138,6 +138,7 @@ TIERS: dict[str, str] = {
     "test_notify_delivery.py": "e2e",
     "test_data_contract_doc.py": "contract",
     "test_install_e2e.py": "e2e",
+    "test_lock.py": "contract",
 }
 TIER_MARKERS = ("unit", "contract", "golden", "corpus", "e2e")
 _TESTS = Path(__file__).resolve().parent / "tests"

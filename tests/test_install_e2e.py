@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from notify_servers import MailBox, start_platforms
+from wheel_build import build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,13 +37,7 @@ def _run(args, *, cwd, env, timeout=240):
 def test_wheel_in_a_fresh_venv_init_sample_batch_notify(tmp_path):
     from aiosmtpd.controller import Controller
 
-    dist = tmp_path / "dist"
-    _run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(dist)],
-        cwd=tmp_path,
-        env=os.environ,
-    )
-    (wheel,) = dist.glob("ecanalysis-*.whl")
+    wheel = build_wheel(tmp_path / "wheel")
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)  # pip --python installs into it
     bindir = env_dir / "bin"

@@ -3,12 +3,11 @@ into ``ecanalysis/_bundled``), and declares nothing that matches no file."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from wheel_build import build_wheel
 
 from ecanalysis.notebooks import NAMES
 
@@ -19,15 +18,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> zipfile.ZipFile:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(out)],
-        check=True,
-        timeout=180,
-        capture_output=True,
-    )
-    (path,) = out.glob("ecanalysis-*.whl")
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(build_wheel(tmp_path_factory.mktemp("wheel"))) as archive:
         yield archive
 
 
