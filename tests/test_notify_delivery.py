@@ -199,6 +199,7 @@ def test_email_digest_with_report_inline_and_workbook_attached(tmp_path, platfor
     assert sender == "reports@example.com"
     assert recipients == ["boss@example.com", "shop01-lead@example.com"]
     assert mail["Subject"] == "ecanalysis digest: 1 reports"
+    assert mail["Date"] and mail["Message-ID"].endswith("@example.com>")
     html = mail.get_body(("html",)).get_content()
     assert "<h1>daily_report shop01 2025-11-30</h1>" in html  # the report inline
     assert (

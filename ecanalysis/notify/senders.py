@@ -29,6 +29,7 @@ field by field, and one transport, :func:`post_json` (``urllib.request``). The f
 from __future__ import annotations
 
 import base64
+import email.utils
 import hashlib
 import hmac
 import json
@@ -228,6 +229,8 @@ def build_email(message: Message, channel: Channel, sender: str) -> EmailMessage
             r for r in options.get("to_by_store", {}).get(store, ()) if r not in recipients
         ]
     mail = EmailMessage()
+    mail["Date"] = email.utils.formatdate(localtime=True)
+    mail["Message-ID"] = email.utils.make_msgid(domain=sender.rpartition("@")[2] or None)
     mail["Subject"] = message.title
     mail["From"] = sender
     mail["To"] = ", ".join(recipients)
