@@ -81,10 +81,10 @@ channels: {}
 NOTEBOOKS_README = """\
 # Your notebooks
 
-A notebook placed here overrides the bundled notebook of the same name (copy one with
-`ecanalysis init --update` to see the bundled versions, or write your own: any
-`NAME.ipynb` here can be run with `ecanalysis run NAME`). `ecanalysis notebooks` shows
-which file each name uses.
+A notebook placed here overrides the bundled notebook of the same name: to customise one,
+copy it from where `ecanalysis notebooks` shows it. A notebook of your own, `NAME.ipynb`,
+runs with `ecanalysis run NAME`. After an upgrade, `ecanalysis init --update` shows how the
+bundled notebooks changed against your copies.
 """
 
 WORKSPACE_README = """\
