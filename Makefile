@@ -6,22 +6,34 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SAMPLE := data/sample
 JOBS ?= 2
+comma := ,
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo sample test test-fast test-notebooks lint format bench lab clean clean-runs
+.PHONY: help install lock demo sample test test-fast test-notebooks lint format bench lab clean clean-runs
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# The development and CI install takes every version from the lock file, so that each clone
+# gets the same ones; pyproject.toml keeps open ranges for pip users. `make lock` renews it.
+LOCK := requirements/dev.lock
+EXTRAS := dev,dask,lab
+
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ecanalysis needs Python 3.11 or newer; set PYTHON=python3.11")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,dask,lab]'
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[$(EXTRAS)]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ecanalysis)" >/dev/null
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install ecanalysis with all extras
+install: $(STAMP) ## create .venv and install ecanalysis with all extras, at the versions of requirements/dev.lock
+
+lock: | $(STAMP) ## regenerate requirements/dev.lock from pyproject.toml (newest versions; uv from PyPI)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml $(foreach e,$(subst $(comma), ,$(EXTRAS)),--extra $(e)) \
+	    --python-version 3.11 --universal --quiet -o $(LOCK)
+	@echo "wrote $(LOCK); run make install to install it"
 
 $(SAMPLE)/stores.parquet: | $(STAMP)
 	$(PY) -m ecanalysis sample $(SAMPLE)

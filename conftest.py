@@ -140,6 +140,14 @@ TIERS: dict[str, str] = {
     "test_traffic_funnel.py": "unit",
     "test_validate.py": "contract",
     "test_workbook.py": "unit",
+    # --- install helper (issue 18): packaging, workspace, notify, data contract doc ---
+    "test_packaging.py": "contract",
+    "test_workspace.py": "unit",
+    "test_notify.py": "unit",
+    "test_notify_delivery.py": "e2e",
+    "test_data_contract_doc.py": "contract",
+    "test_install_e2e.py": "e2e",
+    "test_lock.py": "contract",
 }
 TIER_MARKERS = ("unit", "contract", "golden", "corpus", "e2e")
 _TESTS = Path(__file__).resolve().parent / "tests"

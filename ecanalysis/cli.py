@@ -260,7 +260,51 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("index", _cmd_index, "rebuild DIR/index.html of all runs")
     p.add_argument("--out", default=DEFAULT_OUT, help=f"runs root (default {DEFAULT_OUT})")
+    _add_workspace_commands(add)
     return parser
+
+
+# --- workspace and delivery: init, notify -------------------------------------------------
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from ecanalysis.workspace import init_workspace, update_report
+
+    if args.update:
+        print(update_report(args.dir))
+        return 0
+    written = init_workspace(args.dir)
+    print(f"created the workspace {args.dir} ({len(written)} files); next: cd {args.dir}")
+    return 0
+
+
+def _cmd_notify(args: argparse.Namespace) -> int:
+    from ecanalysis.notify.run import notify_command
+
+    return notify_command(args)
+
+
+def _add_workspace_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
+    p = add("init", _cmd_init, "create a workspace (params/, notebooks/, data/, runs/)")
+    p.add_argument("dir", nargs="?", default=".", help="the workspace directory (default .)")
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="show what this version changed in the bundled notebooks and params "
+        "against the workspace's copies (nothing is overwritten)",
+    )
+    p = add(
+        "notify",
+        _cmd_notify,
+        "send the alerts and digests of the records written since the last notification "
+        "by the rules of params/notify.yaml (exit 1 when a send failed; it is sent next time)",
+    )
+    p.add_argument("--out", default=DEFAULT_OUT, help=f"runs root (default {DEFAULT_OUT})")
+    p.add_argument(
+        "--params", default=None, help=f"params directory (default: the project's {DEFAULT_PARAMS})"
+    )
+    p.add_argument("--since", default=None, help="ISO time: the records finished after it")
+    p.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,16 +26,17 @@ from ecanalysis.runner import (
 
 
 def describe_notebooks() -> str:
-    """Text listing every notebook with its parameters, types, defaults and help."""
-    from ecanalysis.config import notebooks_dir
+    """Text listing every notebook with the file used (the workspace's own copy before the
+    bundled one) and its parameters, types, defaults and help."""
     from ecanalysis.params import notebook_parameters
 
     lines = []
     for name in NAMES:
-        path = notebooks_dir() / f"{name}.ipynb"
-        if not path.is_file():
+        try:
+            path = notebook_path(name)
+        except ParameterError:
             continue
-        lines.append(name)
+        lines.append(f"{name}  ({path})")
         for pname, spec in notebook_parameters(path).items():
             lines.append(
                 f"  {pname}: {spec['type']} = {spec['default']}"

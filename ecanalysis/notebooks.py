@@ -30,7 +30,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ecanalysis.config import notebooks_dir
+from ecanalysis.config import notebook_dirs
 from ecanalysis.errors import ParameterError, closest
 from ecanalysis.paths import check_identifier
 from ecanalysis.periods import KINDS
@@ -219,15 +219,19 @@ def index_kpis() -> tuple[str, ...]:
 
 
 def notebook_path(name: str) -> Path:
-    """Path of the notebook ``name``; a clear error names the notebooks that exist."""
+    """Path of the notebook ``name``: the workspace's ``notebooks/<name>.ipynb`` when it
+    exists (a notebook of the user's own, or a customised copy, takes precedence), else
+    the bundled one; a clear error names the notebooks that exist."""
     check_identifier(name, "notebook")
-    path = notebooks_dir() / f"{name}.ipynb"
-    if not path.is_file():
-        available = sorted(p.stem for p in notebooks_dir().glob("*.ipynb"))
-        guess = closest(name, available)
-        hint = f"; did you mean {guess!r}?" if guess else ""
-        raise ParameterError(f"no notebook {name!r}{hint} Available: {', '.join(available)}")
-    return path
+    dirs = notebook_dirs()
+    for folder in dirs:
+        path = folder / f"{name}.ipynb"
+        if path.is_file():
+            return path
+    available = sorted({p.stem for folder in dirs for p in folder.glob("*.ipynb")})
+    guess = closest(name, available)
+    hint = f"; did you mean {guess!r}?" if guess else ""
+    raise ParameterError(f"no notebook {name!r}{hint} Available: {', '.join(available)}")
 
 
 __all__ = [

@@ -50,6 +50,7 @@ PARTS: dict[str, frozenset[str]] = {
             "sample",
             "_sample_words",
             "importers.*",
+            "contract_doc",
         }
     ),
     # Metrics: pure functions, DataFrames in, DataFrames out.
@@ -82,6 +83,8 @@ PARTS: dict[str, frozenset[str]] = {
             "cli",
             "commands",
             "__main__",
+            "workspace",
+            "notify.*",
         }
     ),
 }
