@@ -210,7 +210,7 @@ class ReportContext:
         """The campaigns row of ``campaign_id`` (``latest``: the latest ended campaign); a
         campaign of the festival calendar (no campaigns table) is said once, as an info."""
         campaign = find_campaign(self._dataset, self.store_id, campaign_id)
-        if campaign.get("kind") == "festival":
+        if campaign.get("source") == "calendar":
             self.record.alert(
                 "info",
                 self.say(
@@ -437,7 +437,8 @@ def store_campaigns(dataset, store_id: str):
     of the built-in calendar over its data (双11, 618, 年货节 … for a store selling in CNY,
     Black Friday and Cyber Monday for the others), so that a store whose exports hold no
     campaign table can still review its big sale days. A calendar campaign's id is
-    ``<event>-<year>`` (``double_11-2025``) and its ``kind`` is ``festival``."""
+    ``<event>-<year>`` (``double_11-2025``), its ``kind`` is ``festival`` and its ``source``
+    column (absent from a campaigns table) is ``calendar``."""
     import pandas as pd
 
     if dataset.has("campaigns"):
@@ -447,7 +448,17 @@ def store_campaigns(dataset, store_id: str):
     from ecanalysis.metrics.calendar import festival_calendar
 
     first, last = dataset.coverage(store_id)
-    columns = ["campaign_id", "store_id", "name", "start", "end", "budget", "channel", "kind"]
+    columns = [
+        "campaign_id",
+        "store_id",
+        "name",
+        "start",
+        "end",
+        "budget",
+        "channel",
+        "kind",
+        "source",
+    ]
     if first is None:
         return pd.DataFrame(columns=columns)
     store = dataset.stores().set_index("store_id").loc[store_id]
@@ -464,6 +475,7 @@ def store_campaigns(dataset, store_id: str):
             "budget": float("nan"),
             "channel": None,
             "kind": "festival",
+            "source": "calendar",
         }
     ).reset_index(drop=True)
 

@@ -237,5 +237,11 @@ def test_a_store_without_a_campaigns_table_reviews_the_platform_festivals(sample
         lang="en",
     )  # fmt: skip
     assert ctx.period.label == "2025-11-01..2025-11-11"
-    assert ctx.campaign("latest")["kind"] == "festival"
+    assert ctx.campaign("latest")["source"] == "calendar"
     assert rec.alerts and "platform festival" in rec.alerts[0]["message"]
+
+
+def test_a_store_with_its_own_campaigns_is_not_told_about_the_calendar(sample_report):
+    ctx, rec = sample_report("campaign_review", "shop01", "2025-11-01..2025-11-11")
+    assert ctx.campaign("shop01-1111-2025")["campaign_id"] == "shop01-1111-2025"
+    assert rec.alerts == []
