@@ -130,6 +130,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "issue": ("问题", "Issue"),
     "status": ("状态", "Status"),
     "stock_out_skus": ("缺货商品数", "Out-of-stock products"),
+    "reorder_now_skus": ("需立即补货商品数", "Products to reorder now"),
+    "reorder_soon_skus": ("7 天内需补货商品数", "Products to reorder within 7 days"),
     "low_stock_skus": ("库存不足商品数", "Low-stock products"),
     "no_sales_skus": ("滞销商品数", "Products without sales"),
     "low_rated_skus": ("低分商品数", "Low-rated products"),
@@ -648,6 +650,12 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "at_risk": ("有风险", "At risk"),
         "missed": ("未达成", "Missed"),
         "not_set": ("未设目标", "Not set"),
+        # reorder_plan
+        "reorder_now": ("立即补货", "Reorder now"),
+        "reorder_soon": ("7 天内补货", "Reorder within 7 days"),
+        "ok": ("正常", "OK"),
+        "no_sales": ("无销量", "No sales"),
+        "unknown": ("无法判断", "Unknown"),
     },
     "issue": {
         "cost_at_or_above_price": ("成本不低于售价", "Cost at or above price"),

@@ -48,6 +48,12 @@ THRESHOLDS: dict[str, Threshold] = {
     ),
     "stock_window_days": Threshold(30, "sales window for days of cover", whole=True),
     "low_cover_days": Threshold(7, 'stock lasting fewer days than this is "low"', whole=True),
+    "reorder_lead_time_days": Threshold(
+        14, "days from order to stock for products without their own lead_time_days", whole=True
+    ),
+    "reorder_service_level": Threshold(
+        0.95, "chance that the safety stock covers demand during the lead time", 0.5, 0.999
+    ),
     "anomaly_threshold": Threshold(
         3.5, "robust z-score beyond which a day is an anomaly", 0.0, None
     ),
