@@ -8,6 +8,7 @@ that fails inside a batch gives exit code 1; never a traceback for bad input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -337,6 +338,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output's reader left (`ecanalysis validate … | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+        return 141
     except OSError as exc:  # a missing, unreadable, read-only or full file or directory
         print(f"ecanalysis {args.command}: error: {exc}", file=sys.stderr)
         return 2

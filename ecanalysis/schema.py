@@ -1299,7 +1299,7 @@ def validate_table(
     parsed = _parse(name, frame)
     problems += parsed.problems
     problems += _schema_problems(name, parsed, stores=stores, orders=orders)
-    warnings = []
+    warnings = _paid_without_paid_at(parsed.frame) if name == "orders" else []
     if name == "refunds":
         bad = {r - 1 for p in problems if p.row_level for r in p.rows}
         good = parsed.frame.drop(index=sorted(bad))
@@ -1311,6 +1311,41 @@ def validate_table(
         date_range=_date_range(name, parsed.frame),
         warnings=warnings,
     )
+
+
+#: Statuses that say an order was paid (DESIGN §2): one without a ``paid_at`` contradicts it.
+PAID_STATUSES = ("paid", "shipped", "completed", "refunded", "partially_refunded")
+
+
+def _paid_without_paid_at(orders: pd.DataFrame) -> list[Problem]:
+    """A warning for orders whose status says paid but whose ``paid_at`` is empty: every
+    paid-basis figure reads them as unpaid (a Shopify export leaves ``Paid at`` empty on
+    many paid orders; ``ecanalysis import shopify`` dates them by ``Created at``)."""
+    if not {"status", "paid_at"} <= set(orders.columns):
+        return []
+    contradicting = orders["status"].isin(PAID_STATUSES) & orders["paid_at"].isna()
+    count = int(contradicting.sum())
+    if not count:
+        return []
+    rows = [int(i) + 1 for i in orders.index[contradicting][:_SHOWN_ROWS]]
+    return [
+        Problem(
+            "orders",
+            "paid_at",
+            "a paid status has a paid_at",
+            count,
+            rows=tuple(rows),
+            what=f"{count} order{'s have' if count != 1 else ' has'} a paid status "
+            f"({', '.join(PAID_STATUSES)}) but no paid_at: the reports read "
+            f"{'them' if count != 1 else 'it'} as unpaid and leave "
+            f"{'them' if count != 1 else 'it'} out of paid amount, buyers and new buyers "
+            f"(row{'s' if count != 1 else ''} {', '.join(map(str, rows))}"
+            f"{' …' if count > len(rows) else ''})",
+            hint="fill paid_at (the order time where the export has no payment time), or "
+            "import the platform's export again with `ecanalysis import`",
+            row_level=False,
+        )
+    ]
 
 
 #: Largest difference between ``orders.refund_amount`` and the sum of the order's refunds

@@ -232,3 +232,36 @@ def test_product_traffic_and_stock_levels_rows_that_break_the_contract(dataset, 
     duplicate = next(line for line in lines if "unique (store_id, date, sku)" in line)
     assert "2 rows are duplicates of another row's key" in duplicate
     assert "rows 1, 2;" in duplicate
+
+
+def test_a_paid_status_without_paid_at_is_a_warning(tmp_path):
+    """Shopify leaves Paid at empty on many paid orders: read as unpaid, they vanish from
+    paid amount and buyers. validate says so (a warning: the dataset stays usable)."""
+    import pandas as pd
+
+    from ecanalysis.validate import validate_dataset
+
+    pd.DataFrame(
+        {"store_id": ["s1"], "name": ["S"], "timezone": ["UTC"], "currency": ["USD"]}
+    ).to_csv(tmp_path / "stores.csv", index=False)
+    pd.DataFrame(
+        {
+            "order_id": ["a", "b", "c"],
+            "store_id": ["s1"] * 3,
+            "customer_id": ["x", "y", "z"],
+            "ordered_at": ["2025-11-01 10:00"] * 3,
+            "paid_at": ["2025-11-01 10:05", "", ""],
+            "status": ["paid", "paid", "placed"],
+            "gross_amount": [10.0, 10.0, 10.0],
+            "paid_amount": [10.0, 10.0, 10.0],
+        }
+    ).to_csv(tmp_path / "orders.csv", index=False)
+    report = validate_dataset(tmp_path)
+    assert report.ok
+    assert [w.line() for w in report.warnings] == [
+        "orders.paid_at: 1 order has a paid status (paid, shipped, completed, refunded, "
+        "partially_refunded) but no paid_at: the reports read it as unpaid and leave it out "
+        "of paid amount, buyers and new buyers (row 2). Fix: fill paid_at (the order time where "
+        "the export has no payment time), or import the platform's export again with "
+        "`ecanalysis import`."
+    ]
