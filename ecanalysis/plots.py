@@ -131,6 +131,25 @@ def _no_data(ax, title: str, lang: str):
     return ax
 
 
+#: A trend needs at least this many points: two points make a line that says nothing a
+#: table does not (issue 15); fewer are shown as a note instead of a chart.
+MIN_TREND_POINTS = 3
+
+
+def _too_few_points(ax, title: str, lang: str, points: int):
+    """The chart replaced by a note: too few points for a trend."""
+    _no_data(ax, title, lang)
+    ax.texts[-1].set_text(
+        _say(
+            lang,
+            f"仅 {points} 个数据点，不足以画走势（见表格）",
+            f"Only {points} data point{'s' if points != 1 else ''}: too few for a trend (see the table)",
+        )
+    )
+    ax.texts[-1].set_fontsize(11)
+    return ax
+
+
 def _short(text: Any) -> str:
     text = str(text)
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
@@ -235,6 +254,8 @@ def plot_daily_trend(
     )
     if daily.empty:
         return _no_data(ax, title, lang)
+    if len(daily) < MIN_TREND_POINTS:
+        return _too_few_points(ax, title, lang, len(daily))
     dates = daily[_date_col(daily, date_col)]
     ax.plot(dates, daily[value_col], color=MAIN, marker="o", ms=3, label=label(value_col, lang))
     if compare_col is not None and compare_col in daily.columns:
