@@ -858,3 +858,17 @@ def kind_of(name: str) -> str:  # issue 17: the probability of reaching a KPI is
     if str(name).startswith("target_hit_probability"):
         return "rate"
     return _kind_of_by_name(name)
+
+
+# -- issue 17: the precision the reports print money at -----------------------------------
+
+
+def money_decimals(currency: str | None) -> int:
+    """Decimals of a money value in the reports (``format_value``): 0 for currencies without
+    minor units (JPY, KRW …), else 2. ``detect_anomalies(decimals=)`` takes it, so that no
+    day is flagged whose actual and expected values print the same.
+
+    >>> money_decimals("CNY"), money_decimals("jpy"), money_decimals(None)
+    (2, 0, 2)
+    """
+    return 0 if (currency or "").upper() in _NO_DECIMALS else 2
