@@ -796,7 +796,7 @@ def pacing(
     ...     "days_remaining": [20, 20], "required_daily": [55.0, 55000.0],
     ...     "target_hit_probability": [0.2, 0.7]})
     >>> pacing(pace, limit=0.5, currency="CNY", lang="en")  # doctest: +NORMALIZE_WHITESPACE
-    [{'level': 'warning', 'message': 'Paid orders: 20% chance of reaching the monthly target
+    [{'level': 'warning', 'message': 'Paid orders: 20.0% chance of reaching the monthly target
     1,500 (month to date 400 against 500 by now; 55 a day needed over the 20 days left)'}]
     """
     out = []
@@ -810,6 +810,7 @@ def pacing(
             for c in ("target", "month_to_date", "month_to_date_target", "required_daily")
         )
         name, left = label(row["kpi"], lang), int(row["days_remaining"])
+        chance = format_value(chance, "rate")  # as the report's cards show it
         if left == 0:
             out.append(
                 make(
@@ -827,9 +828,9 @@ def pacing(
                 "warning",
                 say(
                     lang,
-                    f"{name} 达成月目标 {target} 的概率为 {chance:.0%}（月初至今 {actual}，"
+                    f"{name} 达成月目标 {target} 的概率为 {chance}（月初至今 {actual}，"
                     f"按进度应为 {by_now}；剩余 {left} 天需日均 {needed}）",
-                    f"{name}: {chance:.0%} chance of reaching the monthly target {target} "
+                    f"{name}: {chance} chance of reaching the monthly target {target} "
                     f"(month to date {actual} against {by_now} by now; {needed} a day needed "
                     f"over the {left} days left)",
                 ),

@@ -311,7 +311,7 @@ def test_pacing_alerts_only_below_the_probability_line():
     assert found == [
         {
             "level": "warning",
-            "message": "支付金额 达成月目标 ¥2,600,000.00 的概率为 12%（月初至今 ¥900,000.00，"
+            "message": "支付金额 达成月目标 ¥2,600,000.00 的概率为 12.0%（月初至今 ¥900,000.00，"
             "按进度应为 ¥1,000,000.00；剩余 10 天需日均 ¥170,000.00）",
         }
     ]
