@@ -867,12 +867,12 @@ def title_block(
     日报 — 店铺：旗舰店（shop01） · 周期：2025-11-11 · 币种：CNY
     >>> portfolio = {"store_id": "all", "name": "Portfolio", "currencies": ["CNY", "USD"]}
     >>> title_block("Overview", portfolio, "2025-11", lang="en")
-    Overview — Store: All stores (all) · Period: 2025-11 · Currency: each store's own (CNY, USD)
+    Overview — Store: All stores · Period: 2025-11 · Currency: each store's own (CNY, USD)
 
     A portfolio names no one store's time zone (issue 15):
 
     >>> title_block("Overview", {**portfolio, "timezone": "Asia/Shanghai"}, "2025-11", lang="en")
-    Overview — Store: All stores (all) · Period: 2025-11 · Currency: each store's own (CNY, USD) · Days: each store's own local days; portfolio periods in Asia/Shanghai
+    Overview — Store: All stores · Period: 2025-11 · Currency: each store's own (CNY, USD) · Days: each store's own local days; portfolio periods in Asia/Shanghai
     """
     _check_lang(lang)
     if isinstance(store, str):
@@ -883,6 +883,8 @@ def title_block(
     shop = f"{name}（{store_id}）" if name and str(name) != store_id else store_id
     if lang == "en" and name and str(name) != store_id:
         shop = f"{name} ({store_id})"
+    if store_id == "all":  # no id to show beside "all stores"
+        shop = name
     label_ = str(getattr(period, "label", period))
     when = label_
     first, last = getattr(period, "first_day", None), getattr(period, "last_day", None)
