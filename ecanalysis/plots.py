@@ -396,6 +396,7 @@ def plot_contribution(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Diverging bars of each group's contribution to a change (green up, red down).
 
@@ -407,6 +408,9 @@ def plot_contribution(
         The group column (``channel``, ``category``).
     metric : str, optional
         The metric that changed, for the title.
+    currency : str, optional
+        ISO 4217 code when ``metric`` is money (paid amount, revenue): the axis title and
+        the value labels show it (``+¥27,217.49``).
 
     Returns
     -------
@@ -426,17 +430,21 @@ def plot_contribution(
     if shown.empty:
         return _no_data(ax, title, lang)
     values = shown[change_col].astype("float64")
+    kind = "money" if currency and metric and kind_of(metric) == "money" else "number"
     positions = list(range(len(shown)))
     bars = ax.barh(positions, values, color=[GOOD if v >= 0 else BAD for v in values])
     ax.set_yticks(positions, [_short(value_label(by, v, lang)) for v in shown[by]])
     ax.bar_label(
         bars,
-        labels=[format_value(v, "number", signed=True) for v in values],
+        labels=[format_value(v, kind, currency=currency, signed=True) for v in values],
         **VALUE_LABEL,
     )
     ax.axvline(0, color=PALETTE["muted"], linewidth=0.8)
     ax.set_title(title)
-    ax.set_xlabel(label(change_col, lang))
+    unit = CURRENCY_SYMBOLS.get(currency, currency) if kind == "money" else None
+    ax.set_xlabel(
+        label(change_col, lang) + (_say(lang, f"（{unit}）", f" ({unit})") if unit else "")
+    )
     _value_axis(ax, metric or change_col, axis="x")
     ax.margins(x=0.2)
     return ax

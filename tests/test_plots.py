@@ -470,3 +470,18 @@ def test_a_trend_of_two_points_is_a_note_not_a_line():
         assert len(ax.get_lines()[0].get_xdata()) == 3
     finally:
         plt.close(fig)
+
+
+def test_a_change_in_money_shows_the_currency():
+    change = pd.DataFrame({"channel": ["direct", "email"], "change": [27217.49, -835.41]})
+    fig, ax = plt.subplots()
+    try:
+        plots.plot_contribution(change, by="channel", metric="paid_amount", ax=ax, lang="en",
+                                currency="CNY")  # fmt: skip
+        assert ax.get_xlabel() == "Change (¥)"
+        assert sorted(t.get_text() for t in ax.texts) == ["+¥27,217.49", "-¥835.41"]
+        ax.clear()
+        plots.plot_contribution(change, by="channel", metric="orders", ax=ax, currency="CNY")
+        assert ax.get_xlabel() == "变化"  # a count has no currency
+    finally:
+        plt.close(fig)
