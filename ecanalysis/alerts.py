@@ -773,3 +773,67 @@ def _known_number(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(number) else number
+
+
+# -- issue 17: daily pacing against the month's target ------------------------------------
+
+
+def pacing(
+    pace: pd.DataFrame, *, limit: float, currency: str | None = None, lang: str
+) -> list[Alert]:
+    """KPIs of a ``targets.month_to_date_pacing`` table whose chance of reaching the
+    month's target is below ``limit`` (params ``pacing_alert_probability``, e.g. 0.5).
+
+    A month with days left is a ``warning`` that names the run-rate needed; a month
+    whose last day is counted (nothing left to change) and whose target was not reached
+    is ``critical``. A KPI without a probability (no forecast) gets no alert.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pace = pd.DataFrame({"kpi": ["orders", "paid_amount"], "month_to_date": [400.0, 9e5],
+    ...     "month_to_date_target": [500.0, 8e5], "target": [1500.0, 2e6],
+    ...     "days_remaining": [20, 20], "required_daily": [55.0, 55000.0],
+    ...     "target_hit_probability": [0.2, 0.7]})
+    >>> pacing(pace, limit=0.5, currency="CNY", lang="en")  # doctest: +NORMALIZE_WHITESPACE
+    [{'level': 'warning', 'message': 'Paid orders: 20.0% chance of reaching the monthly target
+    1,500 (month to date 400 against 500 by now; 55 a day needed over the 20 days left)'}]
+    """
+    out = []
+    for _, row in pace.iterrows():
+        chance = row["target_hit_probability"]
+        if chance != chance or chance >= limit:
+            continue
+        kind = kind_of(row["kpi"])
+        target, actual, by_now, needed = (
+            format_value(row[c], kind, currency=currency)
+            for c in ("target", "month_to_date", "month_to_date_target", "required_daily")
+        )
+        name, left = label(row["kpi"], lang), int(row["days_remaining"])
+        chance = format_value(chance, "rate")  # as the report's cards show it
+        if left == 0:
+            out.append(
+                make(
+                    "critical",
+                    say(
+                        lang,
+                        f"{name} 未达成月目标 {target}（本月实际 {actual}）",
+                        f"{name} missed the monthly target {target} (the month: {actual})",
+                    ),
+                )
+            )
+            continue
+        out.append(
+            make(
+                "warning",
+                say(
+                    lang,
+                    f"{name} 达成月目标 {target} 的概率为 {chance}（月初至今 {actual}，"
+                    f"按进度应为 {by_now}；剩余 {left} 天需日均 {needed}）",
+                    f"{name}: {chance} chance of reaching the monthly target {target} "
+                    f"(month to date {actual} against {by_now} by now; {needed} a day needed "
+                    f"over the {left} days left)",
+                ),
+            )
+        )
+    return out

@@ -166,7 +166,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "forecast": ("预测值", "Forecast"),
     "actual": ("实际值", "Actual"),
     "baseline": ("基线（无活动）", "Baseline (no campaign)"),
-    "lift": ("增量", "Lift"),
+    "lift": ("提升度", "Lift"),
     "lift_pct": ("增量占比", "Lift %"),
     "uplift_pct": ("日均销售提升率（较活动前）", "Daily sales uplift (vs before)"),
     "incremental_roas": ("增量 ROAS", "Incremental ROAS"),
@@ -310,6 +310,49 @@ LABELS: dict[str, tuple[str, str]] = {
     "window": ("窗口", "Window"),
     "placebo_share_below": ("安慰剂增量低于本活动的占比", "Share of placebo lifts below"),
     "distinguishable": ("增量显著（区别于噪声）", "Lift distinguishable from noise"),
+    # products, stock and after-sales (metrics.basket, inventory, refunds, products)
+    "distinct_items": ("商品款数", "Distinct items"),
+    "units_per_order": ("连带率（件/单）", "Units per order"),
+    "items_per_order": ("款数/单", "Items per order"),
+    "item_a": ("商品 A", "Item A"),
+    "item_b": ("商品 B", "Item B"),
+    "orders_a": ("含 A 订单数", "Orders with A"),
+    "orders_b": ("含 B 订单数", "Orders with B"),
+    "orders_ab": ("同时购买订单数", "Orders with both"),
+    "total_orders": ("订单总数", "Total orders"),
+    "support": ("支持度", "Support"),
+    "confidence_ab": ("置信度 A→B", "Confidence A→B"),
+    "confidence_ba": ("置信度 B→A", "Confidence B→A"),
+    "lift_lower": ("提升度下限 (95%)", "Lift, 95% lower bound"),
+    "first_item": ("首单商品", "First item"),
+    "next_item": ("二单商品", "Next item"),
+    "first_item_customers": ("首购客户数", "First-item customers"),
+    "net_sales_per_customer": ("人均净销售额", "Net sales per customer"),
+    "daily_velocity": ("日均销量（有货日）", "Daily velocity (in-stock days)"),
+    "selling_days": ("可售天数", "Selling days"),
+    "lead_time_days": ("采购周期（天）", "Lead time (days)"),
+    "safety_stock": ("安全库存", "Safety stock"),
+    "reorder_point": ("补货点", "Reorder point"),
+    "days_to_reorder": ("距补货点天数", "Days to reorder point"),
+    "suggested_qty": ("建议采购量", "Suggested order qty"),
+    "event_units": ("活动期销量", "Event units"),
+    "event_days": ("活动天数", "Event days"),
+    "baseline_units": ("基准期销量", "Baseline units"),
+    "baseline_days": ("基准期天数", "Baseline days"),
+    "uplift": ("大促销量倍数", "Uplift"),
+    "refunds": ("退款笔数", "Refunds"),
+    "refunded_orders": ("退款订单数", "Refunded orders"),
+    "order_refund_rate": ("退款订单率", "Order refund rate"),
+    "median_days_to_refund": ("退款时长中位数（天）", "Median days to refund"),
+    "p90_days_to_refund": ("退款时长 P90（天）", "P90 days to refund"),
+    "timed_refunds": ("有申请时间的退款笔数", "Refunds with request time"),
+    "days_since_end": ("活动结束后天数", "Days since end"),
+    "mature": ("已成熟", "Mature"),
+    "problems": ("异常类型", "Problems"),
+    "revenue_change": ("销售额变化", "Revenue change"),
+    "traffic_effect": ("流量影响", "Traffic effect"),
+    "conversion_effect": ("转化影响", "Conversion effect"),
+    "price_effect": ("客单价影响", "Price effect"),
 }
 
 #: Derived names: (pattern, zh template, en template); ``{base}`` is the label of group 1.
@@ -447,6 +490,11 @@ MONEY = frozenset(
         "other_variable_cost",
         "payment_fees",
         "shipping_cost",
+        "conversion_effect",
+        "net_sales_per_customer",
+        "price_effect",
+        "revenue_change",
+        "traffic_effect",
     }
 )
 RATES = frozenset(
@@ -467,6 +515,9 @@ RATES = frozenset(
         "smape",
         "placebo_share_below",
         "target_hit_probability",
+        "confidence_ab",
+        "confidence_ba",
+        "support",
     }
 )
 RATIOS = frozenset(
@@ -489,6 +540,12 @@ RATIOS = frozenset(
         "avg_rating",
         "breakeven_roas",
         "mer",
+        "daily_velocity",
+        "items_per_order",
+        "lift",
+        "lift_lower",
+        "units_per_order",
+        "uplift",
     }
 )
 COUNTS = frozenset(
@@ -532,6 +589,26 @@ COUNTS = frozenset(
         "window_days",
         "campaign_payback_age",
         "payback_age",
+        "baseline_days",
+        "baseline_units",
+        "days_since_end",
+        "days_to_reorder",
+        "distinct_items",
+        "event_days",
+        "event_units",
+        "first_item_customers",
+        "lead_time_days",
+        "orders_a",
+        "orders_ab",
+        "orders_b",
+        "refunded_orders",
+        "refunds",
+        "reorder_point",
+        "safety_stock",
+        "selling_days",
+        "suggested_qty",
+        "timed_refunds",
+        "total_orders",
     }
 )
 #: Costs: a rise is bad news, so KPI cards colour it like a fall.
@@ -806,6 +883,17 @@ _FORMATTERS: dict[str, Callable[[float, str | None], str]] = {
 }
 
 
+def money_decimals(currency: str | None) -> int:
+    """Decimals of a money value in the reports (``format_value``): 0 for currencies without
+    minor units (JPY, KRW …), else 2. ``detect_anomalies(decimals=)`` takes it, so that no
+    day is flagged whose actual and expected values print the same.
+
+    >>> money_decimals("CNY"), money_decimals("jpy"), money_decimals(None)
+    (2, 0, 2)
+    """
+    return 0 if (currency or "").upper() in _NO_DECIMALS else 2
+
+
 # -- label coverage ------------------------------------------------------------------
 
 
@@ -829,99 +917,3 @@ def has_label(name: str) -> bool:
             base = match.groups()[0]
             return base.isdigit() or has_label(base)
     return False
-
-
-# -- products, stock and after-sales (DESIGN §5 "Products, stock and after-sales") --------
-
-LABELS.update(
-    {
-        # basket
-        "distinct_items": ("商品款数", "Distinct items"),
-        "units_per_order": ("连带率（件/单）", "Units per order"),
-        "items_per_order": ("款数/单", "Items per order"),
-        "item_a": ("商品 A", "Item A"),
-        "item_b": ("商品 B", "Item B"),
-        "orders_a": ("含 A 订单数", "Orders with A"),
-        "orders_b": ("含 B 订单数", "Orders with B"),
-        "orders_ab": ("同时购买订单数", "Orders with both"),
-        "total_orders": ("订单总数", "Total orders"),
-        "support": ("支持度", "Support"),
-        "confidence_ab": ("置信度 A→B", "Confidence A→B"),
-        "confidence_ba": ("置信度 B→A", "Confidence B→A"),
-        "lift": ("提升度", "Lift"),
-        "lift_lower": ("提升度下限 (95%)", "Lift, 95% lower bound"),
-        "first_item": ("首单商品", "First item"),
-        "next_item": ("二单商品", "Next item"),
-        "first_item_customers": ("首购客户数", "First-item customers"),
-        "net_sales_per_customer": ("人均净销售额", "Net sales per customer"),
-    }
-)
-MONEY = MONEY | {"net_sales_per_customer"}
-RATES = RATES | {"support", "confidence_ab", "confidence_ba"}
-RATIOS = RATIOS | {"units_per_order", "items_per_order", "lift", "lift_lower"}
-COUNTS = COUNTS | {
-    "distinct_items",
-    "orders_a",
-    "orders_b",
-    "orders_ab",
-    "total_orders",
-    "first_item_customers",
-}
-
-LABELS.update(
-    {
-        # replenishment
-        "daily_velocity": ("日均销量（有货日）", "Daily velocity (in-stock days)"),
-        "selling_days": ("可售天数", "Selling days"),
-        "lead_time_days": ("采购周期（天）", "Lead time (days)"),
-        "safety_stock": ("安全库存", "Safety stock"),
-        "reorder_point": ("补货点", "Reorder point"),
-        "days_to_reorder": ("距补货点天数", "Days to reorder point"),
-        "suggested_qty": ("建议采购量", "Suggested order qty"),
-        "event_units": ("活动期销量", "Event units"),
-        "event_days": ("活动天数", "Event days"),
-        "baseline_units": ("基准期销量", "Baseline units"),
-        "baseline_days": ("基准期天数", "Baseline days"),
-        "uplift": ("大促销量倍数", "Uplift"),
-    }
-)
-RATIOS = RATIOS | {"uplift", "daily_velocity"}
-COUNTS = COUNTS | {
-    "selling_days",
-    "lead_time_days",
-    "safety_stock",
-    "reorder_point",
-    "days_to_reorder",
-    "suggested_qty",
-    "event_units",
-    "event_days",
-    "baseline_units",
-    "baseline_days",
-}
-
-LABELS.update(
-    {
-        # after-sales
-        "refunds": ("退款笔数", "Refunds"),
-        "refunded_orders": ("退款订单数", "Refunded orders"),
-        "order_refund_rate": ("退款订单率", "Order refund rate"),
-        "median_days_to_refund": ("退款时长中位数（天）", "Median days to refund"),
-        "p90_days_to_refund": ("退款时长 P90（天）", "P90 days to refund"),
-        "timed_refunds": ("有申请时间的退款笔数", "Refunds with request time"),
-        "days_since_end": ("活动结束后天数", "Days since end"),
-        "mature": ("已成熟", "Mature"),
-    }
-)
-COUNTS = COUNTS | {"refunds", "refunded_orders", "timed_refunds", "days_since_end"}
-
-LABELS.update(
-    {
-        # product diagnosis
-        "problems": ("异常类型", "Problems"),
-        "revenue_change": ("销售额变化", "Revenue change"),
-        "traffic_effect": ("流量影响", "Traffic effect"),
-        "conversion_effect": ("转化影响", "Conversion effect"),
-        "price_effect": ("客单价影响", "Price effect"),
-    }
-)
-MONEY = MONEY | {"revenue_change", "traffic_effect", "conversion_effect", "price_effect"}

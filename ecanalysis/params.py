@@ -75,6 +75,16 @@ THRESHOLDS: dict[str, Threshold] = {
     "channel_grow_roas": Threshold(3.0, "paid channels above this ROAS: grow", 0.0, None),
     "top_n": Threshold(10, "rows in best/worst lists", whole=True),
     "clv_horizon_weeks": Threshold(52, "CLV horizon", 0.0, None),
+    # -- issue 17: drops found sooner than spikes, and daily pacing against the month's target
+    "anomaly_threshold_below": Threshold(
+        2.8,
+        "z-score below expectation beyond which a day is an anomaly (drops sooner than spikes)",
+        0.0,
+        None,
+    ),
+    "pacing_alert_probability": Threshold(
+        0.5, "alert when the chance of reaching a monthly target falls below this", 0.0, 1.0
+    ),
 }
 
 #: ``{name: default}`` of :data:`THRESHOLDS`.

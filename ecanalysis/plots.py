@@ -131,6 +131,25 @@ def _no_data(ax, title: str, lang: str):
     return ax
 
 
+#: A trend needs at least this many points: two points make a line that says nothing a
+#: table does not (issue 15); fewer are shown as a note instead of a chart.
+MIN_TREND_POINTS = 3
+
+
+def _too_few_points(ax, title: str, lang: str, points: int):
+    """The chart replaced by a note: too few points for a trend."""
+    _no_data(ax, title, lang)
+    ax.texts[-1].set_text(
+        _say(
+            lang,
+            f"仅 {points} 个数据点，不足以画走势（见表格）",
+            f"Only {points} data point{'s' if points != 1 else ''}: too few for a trend (see the table)",
+        )
+    )
+    ax.texts[-1].set_fontsize(11)
+    return ax
+
+
 def _short(text: Any) -> str:
     text = str(text)
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
@@ -235,6 +254,8 @@ def plot_daily_trend(
     )
     if daily.empty:
         return _no_data(ax, title, lang)
+    if len(daily) < MIN_TREND_POINTS:
+        return _too_few_points(ax, title, lang, len(daily))
     dates = daily[_date_col(daily, date_col)]
     ax.plot(dates, daily[value_col], color=MAIN, marker="o", ms=3, label=label(value_col, lang))
     if compare_col is not None and compare_col in daily.columns:
@@ -375,6 +396,7 @@ def plot_contribution(
     ax=None,
     lang: str = "zh",
     title: str | None = None,
+    currency: str | None = None,
 ):
     """Diverging bars of each group's contribution to a change (green up, red down).
 
@@ -386,6 +408,9 @@ def plot_contribution(
         The group column (``channel``, ``category``).
     metric : str, optional
         The metric that changed, for the title.
+    currency : str, optional
+        ISO 4217 code when ``metric`` is money (paid amount, revenue): the axis title and
+        the value labels show it (``+¥27,217.49``).
 
     Returns
     -------
@@ -405,17 +430,21 @@ def plot_contribution(
     if shown.empty:
         return _no_data(ax, title, lang)
     values = shown[change_col].astype("float64")
+    kind = "money" if currency and metric and kind_of(metric) == "money" else "number"
     positions = list(range(len(shown)))
     bars = ax.barh(positions, values, color=[GOOD if v >= 0 else BAD for v in values])
     ax.set_yticks(positions, [_short(value_label(by, v, lang)) for v in shown[by]])
     ax.bar_label(
         bars,
-        labels=[format_value(v, "number", signed=True) for v in values],
+        labels=[format_value(v, kind, currency=currency, signed=True) for v in values],
         **VALUE_LABEL,
     )
     ax.axvline(0, color=PALETTE["muted"], linewidth=0.8)
     ax.set_title(title)
-    ax.set_xlabel(label(change_col, lang))
+    unit = CURRENCY_SYMBOLS.get(currency, currency) if kind == "money" else None
+    ax.set_xlabel(
+        label(change_col, lang) + (_say(lang, f"（{unit}）", f" ({unit})") if unit else "")
+    )
     _value_axis(ax, metric or change_col, axis="x")
     ax.margins(x=0.2)
     return ax

@@ -867,15 +867,24 @@ def title_block(
     日报 — 店铺：旗舰店（shop01） · 周期：2025-11-11 · 币种：CNY
     >>> portfolio = {"store_id": "all", "name": "Portfolio", "currencies": ["CNY", "USD"]}
     >>> title_block("Overview", portfolio, "2025-11", lang="en")
-    Overview — Store: Portfolio (all) · Period: 2025-11 · Currency: each store's own (CNY, USD)
+    Overview — Store: All stores · Period: 2025-11 · Currency: each store's own (CNY, USD)
+
+    A portfolio names no one store's time zone (issue 15):
+
+    >>> title_block("Overview", {**portfolio, "timezone": "Asia/Shanghai"}, "2025-11", lang="en")
+    Overview — Store: All stores · Period: 2025-11 · Currency: each store's own (CNY, USD) · Days: each store's own local days; portfolio periods in Asia/Shanghai
     """
     _check_lang(lang)
     if isinstance(store, str):
         store = {"store_id": store}
     store_id, name = str(store.get("store_id", "")), store.get("name")
+    if store_id == "all":  # the portfolio, in the report language
+        name = _say(lang, "全部店铺", "All stores")
     shop = f"{name}（{store_id}）" if name and str(name) != store_id else store_id
     if lang == "en" and name and str(name) != store_id:
         shop = f"{name} ({store_id})"
+    if store_id == "all":  # no id to show beside "all stores"
+        shop = name
     label_ = str(getattr(period, "label", period))
     when = label_
     first, last = getattr(period, "first_day", None), getattr(period, "last_day", None)
@@ -894,7 +903,16 @@ def title_block(
                 lang, f"币种：各店铺自身币种（{listed}）", f"Currency: each store's own ({listed})"
             )
         )
-    if store.get("timezone"):
+    if store.get("timezone") and store_id == "all":  # a portfolio: no one store's zone
+        zone = store["timezone"]
+        parts.append(
+            _say(
+                lang,
+                f"日期：各店铺按自身当地日期，组合周期按 {zone}",
+                f"Days: each store's own local days; portfolio periods in {zone}",
+            )
+        )
+    elif store.get("timezone"):
         parts.append(_say(lang, f"时区：{store['timezone']}", f"Time zone: {store['timezone']}"))
     line = " · ".join(parts)
     heading = " · ".join(str(part) for part in (title, name or store_id, label_) if part)

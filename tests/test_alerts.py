@@ -289,3 +289,51 @@ def test_a_rate_that_falls_by_points_is_an_alert():
     ]
     assert alerts.rate_drops(comparisons, ["gross_margin"], limit_pp=0.05,
                              against=("", ""), partial=True, lang="zh") == []  # fmt: skip
+
+
+# -- issue 17: pacing against the month's target ------------------------------------------
+
+
+def test_pacing_alerts_only_below_the_probability_line():
+    pace = pd.DataFrame(
+        {
+            "kpi": ["paid_amount", "orders", "new_buyers"],
+            "month_to_date": [900_000.0, 400.0, 300.0],
+            "month_to_date_target": [1_000_000.0, 380.0, 310.0],
+            "target": [2_600_000.0, 1000.0, 900.0],
+            "days_remaining": [10, 10, 10],
+            "required_daily": [170_000.0, 60.0, 60.0],
+            "target_hit_probability": [0.12, 0.5, float("nan")],
+        }
+    )
+    found = alerts.pacing(pace, limit=0.5, currency="CNY", lang="zh")
+    # orders at exactly the line (0.5) is no alert; new buyers have no probability
+    assert found == [
+        {
+            "level": "warning",
+            "message": "支付金额 达成月目标 ¥2,600,000.00 的概率为 12.0%（月初至今 ¥900,000.00，"
+            "按进度应为 ¥1,000,000.00；剩余 10 天需日均 ¥170,000.00）",
+        }
+    ]
+    assert alerts.pacing(pace, limit=0.1, currency="CNY", lang="zh") == []
+
+
+def test_pacing_on_the_last_day_of_a_missed_month_is_critical():
+    pace = pd.DataFrame(
+        {
+            "kpi": ["orders", "paid_amount", "new_buyers"],
+            "month_to_date": [900.0, 3e6, 10.0],
+            "month_to_date_target": [1000.0, 2.6e6, 10.0],
+            "target": [1000.0, 2.6e6, 10.0],
+            "days_remaining": [0, 0, 0],
+            "required_daily": [float("nan")] * 3,
+            "target_hit_probability": [0.0, 1.0, 1.0],
+        }
+    )
+    found = alerts.pacing(pace, limit=0.5, lang="en")
+    assert found == [
+        {
+            "level": "critical",
+            "message": "Paid orders missed the monthly target 1,000 (the month: 900)",
+        }
+    ]

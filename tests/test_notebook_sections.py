@@ -146,3 +146,41 @@ def test_no_next_month_forecast_from_a_month_the_data_do_not_cover(sample_dir, t
     assert "forecast_next_period_paid_amount" not in record["kpis"]
     assert not (folder / "tables" / "forecast.csv").exists()
     assert "数据截至 2025-11-30，未覆盖本月全部日期：下月预测需要本月完整的数据。" in html
+
+
+# -- issues 15 and 17: daily_report on a week, and its month-to-date pacing -----------------
+
+
+def test_daily_report_on_a_week_compares_with_the_week_before(sample_dir, tmp_path):
+    """Run on a week, nothing says "vs the same weekday last week": cards, summary and drop
+    alerts use the week's words, and the comparison is the week before."""
+    record, html = run("daily_report", sample_dir, tmp_path, period="2025-W48",
+                       parameters={"lang": "en"})  # fmt: skip
+    assert "vs the same weekday last week" not in html
+    assert "vs last week" in html
+    assert not any("same weekday" in alert["message"] for alert in record["alerts"])
+    week = record["comparisons"]["orders"]
+    assert week["previous"] > record["kpis"]["orders"] / 3, "the week before, not one day"
+
+
+def test_daily_report_paces_the_month_against_its_targets(sample_dir, tmp_path):
+    record, html = run("daily_report", sample_dir, tmp_path, period="2025-11-20",
+                       params=str(PROJECT_PARAMS))  # fmt: skip
+    kpis = record["kpis"]
+    # params/stores/shop01.yaml, 2025-11: paid_amount 2,600,000, orders 4,000, new_buyers 2,100
+    for kpi in ("paid_amount", "orders", "new_buyers"):
+        assert 0.0 <= kpis[f"target_hit_probability_{kpi}"] <= 1.0
+        assert 0 < kpis[f"month_to_date_target_{kpi}"] < kpis[f"month_to_date_{kpi}"] * 2
+    # the month to date is the sum of the first 20 days' paid orders
+    assert kpis["month_to_date_orders"] > 20 * kpis["orders"] / 2
+    assert "月初至今" in html
+
+
+def test_daily_report_without_targets_says_so_once(sample_dir, tmp_path):
+    params = tmp_path / "params"
+    params.mkdir()
+    shutil.copy(PROJECT_PARAMS / "defaults.yaml", params / "defaults.yaml")
+    record, html = run("daily_report", sample_dir, tmp_path / "runs", period="2025-11-20",
+                       params=str(params))  # fmt: skip
+    assert not any(k.startswith("target_hit_probability") for k in record["kpis"])
+    assert html.count("本店未设置 2025-11 可按天跟踪的月度目标") == 1

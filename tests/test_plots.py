@@ -451,3 +451,37 @@ def test_channel_plot_draws_the_break_even_line_when_known(breakeven, line, text
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == [text] and not any("盈亏线" in t for t in legend)
     plt.close(ax.figure)
+
+
+def test_a_trend_of_two_points_is_a_note_not_a_line():
+    """Issue 15: no chart for two data points; three are drawn."""
+    daily = pd.DataFrame(
+        {"date": pd.date_range("2025-11-01", periods=3), "paid_amount": [5.0, 7.0, 6.0]}
+    )
+    fig, ax = plt.subplots()
+    try:
+        plots.plot_daily_trend(daily.head(2), value_col="paid_amount", ax=ax, lang="en")
+        assert ax.get_lines() == []
+        assert [t.get_text() for t in ax.texts] == [
+            "Only 2 data points: too few for a trend (see the table)"
+        ]
+        ax.clear()
+        plots.plot_daily_trend(daily, value_col="paid_amount", ax=ax, lang="zh")
+        assert len(ax.get_lines()[0].get_xdata()) == 3
+    finally:
+        plt.close(fig)
+
+
+def test_a_change_in_money_shows_the_currency():
+    change = pd.DataFrame({"channel": ["direct", "email"], "change": [27217.49, -835.41]})
+    fig, ax = plt.subplots()
+    try:
+        plots.plot_contribution(change, by="channel", metric="paid_amount", ax=ax, lang="en",
+                                currency="CNY")  # fmt: skip
+        assert ax.get_xlabel() == "Change (¥)"
+        assert sorted(t.get_text() for t in ax.texts) == ["+¥27,217.49", "-¥835.41"]
+        ax.clear()
+        plots.plot_contribution(change, by="channel", metric="orders", ax=ax, currency="CNY")
+        assert ax.get_xlabel() == "变化"  # a count has no currency
+    finally:
+        plt.close(fig)

@@ -153,3 +153,27 @@ def test_portfolio_overview_totals_in_one_currency_only_with_rates(tmp_path, cap
     assert metrics["kpis"]["paid_amount"] == pytest.approx(4582.7)
     assert metrics["parameters"]["reporting_currency"] == "CNY"
     assert metrics["currency"] == "CNY"
+
+
+def test_each_store_converted_at_its_days_rates_and_the_stores_add_up(two_currencies):
+    """Issue 15: the portfolio ranking draws the converted amount of each store."""
+    from ecanalysis.metrics.portfolio import reporting_currency_by_store
+
+    facts, stores = two_currencies
+    rates = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-11-01", "2025-11-03"]),
+            "currency": "USD",
+            "rate": [7.0, 7.5],
+        }
+    )
+    by_store = reporting_currency_by_store(facts, stores, rates, reporting_currency="CNY")
+    # cn: 20 CNY as is; us: 10 USD × 7.0 on the 1st + 3 USD × 7.5 on the 3rd = 92.5 CNY
+    assert by_store["store_id"].tolist() == ["cn", "us"]
+    assert by_store["currency"].tolist() == ["CNY", "CNY"]
+    assert by_store["paid_amount"].tolist() == [20.0, 92.5]
+    total = to_reporting_currency(facts, stores, rates, reporting_currency="CNY")
+    assert by_store["paid_amount"].sum() == pytest.approx(total["paid_amount"].iloc[0])
+    own = reporting_currency_by_store(facts, stores, None, reporting_currency="CNY")
+    assert own["currency"].tolist() == ["CNY", "USD"]  # no rates: each store's own currency
+    assert own["paid_amount"].tolist() == [20.0, 13.0]

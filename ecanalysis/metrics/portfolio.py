@@ -276,3 +276,69 @@ def currency_totals(comparison: pd.DataFrame) -> pd.DataFrame:
         net_sales=("net_sales", "sum"),
     )
     return conform(totals.reset_index(), CURRENCY_TOTAL_COLUMNS)
+
+
+# -- issue 15: one axis for stores of several currencies ----------------------------------
+
+#: Columns of :func:`reporting_currency_by_store`.
+STORE_REPORTING_COLUMNS = {"store_id": "str", **REPORTING_COLUMNS}
+
+
+def reporting_currency_by_store(
+    facts: pd.DataFrame,
+    stores: pd.DataFrame,
+    fx_rates: pd.DataFrame | None,
+    *,
+    reporting_currency: str | None,
+) -> pd.DataFrame:
+    """Each store's totals converted to the reporting currency, so that stores of several
+    currencies can be ranked on one axis.
+
+    Parameters
+    ----------
+    facts, stores, fx_rates, reporting_currency
+        As for :func:`to_reporting_currency`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per store of ``facts``, sorted by ``store_id``: ``store_id`` (str) and the
+        columns of :func:`to_reporting_currency` for that store alone (``stores`` is 1).
+        Without rates or a reporting currency, each store's amounts stay in its own
+        currency (``currency`` says which).
+
+    Notes
+    -----
+    中文名: 各店铺报告币种金额
+
+    Σ over the store's days of amount(d) × rate(d, currency), as
+    :func:`to_reporting_currency`; the stores' rows add up to its totals.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> stores = pd.DataFrame({"store_id": ["a", "b"], "currency": ["CNY", "USD"]})
+    >>> facts = pd.DataFrame({"store_id": ["a", "b"], "date": pd.to_datetime(["2025-11-01", "2025-11-01"]),
+    ...     "orders": [2, 1], "paid_amount": [20.0, 10.0], "net_sales": [20.0, 10.0], "gross_profit": [5.0, 4.0]})
+    >>> rates = pd.DataFrame({"date": pd.to_datetime(["2025-11-01", "2025-11-01"]), "currency": ["CNY", "USD"],
+    ...     "rate": [1.0, 7.0]})
+    >>> reporting_currency_by_store(facts, stores, rates, reporting_currency="CNY")[
+    ...     ["store_id", "currency", "paid_amount"]]
+      store_id currency  paid_amount
+    0        a      CNY         20.0
+    1        b      CNY         70.0
+    """
+    require(facts, ["store_id"], "facts")
+    rows = [
+        to_reporting_currency(
+            facts[facts["store_id"] == store_id],
+            stores,
+            fx_rates,
+            reporting_currency=reporting_currency,
+        ).assign(store_id=store_id)
+        for store_id in sorted(facts["store_id"].dropna().unique())
+    ]
+    if not rows:
+        return conform(pd.DataFrame(columns=list(STORE_REPORTING_COLUMNS)), STORE_REPORTING_COLUMNS)
+    out = pd.concat(rows, ignore_index=True)[list(STORE_REPORTING_COLUMNS)]
+    return conform(out, STORE_REPORTING_COLUMNS)

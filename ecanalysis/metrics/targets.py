@@ -26,6 +26,10 @@ LOWER_IS_BETTER = frozenset(
     | {"ncac", "breakeven_roas"}  # profit after marketing (DESIGN §5 "Profit")
 )
 
+#: Targets paced day by day (issue 17, ``daily_report``): KPIs that add up over the days of
+#: a month (a month's buyers, AOV or margin do not) and where more is better.
+PACED_KPIS = ("paid_amount", "orders", "new_buyers", "units", "gmv", "net_sales", "gross_profit")
+
 
 def assessment_table(
     actuals: Mapping[str, float] | pd.DataFrame,

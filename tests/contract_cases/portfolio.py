@@ -34,6 +34,10 @@ CASES = {
         (facts_frame(empty), stores_frame(empty), fx_rates_frame(empty)),
         {"reporting_currency": "CNY"},
     ),
+    "reporting_currency_by_store": lambda empty: (
+        (facts_frame(empty), stores_frame(empty), fx_rates_frame(empty)),
+        {"reporting_currency": "CNY"},
+    ),
     "currency_totals": lambda empty: (
         (store_comparison(facts_frame(empty), stores_frame(empty)),),
         {},
