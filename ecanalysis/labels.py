@@ -166,7 +166,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "forecast": ("预测值", "Forecast"),
     "actual": ("实际值", "Actual"),
     "baseline": ("基线（无活动）", "Baseline (no campaign)"),
-    "lift": ("提升度", "Lift"),
+    # campaign lift (money); pair_affinity's lift is a ratio of the same name: its tables
+    # pass labels={"lift": ...} and ratios=... to format_table
+    "lift": ("增量", "Lift"),
     "lift_pct": ("增量占比", "Lift %"),
     "uplift_pct": ("日均销售提升率（较活动前）", "Daily sales uplift (vs before)"),
     "incremental_roas": ("增量 ROAS", "Incremental ROAS"),
@@ -542,7 +544,6 @@ RATIOS = frozenset(
         "mer",
         "daily_velocity",
         "items_per_order",
-        "lift",
         "lift_lower",
         "units_per_order",
         "uplift",
