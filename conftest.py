@@ -137,6 +137,7 @@ TIERS: dict[str, str] = {
     "test_statistics_clv.py": "golden",
     "test_statistics_forecast.py": "golden",
     "test_statistics_pacing.py": "unit",
+    "test_summary.py": "unit",
     "test_traffic_funnel.py": "unit",
     "test_validate.py": "contract",
     "test_workbook.py": "unit",

@@ -57,7 +57,7 @@ def summary_paragraph(
     ...                "revenue_per_buyer": {"change_pct": 0.0}, "orders": {"change_pct": -0.25}}
     >>> print(summary_paragraph(kpis, comparisons, [], period_label="2025-11-30",
     ...                         against="vs last week", currency="USD", lang="en"))
-    2025-11-30: paid amount $900.00 from 9 paid orders, -25% vs last week. The change comes from Buyers (-25%); Revenue per buyer about flat. Nothing needs attention.
+    2025-11-30: paid amount $900.00 from 9 paid orders, -25% vs last week. The change comes from buyers (-25%); revenue per buyer about flat. Nothing needs attention.
     """
     parts = [_what_happened(kpis, comparisons, period_label, against, complete, currency, lang)]
     if complete:
@@ -105,7 +105,7 @@ def _what_happened(kpis, comparisons, period_label, against, complete, currency,
         )
     return say(
         lang,
-        f"{period_label}：支付金额 {amount}，支付订单 {count} 笔，{against}{change:+.0%}。",
+        f"{period_label}：支付金额 {amount}，支付订单 {count} 笔，{against} {change:+.0%}。",
         f"{period_label}: paid amount {amount} from {count} paid orders, {change:+.0%} {against}.",
     )
 
@@ -125,17 +125,24 @@ def _driver(comparisons, lang) -> str | None:
     text = say(
         lang,
         f"变化主要来自{label(main, lang)}（{known[main]:+.0%}）",
-        f"The change comes from {label(main, lang)} ({known[main]:+.0%})",
+        f"The change comes from {_lower(label(main, lang))} ({known[main]:+.0%})",
     )
     if flat:
         zh_names = "、".join(label(n, "zh") for n in flat)
-        en_names = ", ".join(label(n, "en") for n in flat)
+        en_names = ", ".join(_lower(label(n, "en")) for n in flat)
         text += say(lang, f"，{zh_names}基本持平。", f"; {en_names} about flat.")
     else:
         for name in others:
-            text += say(lang, "，", ", ") + f"{label(name, lang)} {known[name]:+.0%}"
+            named = label(name, lang) if lang == "zh" else _lower(label(name, lang))
+            text += say(lang, "，", ", ") + f"{named} {known[name]:+.0%}"
         text += say(lang, "。", ".")
     return text
+
+
+def _lower(name: str) -> str:
+    """A label inside an English sentence: "Revenue per buyer" → "revenue per buyer";
+    an acronym (AOV, GMV) keeps its capitals."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
 
 
 def _what_to_do(alerts: Sequence[Mapping[str, str]], lang: str) -> str:
@@ -152,6 +159,6 @@ def _what_to_do(alerts: Sequence[Mapping[str, str]], lang: str) -> str:
         return say(
             lang,
             f"首先处理：{first}；另有 {more} 项需要关注（见下）。",
-            f"First: {first}; {more} more item(s) below.",
+            f"First: {first}; {more} more {'item' if more == 1 else 'items'} below.",
         )
     return say(lang, f"需要处理：{first}。", f"To do: {first}.")
