@@ -130,6 +130,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "issue": ("问题", "Issue"),
     "status": ("状态", "Status"),
     "stock_out_skus": ("缺货商品数", "Out-of-stock products"),
+    "problem_products": ("异常商品数", "Problem products"),
     "reorder_now_skus": ("需立即补货商品数", "Products to reorder now"),
     "reorder_soon_skus": ("7 天内需补货商品数", "Products to reorder within 7 days"),
     "low_stock_skus": ("库存不足商品数", "Low-stock products"),
@@ -713,6 +714,12 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "keep": ("维持", "Keep"),
         "watch": ("观察", "Watch"),
     },
+    "problems": {
+        "no_payments": ("有访客无成交", "Visitors, no sales"),
+        "conversion_drop": ("转化下滑", "Conversion fell"),
+        "traffic_drop": ("流量下滑", "Traffic fell"),
+        "low_stock_rising_sales": ("库存不足且销量上升", "Low stock, rising sales"),
+    },
     "suggestion": {
         "delist_or_promote": ("考虑下架或促销", "Delist or promote"),
         "restock_or_delist": ("缺货：补货或下架", "Out of stock: restock or delist"),
@@ -779,11 +786,17 @@ def value_label(column: str, value: object, lang: str = "zh") -> object:
     ('自然搜索', 'tmall_live')
     >>> value_label("status", "not_set", "en")
     'Not set'
+    >>> value_label("problems", "traffic_drop,conversion_drop")
+    '流量下滑、转化下滑'
     """
     labels = VALUE_LABELS.get(str(column))
-    if labels is None or not isinstance(value, str) or value not in labels:
+    if labels is None or not isinstance(value, str):
         return value
-    return labels[value][1 if lang == "en" else 0]
+    index = 1 if lang == "en" else 0
+    parts = value.split(",")
+    if len(parts) > 1 and all(part in labels for part in parts):  # several codes: a, b
+        return ("、" if index == 0 else ", ").join(labels[part][index] for part in parts)
+    return labels[value][index] if value in labels else value
 
 
 # -- formatting -----------------------------------------------------------------------

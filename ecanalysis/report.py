@@ -297,6 +297,7 @@ def format_table(
     money: Sequence[str] = (),
     rates: Sequence[str] = (),
     counts: Sequence[str] = (),
+    ratios: Sequence[str] = (),
     labels: Mapping[str, str] | None = None,
     lang: str = "zh",
     max_rows: int = 50,
@@ -310,8 +311,9 @@ def format_table(
     ----------
     frame : pandas.DataFrame
         Any tidy result; a non-default index is shown as columns.
-    money, rates, counts : sequence of str
-        Columns to show as money, percent or whole numbers; other columns take the
+    money, rates, counts, ratios : sequence of str
+        Columns to show as money, percent, whole numbers or plain ratios (``lift`` of a
+        product pair, where the name alone says incremental sales); other columns take the
         kind :func:`~ecanalysis.labels.kind_of` infers from their names.
     labels : mapping, optional
         Column label overrides ``{column: text}``.
@@ -359,6 +361,7 @@ def format_table(
         frame = frame.reset_index()
     kinds = {**{c: "money" for c in money}, **{c: "rate" for c in rates}}
     kinds.update({c: "count" for c in counts})
+    kinds.update({c: "ratio" for c in ratios})
     shown = frame.head(max_rows)
     columns = [str(c) for c in frame.columns]
     row_kinds = _row_kinds(shown)
