@@ -858,3 +858,36 @@ def kind_of(name: str) -> str:  # issue 17: the probability of reaching a KPI is
     if str(name).startswith("target_hit_probability"):
         return "rate"
     return _kind_of_by_name(name)
+
+
+# -- issue 17 (nbB): monthly forecast range, backtest verdict, campaign placebo, customer actions --
+VALUE_LABELS["model"] = VALUE_LABELS["model"] | {
+    "regression_events": (
+        "大促感知回归（含活动日历）",
+        "Event regression (festivals and campaigns)",
+    ),
+}
+LABELS.update(
+    {
+        "forecast_next_period_paid_amount_low": (
+            "下期支付金额预测下限（80%）",
+            "Next period paid amount, low (80 %)",
+        ),
+        "forecast_next_period_paid_amount_high": (
+            "下期支付金额预测上限（80%）",
+            "Next period paid amount, high (80 %)",
+        ),
+        "forecast_mae_vs_naive": ("预测误差相对朴素预测", "Forecast error vs seasonal naive"),
+        "naive_mae": ("朴素预测 MAE", "Seasonal-naive MAE"),
+        "mae_change": ("MAE 变化", "MAE change"),
+        "beats_naive": ("优于朴素预测", "Beats seasonal naive"),
+        "folds": ("回测轮次", "Folds"),
+    }
+)
+RATES = RATES | {"forecast_mae_vs_naive", "mae_change"}
+MONEY = MONEY | {
+    "forecast_next_period_paid_amount_low",
+    "forecast_next_period_paid_amount_high",
+    "naive_mae",
+}
+COUNTS = COUNTS | {"days_remaining", "folds"}
