@@ -891,3 +891,13 @@ MONEY = MONEY | {
     "naive_mae",
 }
 COUNTS = COUNTS | {"days_remaining", "folds"}
+LABELS.update(
+    {
+        "placebo_windows": ("安慰剂窗口数", "Placebo windows"),
+    }
+)
+COUNTS = COUNTS | {"placebo_windows"}
+VALUE_LABELS["window"] = {
+    "campaign": ("本次活动", "The campaign"),
+    "placebo": ("无活动窗口（安慰剂）", "Window without it (placebo)"),
+}
