@@ -901,3 +901,39 @@ VALUE_LABELS["window"] = {
     "campaign": ("本次活动", "The campaign"),
     "placebo": ("无活动窗口（安慰剂）", "Window without it (placebo)"),
 }
+LABELS.update(
+    {
+        "recency_weeks": ("首末购间隔（周）", "First to last purchase (weeks)"),
+        "age_weeks": ("客户年龄（周）", "Customer age (weeks)"),
+        "clv_lower": ("CLV 下限（95%）", "CLV low (95 %)"),
+        "clv_upper": ("CLV 上限（95%）", "CLV high (95 %)"),
+        "win_back_customers": ("待挽回客户数", "Customers to win back"),
+        "due_to_buy_customers": ("应复购提醒客户数", "Customers due to buy again"),
+        "days_since_last": ("距上次购买（天）", "Days since last purchase"),
+        "usual_interval_days": ("通常购买间隔（天）", "Usual interval (days)"),
+        "overdue_days": ("超出天数", "Days overdue"),
+        "action": ("建议行动", "Action"),
+        "file": ("名单文件", "List (CSV)"),
+        "clv_holdout_predicted": (
+            "留出期预测购买次数（人均）",
+            "Holdout purchases predicted (a customer)",
+        ),
+        "clv_holdout_actual": ("留出期实际购买次数（人均）", "Holdout purchases made (a customer)"),
+    }
+)
+COUNTS = COUNTS | {
+    "recency_weeks",
+    "age_weeks",
+    "win_back_customers",
+    "due_to_buy_customers",
+    "days_since_last",
+}
+MONEY = MONEY | {"clv_lower", "clv_upper"}
+VALUE_LABELS["action"] = {
+    "win_back": ("挽回：流失风险客户", "Win back: customers at risk"),
+    "due_to_buy": (
+        "提醒复购：超过通常间隔仍活跃",
+        "Remind: past their usual interval, still active",
+    ),
+}
+VALUE_LABELS["frequency_cal"] = {"all": ("全部", "All customers")}

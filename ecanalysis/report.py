@@ -189,7 +189,7 @@ def kpi_cards(
     currency : str, optional
         ISO 4217 code for money KPIs.
     formats : mapping, optional
-        Kind overrides ``{name: "money" | "rate" | "ratio" | "count" | "number"}``
+        Kind overrides ``{name: "money" | "rate" | "ratio" | "count" | "number" | "days"}``
         (default: :func:`~ecanalysis.labels.kind_of`).
     comparison_labels : mapping, optional
         Caption overrides ``{suffix: text}``, e.g. ``{"": "较上周同日"}`` in a daily report.
@@ -233,6 +233,8 @@ def kpi_cards(
     for name in list(names) if names is not None else list(kpis):
         kind = formats.get(name) or kind_of(name)
         value = format_value(kpis.get(name), kind, currency=currency)
+        if kind == "days":  # a duration with its unit: 32 天 / 32 days
+            value = days_text(kpis.get(name), lang=lang)
         title = label(name, lang, labels=labels)
         changes = []
         for suffix, caption in captions.items():
@@ -1058,3 +1060,20 @@ ROW_VALUE_COLUMNS = ROW_VALUE_COLUMNS | {
     "lower",
     "upper",
 }
+
+
+def days_text(value: Any, *, lang: str = "zh") -> str:
+    """A number of days with its unit, whole when it is (no ``.00``): ``32 天``, ``32.5 days``.
+
+    Examples
+    --------
+    >>> days_text(32.0, lang="zh"), days_text(32.5, lang="en"), days_text(1, lang="en")
+    ('32 天', '32.5 days', '1 day')
+    >>> days_text(float("nan"))
+    '—'
+    """
+    if is_missing(value):
+        return MISSING
+    number = round(float(value), 1)
+    text = f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
+    return _say(lang, f"{text} 天", f"{text} day" + ("" if number == 1 else "s"))
