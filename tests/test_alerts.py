@@ -289,3 +289,24 @@ def test_a_rate_that_falls_by_points_is_an_alert():
     ]
     assert alerts.rate_drops(comparisons, ["gross_margin"], limit_pp=0.05,
                              against=("", ""), partial=True, lang="zh") == []  # fmt: skip
+
+
+# -- issue 17 (nbB): a lift the placebo windows cannot tell from noise -------------------------
+
+
+def test_campaign_placebo_alerts_only_when_not_distinguishable():
+    frame = pd.DataFrame(
+        {
+            "window": ["campaign", "placebo", "placebo"],
+            "lift_pct": [0.04, 0.06, -0.02],
+            "distinguishable": pd.array([False, None, None], dtype="boolean"),
+        }
+    )
+    [alert] = alerts.campaign_placebo(frame, lang="zh")
+    assert alert["level"] == "warning"
+    assert "+4.0%" in alert["message"] and "2 个无活动窗口中有 1 个" in alert["message"]
+    assert "-2.0% 至 +6.0%" in alert["message"]
+    sure = frame.assign(distinguishable=pd.array([True, None, None], dtype="boolean"))
+    assert alerts.campaign_placebo(sure, lang="zh") == []
+    unknown = frame.assign(distinguishable=pd.array([None, None, None], dtype="boolean"))
+    assert alerts.campaign_placebo(unknown, lang="en") == []

@@ -923,10 +923,10 @@ def baseline_exclusions(
     ...                       "end": pd.to_datetime(["2025-06-18", "2025-11-11"])})
     >>> out = baseline_exclusions(table, campaign_id="c2", start="2025-11-01", end="2025-11-11",
     ...                           region="cn", lookback_days=30)
-    >>> out[["event", "start", "end"]].head(2)
-      event      start        end
-    0    c1 2025-06-01 2025-06-18
-    1  d11 2025-10-20 2025-11-11
+    >>> out
+           event      start        end  pre_days  post_days
+    0         c1 2025-06-01 2025-06-18         0          0
+    1  double_11 2025-11-01 2025-11-11        12          7
     """
     from ecanalysis.metrics.calendar import festival_calendar
 
