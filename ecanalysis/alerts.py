@@ -819,3 +819,44 @@ def campaign_placebo(placebo: pd.DataFrame, *, lang: str) -> list[Alert]:
             ),
         )
     ]
+
+
+def placebo_sentence(placebo: pd.DataFrame, *, lang: str) -> str:
+    """What the placebo check says, in one sentence with its numbers (for the report's note).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> placebo = pd.DataFrame({"window": ["campaign", "placebo", "placebo", "placebo"],
+    ...                         "lift_pct": [0.6, 0.02, 0.09, -0.03],
+    ...                         "placebo_share_below": [1.0, None, None, None],
+    ...                         "distinguishable": pd.array([True, None, None, None], "boolean")})
+    >>> placebo_sentence(placebo, lang="en")
+    'The campaign lift (+60.0%) is above the lifts of all 3 windows without a campaign (-3.0% to +9.0%): distinguishable from noise.'
+    """
+    others = placebo.loc[placebo["window"] == "placebo", "lift_pct"].astype("float64")
+    if placebo.empty or placebo["distinguishable"].isna().iloc[0]:
+        return say(
+            lang,
+            f"只有 {len(others)} 个可用的无活动窗口（至少需要 3 个）：无法检验增量是否高于噪声。",
+            f"Only {len(others)} usable window(s) without a campaign (3 are needed): whether the "
+            "lift exceeds noise cannot be checked.",
+        )
+    if not bool(placebo["distinguishable"].iloc[0]):
+        return campaign_placebo(placebo, lang=lang)[0]["message"] + say(lang, "。", ".")
+    own = float(placebo["lift_pct"].iloc[0])
+    below = int((others < own).sum())
+    low, high = float(others.min()), float(others.max())
+    count = say(
+        lang,
+        f"{len(others)} 个无活动窗口中的 {below} 个"
+        if below < len(others)
+        else f"全部 {below} 个无活动窗口",
+        f"{below} of {len(others)} windows" if below < len(others) else f"all {below} windows",
+    )
+    return say(
+        lang,
+        f"活动增量（{own:+.1%}）高于{count}的增量（{low:+.1%} 至 {high:+.1%}）：可以与噪声区分。",
+        f"The campaign lift ({own:+.1%}) is above the lifts of {count} without a campaign "
+        f"({low:+.1%} to {high:+.1%}): distinguishable from noise.",
+    )

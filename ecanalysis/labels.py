@@ -937,3 +937,5 @@ VALUE_LABELS["action"] = {
     ),
 }
 VALUE_LABELS["frequency_cal"] = {"all": ("全部", "All customers")}
+LABELS["repeat_purchase_weeks"] = ("有复购的周数", "Weeks with a repeat purchase")
+COUNTS = COUNTS | {"repeat_purchase_weeks"}
