@@ -899,7 +899,7 @@ LABELS.update(
 COUNTS = COUNTS | {"placebo_windows"}
 VALUE_LABELS["window"] = {
     "campaign": ("本次活动", "The campaign"),
-    "placebo": ("无活动窗口（安慰剂）", "Window without it (placebo)"),
+    "placebo": ("安慰剂窗口", "Placebo window"),
 }
 LABELS.update(
     {
