@@ -862,10 +862,7 @@ def kind_of(name: str) -> str:  # issue 17: the probability of reaching a KPI is
 
 # -- issue 17 (nbB): monthly forecast range, backtest verdict, campaign placebo, customer actions --
 VALUE_LABELS["model"] = VALUE_LABELS["model"] | {
-    "regression_events": (
-        "大促感知回归（含活动日历）",
-        "Event regression (festivals and campaigns)",
-    ),
+    "regression_events": ("大促感知模型", "Event-aware model"),
 }
 LABELS.update(
     {
