@@ -160,7 +160,8 @@ def test_period_total_is_the_sum_of_the_daily_forecast_inside_its_range():
         frame, value_col="paid_amount", horizon=28, region="global"
     )
     assert row["days"] == 28
-    assert row["forecast"] == pytest.approx(daily["forecast"].sum())
+    # the median of the simulated totals: near the sum of the daily forecasts for a symmetric KPI
+    assert row["forecast"] == pytest.approx(daily["forecast"].sum(), rel=0.02)
     # four weeks of a 800-a-week pattern: 3,200, and the 80 % range brackets it tightly
     assert row["forecast"] == pytest.approx(3200, rel=0.05)
     assert row["lower"] < row["forecast"] < row["upper"]
@@ -241,3 +242,24 @@ def test_event_backtest_beats_naive_on_a_clean_weekly_pattern():
     # 140 days and no festival in them: the event model falls back to ETS, and says so
     assert set(scores["model"]) == {"ets", "seasonal_naive"}
     assert bool(forecast.backtest_verdict(scores)["beats_naive"].iloc[0])
+
+
+def test_period_total_of_a_skewed_kpi_stays_inside_its_range():
+    """Refund-like days (log-normal, heavy tail): the sum of the median days understates the
+    total, so the total is the median of the simulated totals, inside its 80 % range."""
+    days = pd.date_range("2024-06-01", periods=420, freq="D")
+    values = 100 * np.exp(np.random.default_rng(3).normal(0, 1.2, len(days)))
+    frame = pd.DataFrame({"date": days, "refund_amount": values})
+    row = forecast.forecast_period_total(
+        frame,
+        value_col="refund_amount",
+        period_start="2025-07-25",
+        period_end="2025-08-24",
+        region="global",
+    ).iloc[0]
+    daily = forecast.forecast_with_events(
+        frame, value_col="refund_amount", horizon=30, region="global"
+    )
+    assert row["model"] == "regression_events"
+    assert row["lower"] <= row["forecast"] <= row["upper"]
+    assert row["forecast"] > daily["forecast"].sum()  # the median day undercounts a skewed total

@@ -716,8 +716,8 @@ def forecast_period_total(
 
         - ``period_start`` (datetime64[ns]).
         - ``days`` (int64): days in the period.
-        - ``forecast`` (float64): the sum of the daily forecasts over the period (the
-          forecast chart's line).
+        - ``forecast`` (float64): the median of the simulated totals (the total as likely
+          to be above as below).
         - ``lower``, ``upper`` (float64): the (1 − interval)/2 and (1 + interval)/2
           quantiles of the simulated totals.
         - ``model`` (str): ``regression_events``, ``ets`` or ``seasonal_naive``.
@@ -726,10 +726,13 @@ def forecast_period_total(
     -----
     中文名: 期间合计预测（含区间）
 
-    The daily forecasts are :func:`forecast_with_events` run from the last day of history
-    to the end of the period (days between them are forecast and not counted). The
-    interval of a sum is not the sum of the days' intervals (errors are correlated):
-    it is read from ``paths`` simulated paths of the same model (the event regression's
+    The model is the one :func:`forecast_with_events` picks, run from the last day of
+    history to the end of the period (days between them are forecast and not counted).
+    The total and its interval are read from ``paths`` simulated paths of that model:
+    the interval of a sum is not the sum of the days' intervals (errors are correlated),
+    and the sum of the daily point forecasts (each a median day) understates the total
+    of a skewed KPI such as refunds, and can fall outside its interval. Paths come from
+    the same model (the event regression's
     AR(1) errors and coefficient draws; the ETS model's own simulation when it falls
     back; independent normal days around the seasonal naive forecast last), each day
     floored at 0 for a KPI that is never negative. NaN without history.
@@ -778,9 +781,9 @@ def forecast_period_total(
         floor = 0.0 if never_negative(history) else -np.inf
         totals = np.maximum(sums, floor).sum(axis=0)
         tail = (1 - interval) / 2
-        low, high = np.quantile(totals, [tail, 1 - tail]) if totals.size else (np.nan, np.nan)
+        low, middle, high = np.quantile(totals, [tail, 0.5, 1 - tail])
         row |= {
-            "forecast": float(ahead["forecast"].iloc[gap:].sum()),
+            "forecast": float(middle),
             "lower": float(low),
             "upper": float(high),
             "model": ahead["model"].iloc[0],
