@@ -837,3 +837,90 @@ def pacing(
             )
         )
     return out
+
+
+# -- issue 17 (nbB): a campaign lift the placebo windows cannot tell from noise ----------------
+
+
+def campaign_placebo(placebo: pd.DataFrame, *, lang: str) -> list[Alert]:
+    """A campaign whose lift is not distinguishable from the lifts of windows without it.
+
+    ``placebo`` is a ``campaigns.campaign_placebo`` result: the campaign's row first, then
+    the placebo windows. A ``warning`` when ``distinguishable`` is False (the lift is not
+    above the placebo lifts' quantile); nothing when it is True or unknown (too few
+    placebo windows: the report says so instead).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> placebo = pd.DataFrame({"window": ["campaign", "placebo", "placebo", "placebo"],
+    ...                         "lift_pct": [0.05, 0.02, 0.09, -0.03],
+    ...                         "placebo_share_below": [2 / 3, None, None, None],
+    ...                         "distinguishable": pd.array([False, None, None, None], "boolean")})
+    >>> campaign_placebo(placebo, lang="en")[0]["message"]
+    'The campaign lift (+5.0%) is not distinguishable from noise: 1 of 3 windows without a campaign showed a lift as large (placebo lifts -3.0% to +9.0%)'
+    >>> campaign_placebo(placebo.assign(distinguishable=pd.array([True, None, None, None], "boolean")), lang="en")
+    []
+    """
+    if placebo.empty or placebo["distinguishable"].isna().iloc[0]:
+        return []
+    if bool(placebo["distinguishable"].iloc[0]):
+        return []
+    own = float(placebo["lift_pct"].iloc[0])
+    others = placebo.loc[placebo["window"] == "placebo", "lift_pct"].astype("float64")
+    larger = int((others >= own).sum())
+    low, high = float(others.min()), float(others.max())
+    return [
+        make(
+            "warning",
+            say(
+                lang,
+                f"活动增量（{own:+.1%}）与噪声无法区分：{len(others)} 个无活动窗口中有 {larger} 个"
+                f"的增量不低于它（安慰剂增量 {low:+.1%} 至 {high:+.1%}）",
+                f"The campaign lift ({own:+.1%}) is not distinguishable from noise: {larger} of "
+                f"{len(others)} windows without a campaign showed a lift as large (placebo lifts "
+                f"{low:+.1%} to {high:+.1%})",
+            ),
+        )
+    ]
+
+
+def placebo_sentence(placebo: pd.DataFrame, *, lang: str) -> str:
+    """What the placebo check says, in one sentence with its numbers (for the report's note).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> placebo = pd.DataFrame({"window": ["campaign", "placebo", "placebo", "placebo"],
+    ...                         "lift_pct": [0.6, 0.02, 0.09, -0.03],
+    ...                         "placebo_share_below": [1.0, None, None, None],
+    ...                         "distinguishable": pd.array([True, None, None, None], "boolean")})
+    >>> placebo_sentence(placebo, lang="en")
+    'The campaign lift (+60.0%) is above the lifts of all 3 windows without a campaign (-3.0% to +9.0%): distinguishable from noise.'
+    """
+    others = placebo.loc[placebo["window"] == "placebo", "lift_pct"].astype("float64")
+    if placebo.empty or placebo["distinguishable"].isna().iloc[0]:
+        return say(
+            lang,
+            f"只有 {len(others)} 个可用的无活动窗口（至少需要 3 个）：无法检验增量是否高于噪声。",
+            f"Only {len(others)} usable window(s) without a campaign (3 are needed): whether the "
+            "lift exceeds noise cannot be checked.",
+        )
+    if not bool(placebo["distinguishable"].iloc[0]):
+        return campaign_placebo(placebo, lang=lang)[0]["message"] + say(lang, "。", ".")
+    own = float(placebo["lift_pct"].iloc[0])
+    below = int((others < own).sum())
+    low, high = float(others.min()), float(others.max())
+    count = say(
+        lang,
+        f"{len(others)} 个无活动窗口中的 {below} 个"
+        if below < len(others)
+        else f"全部 {below} 个无活动窗口",
+        f"{below} of {len(others)} windows" if below < len(others) else f"all {below} windows",
+    )
+    return say(
+        lang,
+        f"活动增量（{own:+.1%}）高于{count}的增量（{low:+.1%} 至 {high:+.1%}）：可以与噪声区分。",
+        f"The campaign lift ({own:+.1%}) is above the lifts of {count} without a campaign "
+        f"({low:+.1%} to {high:+.1%}): distinguishable from noise.",
+    )

@@ -356,6 +356,37 @@ LABELS: dict[str, tuple[str, str]] = {
     "traffic_effect": ("流量影响", "Traffic effect"),
     "conversion_effect": ("转化影响", "Conversion effect"),
     "price_effect": ("客单价影响", "Price effect"),
+    # forecasts, placebo and customer actions (monthly_assessment, campaign_review, customer_health)
+    "forecast_next_period_paid_amount_low": (
+        "下期支付金额预测下限（80%）",
+        "Next period paid amount, low (80 %)",
+    ),
+    "forecast_next_period_paid_amount_high": (
+        "下期支付金额预测上限（80%）",
+        "Next period paid amount, high (80 %)",
+    ),
+    "forecast_mae_vs_naive": ("预测误差相对朴素预测", "Forecast error vs seasonal naive"),
+    "naive_mae": ("朴素预测 MAE", "Seasonal-naive MAE"),
+    "mae_change": ("MAE 变化", "MAE change"),
+    "beats_naive": ("优于朴素预测", "Beats seasonal naive"),
+    "folds": ("回测轮次", "Folds"),
+    "placebo_windows": ("安慰剂窗口数", "Placebo windows"),
+    "recency_weeks": ("首末购间隔（周）", "First to last purchase (weeks)"),
+    "age_weeks": ("客户年龄（周）", "Customer age (weeks)"),
+    "clv_lower": ("CLV 下限（95%）", "CLV low (95 %)"),
+    "clv_upper": ("CLV 上限（95%）", "CLV high (95 %)"),
+    "win_back_customers": ("待挽回客户数", "Customers to win back"),
+    "due_to_buy_customers": ("应复购提醒客户数", "Customers due to buy again"),
+    "days_since_last": ("距上次购买（天）", "Days since last purchase"),
+    "usual_interval_days": ("通常购买间隔（天）", "Usual interval (days)"),
+    "overdue_days": ("超出天数", "Days overdue"),
+    "file": ("名单文件", "List (CSV)"),
+    "clv_holdout_predicted": (
+        "留出期预测购买次数（人均）",
+        "Holdout purchases predicted (a customer)",
+    ),
+    "clv_holdout_actual": ("留出期实际购买次数（人均）", "Holdout purchases made (a customer)"),
+    "repeat_purchase_weeks": ("有复购的周数", "Weeks with a repeat purchase"),
 }
 
 #: Derived names: (pattern, zh template, en template); ``{base}`` is the label of group 1.
@@ -498,6 +529,11 @@ MONEY = frozenset(
         "price_effect",
         "revenue_change",
         "traffic_effect",
+        "clv_lower",
+        "clv_upper",
+        "forecast_next_period_paid_amount_high",
+        "forecast_next_period_paid_amount_low",
+        "naive_mae",
     }
 )
 RATES = frozenset(
@@ -521,6 +557,8 @@ RATES = frozenset(
         "confidence_ab",
         "confidence_ba",
         "support",
+        "forecast_mae_vs_naive",
+        "mae_change",
     }
 )
 RATIOS = frozenset(
@@ -611,6 +649,15 @@ COUNTS = frozenset(
         "suggested_qty",
         "timed_refunds",
         "total_orders",
+        "age_weeks",
+        "days_remaining",
+        "days_since_last",
+        "due_to_buy_customers",
+        "folds",
+        "placebo_windows",
+        "recency_weeks",
+        "repeat_purchase_weeks",
+        "win_back_customers",
     }
 )
 #: Costs: a rise is bad news, so KPI cards colour it like a fall.
@@ -713,6 +760,11 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "grow": ("加投", "Grow"),
         "keep": ("维持", "Keep"),
         "watch": ("观察", "Watch"),
+        "win_back": ("挽回：流失风险客户", "Win back: customers at risk"),
+        "due_to_buy": (
+            "提醒复购：超过通常间隔仍活跃",
+            "Remind: past their usual interval, still active",
+        ),
     },
     "problems": {
         "no_payments": ("有访客无成交", "Visitors, no sales"),
@@ -762,6 +814,7 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "model": {
         "ets": ("指数平滑 (ETS)", "Exponential smoothing (ETS)"),
         "seasonal_naive": ("季节性朴素（上周同日）", "Seasonal naive (same weekday last week)"),
+        "regression_events": ("大促感知模型", "Event-aware model"),
     },
     "segment": {
         "champions": ("明星客户", "Champions"),
@@ -772,6 +825,13 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "at_risk": ("流失风险", "At risk"),
         "hibernating": ("沉睡客户", "Hibernating"),
         "lost": ("已流失", "Lost"),
+    },
+    "window": {
+        "campaign": ("本次活动", "The campaign"),
+        "placebo": ("安慰剂窗口", "Placebo window"),
+    },
+    "frequency_cal": {
+        "all": ("全部", "All customers"),
     },
 }
 VALUE_LABELS["source"] = VALUE_LABELS["channel"]

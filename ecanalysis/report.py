@@ -189,7 +189,7 @@ def kpi_cards(
     currency : str, optional
         ISO 4217 code for money KPIs.
     formats : mapping, optional
-        Kind overrides ``{name: "money" | "rate" | "ratio" | "count" | "number"}``
+        Kind overrides ``{name: "money" | "rate" | "ratio" | "count" | "number" | "days"}``
         (default: :func:`~ecanalysis.labels.kind_of`).
     comparison_labels : mapping, optional
         Caption overrides ``{suffix: text}``, e.g. ``{"": "较上周同日"}`` in a daily report.
@@ -233,6 +233,8 @@ def kpi_cards(
     for name in list(names) if names is not None else list(kpis):
         kind = formats.get(name) or kind_of(name)
         value = format_value(kpis.get(name), kind, currency=currency)
+        if kind == "days":  # a duration with its unit: 32 天 / 32 days
+            value = days_text(kpis.get(name), lang=lang)
         title = label(name, lang, labels=labels)
         changes = []
         for suffix, caption in captions.items():
@@ -1019,3 +1021,80 @@ def draw_figures_once(shell) -> None:
     redraw = getattr(plt, "_draw_all_if_interactive", None)
     if redraw is not None and redraw in shell.events.callbacks.get("post_execute", []):
         shell.events.unregister("post_execute", redraw)
+
+
+# -- issue 17: the backtest's verdict in words --------------------------------------------------
+
+
+def backtest_sentence(verdict, *, currency: str | None = None, lang: str = "zh") -> str:
+    """The sentence under a backtest table: does the forecast beat the seasonal naive, by how much.
+
+    ``verdict`` is a ``forecast.backtest_verdict`` result (one row, or none). When the model
+    loses (or ties), the sentence says its forecast should be read with care.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> verdict = pd.DataFrame({"model": ["ets"], "folds": [3], "mae": [90.0], "naive_mae": [100.0],
+    ...                         "mae_change": [-0.1], "beats_naive": [True]})
+    >>> backtest_sentence(verdict, currency="CNY", lang="en")
+    'Over 3 backtest windows the model beats the seasonal-naive forecast (same weekday last week): its mean absolute error is 10% smaller (¥90.00 vs ¥100.00 a day).'
+    >>> backtest_sentence(verdict.assign(mae=[120.0], mae_change=[0.2], beats_naive=[False]), lang="zh")
+    '3 个回测窗口中，模型未能胜过"上周同日"的朴素预测：平均绝对误差高 20%（每天 120 对 100）。预测仅供参考，请谨慎解读。'
+    """
+    lang = _check_lang(lang)
+    if len(verdict) == 0 or verdict["naive_mae"].isna().iloc[0]:
+        return _say(
+            lang,
+            "历史数据不足以回测：无法判断预测是否优于朴素预测，请谨慎解读。",
+            "Too little history to backtest: whether the forecast beats the naive one is "
+            "unknown; read it with care.",
+        )
+    row = verdict.iloc[0]
+    folds, change = int(row["folds"]), float(row["mae_change"])
+    mae = format_value(row["mae"], "money" if currency else "number", currency=currency)
+    naive = format_value(row["naive_mae"], "money" if currency else "number", currency=currency)
+    if bool(row["beats_naive"]):
+        return _say(
+            lang,
+            f'{folds} 个回测窗口中，模型优于"上周同日"的朴素预测：平均绝对误差小 {abs(change):.0%}'
+            f"（每天 {mae} 对 {naive}）。",
+            f"Over {folds} backtest windows the model beats the seasonal-naive forecast (same "
+            f"weekday last week): its mean absolute error is {abs(change):.0%} smaller ({mae} vs "
+            f"{naive} a day).",
+        )
+    return _say(
+        lang,
+        f'{folds} 个回测窗口中，模型未能胜过"上周同日"的朴素预测：平均绝对误差高 {change:.0%}'
+        f"（每天 {mae} 对 {naive}）。预测仅供参考，请谨慎解读。",
+        f"Over {folds} backtest windows the model does not beat the seasonal-naive forecast "
+        f"(same weekday last week): its mean absolute error is {change:.0%} larger ({mae} vs "
+        f"{naive} a day). Read the forecast with care.",
+    )
+
+
+#: issue 17: a month-end projection table (one row per KPI) formats its values by the row's KPI.
+ROW_VALUE_COLUMNS = ROW_VALUE_COLUMNS | {
+    "actual_to_date",
+    "forecast_remaining",
+    "projected_total",
+    "lower",
+    "upper",
+}
+
+
+def days_text(value: Any, *, lang: str = "zh") -> str:
+    """A number of days with its unit, whole when it is (no ``.00``): ``32 天``, ``32.5 days``.
+
+    Examples
+    --------
+    >>> days_text(32.0, lang="zh"), days_text(32.5, lang="en"), days_text(1, lang="en")
+    ('32 天', '32.5 days', '1 day')
+    >>> days_text(float("nan"))
+    '—'
+    """
+    if is_missing(value):
+        return MISSING
+    number = round(float(value), 1)
+    text = f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
+    return _say(lang, f"{text} 天", f"{text} day" + ("" if number == 1 else "s"))

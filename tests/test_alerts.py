@@ -337,3 +337,24 @@ def test_pacing_on_the_last_day_of_a_missed_month_is_critical():
             "message": "Paid orders missed the monthly target 1,000 (the month: 900)",
         }
     ]
+
+
+# -- issue 17 (nbB): a lift the placebo windows cannot tell from noise -------------------------
+
+
+def test_campaign_placebo_alerts_only_when_not_distinguishable():
+    frame = pd.DataFrame(
+        {
+            "window": ["campaign", "placebo", "placebo"],
+            "lift_pct": [0.04, 0.06, -0.02],
+            "distinguishable": pd.array([False, None, None], dtype="boolean"),
+        }
+    )
+    [alert] = alerts.campaign_placebo(frame, lang="zh")
+    assert alert["level"] == "warning"
+    assert "+4.0%" in alert["message"] and "2 个无活动窗口中有 1 个" in alert["message"]
+    assert "-2.0% 至 +6.0%" in alert["message"]
+    sure = frame.assign(distinguishable=pd.array([True, None, None], dtype="boolean"))
+    assert alerts.campaign_placebo(sure, lang="zh") == []
+    unknown = frame.assign(distinguishable=pd.array([None, None, None], dtype="boolean"))
+    assert alerts.campaign_placebo(unknown, lang="en") == []

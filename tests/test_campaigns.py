@@ -222,3 +222,43 @@ def test_bad_input_is_explained():
             start="2025-10-27",
             end="2025-11-02",
         )
+
+
+# -- issue 17 (nbB): the other campaigns and festivals kept out of the baseline ---------------
+
+
+def test_baseline_exclusions_lists_other_campaigns_then_festivals():
+    table = pd.DataFrame(
+        {
+            "campaign_id": ["c1", "c2", "c3"],
+            "start": pd.to_datetime(["2025-09-01", "2025-10-10", "2025-11-01"]),
+            "end": pd.to_datetime(["2025-09-03", "2025-10-12", "2025-11-11"]),
+        }
+    )
+    out = cm.baseline_exclusions(
+        table,
+        campaign_id="c3",
+        start="2025-11-01",
+        end="2025-11-11",
+        region="cn",
+        lookback_days=20,
+    )
+    assert out["event"].tolist()[:2] == ["c1", "c2"]  # not c3 itself
+    assert out.loc[:1, ["pre_days", "post_days"]].to_numpy().tolist() == [[0, 0], [0, 0]]
+    # the campaign's own festival stays: its pre-window is no baseline either
+    assert "double_11" in set(out["event"])
+
+
+def test_excluding_another_campaign_raises_the_baseline_it_depressed():
+    days = pd.date_range("2025-08-01", "2025-11-11", freq="D")
+    sales = pd.Series(100.0, index=days)
+    sales[(days >= "2025-10-01") & (days <= "2025-10-10")] = 300.0  # another sale before
+    daily = pd.DataFrame({"date": days, "paid_amount": sales.to_numpy()})
+    window = {"start": "2025-11-05", "end": "2025-11-11"}
+    other = pd.DataFrame({"start": ["2025-10-01"], "end": ["2025-10-10"]})
+    plain = cm.campaign_lift(daily, **window).iloc[0]
+    kept_out = cm.campaign_lift(daily, **window, exclude=other).iloc[0]
+    # without the other sale in the fit, the baseline is the flat 100 a day: 700, no lift
+    assert kept_out["baseline"] == pytest.approx(700.0, abs=1e-6)
+    assert kept_out["lift"] == pytest.approx(0.0, abs=1e-6)
+    assert plain["baseline"] != pytest.approx(700.0, abs=1.0)

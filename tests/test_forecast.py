@@ -135,3 +135,131 @@ def test_a_series_with_negative_values_is_not_floored():
     """Net sales can be negative (refunds): their forecast is the model's."""
     ahead = forecast.forecast_daily(falling(70, shift=-60.0), value_col="paid_amount", horizon=28)
     assert (ahead["forecast"] < 0).any()
+
+
+# -- issue 17 (nbB): a period's total with its range, the verdict of a backtest ----------------
+
+
+def _flat_weeks(days: int, noise: float = 5.0, seed: int = 0) -> pd.DataFrame:
+    dates = pd.date_range("2025-03-03", periods=days, freq="D")
+    weekly = np.tile([100.0, 90, 95, 105, 120, 150, 140], days // 7 + 1)[:days]
+    values = weekly + np.random.default_rng(seed).normal(0, noise, days)
+    return pd.DataFrame({"date": dates, "paid_amount": values})
+
+
+def test_period_total_is_the_sum_of_the_daily_forecast_inside_its_range():
+    frame = _flat_weeks(140)
+    row = forecast.forecast_period_total(
+        frame,
+        value_col="paid_amount",
+        period_start="2025-07-21",
+        period_end="2025-08-18",
+        region="global",
+    ).iloc[0]
+    daily = forecast.forecast_with_events(
+        frame, value_col="paid_amount", horizon=28, region="global"
+    )
+    assert row["days"] == 28
+    # the median of the simulated totals: near the sum of the daily forecasts for a symmetric KPI
+    assert row["forecast"] == pytest.approx(daily["forecast"].sum(), rel=0.02)
+    # four weeks of a 800-a-week pattern: 3,200, and the 80 % range brackets it tightly
+    assert row["forecast"] == pytest.approx(3200, rel=0.05)
+    assert row["lower"] < row["forecast"] < row["upper"]
+    assert row["upper"] - row["lower"] < 0.2 * row["forecast"]
+    # the range of a sum is narrower than the sum of the days' ranges (errors partly cancel)
+    assert row["upper"] - row["lower"] < (daily["upper"] - daily["lower"]).sum()
+
+
+def test_period_total_skips_the_gap_before_the_period_and_needs_history():
+    frame = _flat_weeks(140)  # ends 2025-07-20
+    gap = forecast.forecast_period_total(
+        frame,
+        value_col="paid_amount",
+        period_start="2025-07-28",
+        period_end="2025-08-04",
+        region="global",
+    ).iloc[0]
+    assert gap["forecast"] == pytest.approx(800, rel=0.05)  # one week, not two
+    early = forecast.forecast_period_total(
+        frame, value_col="paid_amount", period_start="2025-03-01", period_end="2025-03-08"
+    ).iloc[0]
+    assert np.isnan(early["forecast"]) and early["model"] == ""
+    with pytest.raises(ParameterError, match="period_end"):
+        forecast.forecast_period_total(
+            frame, value_col="paid_amount", period_start="2025-08-01", period_end="2025-08-01"
+        )
+
+
+def test_projection_with_events_adds_the_forecast_of_the_days_left():
+    frame = _flat_weeks(140)
+    row = forecast.project_period_end_with_events(
+        frame,
+        value_col="paid_amount",
+        period_start="2025-07-01",
+        period_end="2025-08-01",
+        as_of="2025-07-20",
+        region="global",
+    ).iloc[0]
+    july = frame[(frame["date"] >= "2025-07-01") & (frame["date"] <= "2025-07-20")]
+    assert row["actual_to_date"] == pytest.approx(july["paid_amount"].sum())
+    assert (row["days_elapsed"], row["days_remaining"]) == (20, 11)
+    assert row["projected_total"] == pytest.approx(
+        row["actual_to_date"] + row["forecast_remaining"]
+    )
+    assert row["lower"] < row["projected_total"] < row["upper"]
+    done = forecast.project_period_end_with_events(
+        frame,
+        value_col="paid_amount",
+        period_start="2025-07-01",
+        period_end="2025-07-21",
+        as_of="2025-07-20",
+    ).iloc[0]
+    assert done["lower"] == done["upper"] == done["projected_total"] == done["actual_to_date"]
+
+
+def test_verdict_by_hand():
+    scores = pd.DataFrame(
+        {
+            "model": ["regression_events", "seasonal_naive"] * 2,
+            "fold": [1, 1, 2, 2],
+            "mae": [12.0, 10.0, 12.0, 10.0],
+        }
+    )
+    verdict = forecast.backtest_verdict(scores).iloc[0]
+    assert verdict["model"] == "regression_events"
+    assert (verdict["folds"], verdict["mae"], verdict["naive_mae"]) == (2, 12.0, 10.0)
+    assert verdict["mae_change"] == pytest.approx(0.2)
+    assert not verdict["beats_naive"]
+    # a fold without its naive row does not count
+    alone = forecast.backtest_verdict(scores.iloc[:3])
+    assert alone["folds"].tolist() == [1]
+
+
+def test_event_backtest_beats_naive_on_a_clean_weekly_pattern():
+    scores = forecast.backtest_with_events(
+        _flat_weeks(140, noise=2.0), value_col="paid_amount", horizon=14, folds=2, region="global"
+    )
+    # 140 days and no festival in them: the event model falls back to ETS, and says so
+    assert set(scores["model"]) == {"ets", "seasonal_naive"}
+    assert bool(forecast.backtest_verdict(scores)["beats_naive"].iloc[0])
+
+
+def test_period_total_of_a_skewed_kpi_stays_inside_its_range():
+    """Refund-like days (log-normal, heavy tail): the sum of the median days understates the
+    total, so the total is the median of the simulated totals, inside its 80 % range."""
+    days = pd.date_range("2024-06-01", periods=420, freq="D")
+    values = 100 * np.exp(np.random.default_rng(3).normal(0, 1.2, len(days)))
+    frame = pd.DataFrame({"date": days, "refund_amount": values})
+    row = forecast.forecast_period_total(
+        frame,
+        value_col="refund_amount",
+        period_start="2025-07-25",
+        period_end="2025-08-24",
+        region="global",
+    ).iloc[0]
+    daily = forecast.forecast_with_events(
+        frame, value_col="refund_amount", horizon=30, region="global"
+    )
+    assert row["model"] == "regression_events"
+    assert row["lower"] <= row["forecast"] <= row["upper"]
+    assert row["forecast"] > daily["forecast"].sum()  # the median day undercounts a skewed total

@@ -509,3 +509,106 @@ def test_functions_do_not_mutate_their_input():
     customers.new_buyers_by_channel(orders)
     customers.purchase_interval_summary(orders)
     pd.testing.assert_frame_equal(orders, before)
+
+
+# -- issue 15 (nbB): suggested actions of customer_health -------------------------------------
+
+from ecanalysis.metrics.customers import due_to_buy_again, rfm_segments, win_back_customers  # noqa: E402
+
+
+def _action_orders(rows):
+    """Paid orders from (customer, day) pairs."""
+    return pd.DataFrame(
+        {
+            "customer_id": [c for c, _ in rows],
+            "ordered_at": pd.to_datetime([d for _, d in rows]),
+            "status": "paid",
+            "paid_amount": 10.0,
+        }
+    )
+
+
+def test_due_lists_the_overdue_active_customer_only():
+    orders = _action_orders(
+        [
+            ("a", "2025-09-01"),  # intervals 10, 14, 40: median 14 (the mean, 21.3, would differ)
+            ("a", "2025-09-11"),
+            ("a", "2025-09-25"),
+            ("a", "2025-11-04"),  # last purchase: 26 days before 2025-11-30
+            ("b", "2025-11-01"),  # interval 19, 10 days since: not due
+            ("b", "2025-11-20"),
+            ("c", "2025-10-01"),  # interval 4, 60 days since, but P(alive) 0.3: not due
+            ("c", "2025-10-05"),
+            ("d", "2025-06-01"),  # one purchase day: no interval of their own
+            ("e", "2025-08-01"),  # interval 30, 91 days since, absent from p_alive
+            ("e", "2025-08-31"),
+        ]
+    )
+    alive = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "p_alive": [0.8, 0.95, 0.3, 0.9]})
+    due = due_to_buy_again(orders, alive, observation_end="2025-11-30")
+    expected = pd.DataFrame(
+        {
+            "customer_id": ["a"],
+            "last_purchase": pd.to_datetime(["2025-11-04"]).astype("datetime64[ns]"),
+            "days_since_last": [26],
+            "usual_interval_days": [14.0],
+            "overdue_days": [12.0],
+            "p_alive": [0.8],
+        }
+    )
+    pd.testing.assert_frame_equal(due, expected)
+
+
+def test_due_ignores_orders_after_observation_end_and_sorts_by_overdue_ratio():
+    orders = _action_orders(
+        [
+            ("a", "2025-10-01"),
+            ("a", "2025-10-11"),  # interval 10, 20 days since 10-31: ratio 2
+            ("a", "2025-11-05"),  # after observation_end: unseen
+            ("b", "2025-09-01"),
+            ("b", "2025-09-06"),  # interval 5, 55 days since: ratio 11
+        ]
+    )
+    alive = pd.DataFrame({"customer_id": ["a", "b"], "p_alive": [0.9, 0.7]})
+    due = due_to_buy_again(orders, alive, observation_end="2025-10-31")
+    assert due["customer_id"].tolist() == ["b", "a"]
+    assert due["days_since_last"].tolist() == [55, 20]
+    assert due["usual_interval_days"].tolist() == [5.0, 10.0]
+    # min_p_alive is inclusive and can drop b
+    assert due_to_buy_again(orders, alive, observation_end="2025-10-31", min_p_alive=0.8)[
+        "customer_id"
+    ].tolist() == ["a"]
+
+
+def test_due_refuses_a_probability_outside_0_1():
+    with pytest.raises(ParameterError, match="min_p_alive"):
+        due_to_buy_again(
+            _action_orders([("a", "2025-10-01")]),
+            pd.DataFrame({"customer_id": ["a"], "p_alive": [0.5]}),
+            observation_end="2025-10-31",
+            min_p_alive=70,
+        )
+
+
+def test_win_back_is_the_at_risk_segment_with_its_count():
+    table = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d", "e"],
+            "last_purchase": pd.to_datetime(
+                ["2025-11-29", "2025-11-20", "2025-10-01", "2025-06-01", "2025-11-25"]
+            ),
+            "recency_days": [1, 10, 60, 182, 5],
+            "frequency": [6, 3, 4, 1, 1],
+            "monetary": [600.0, 150.0, 300.0, 20.0, 40.0],
+        }
+    )
+    segments = rfm_segments(table)
+    back = win_back_customers(segments)
+    # c is the only customer with R <= 2 and FM >= 3 (see rfm_segments' example)
+    assert back["customer_id"].tolist() == ["c"]
+    assert back["segment"].tolist() == ["at_risk"]
+    assert len(back) == int((segments["segment"] == "at_risk").sum())
+    both = win_back_customers(segments, include=("at_risk", "lost"))
+    assert both["customer_id"].tolist() == ["c", "d"]  # highest spend first
+    with pytest.raises(ParameterError, match="cant_lose"):
+        win_back_customers(segments, include=("cant_lose",))

@@ -858,3 +858,103 @@ def _sum_interval(fit: dict, days: pd.DatetimeIndex, interval: float):
     quantile = float(student_t.ppf(0.5 + interval / 2, model.df_resid))
     spread = quantile * np.sqrt(variance)
     return point, point - spread, point + spread
+
+
+# -- issue 17: what to keep out of a campaign's baseline ---------------------------------------
+
+#: Columns of :func:`baseline_exclusions`.
+EXCLUSION_COLUMNS = {
+    "event": "str",
+    "start": "datetime64[ns]",
+    "end": "datetime64[ns]",
+    "pre_days": "int64",
+    "post_days": "int64",
+}
+
+
+def baseline_exclusions(
+    campaigns: pd.DataFrame | None,
+    *,
+    campaign_id: str,
+    start,
+    end,
+    region: str = "all",
+    lookback_days: int = 400,
+) -> pd.DataFrame:
+    """The other campaigns and the festivals to keep out of a campaign's baseline.
+
+    Parameters
+    ----------
+    campaigns : pandas.DataFrame or None
+        The store's ``campaigns`` table (``campaign_id``, ``start``, ``end``); None: none.
+    campaign_id : str
+        The campaign reviewed: its own row is not excluded.
+    start, end : date-like
+        The campaign's first and last local day (inclusive).
+    region : {"cn", "global", "all"}, default "all"
+        Region of the built-in festival calendar (``calendar.festival_calendar``).
+    lookback_days : int, default 400
+        Festivals from this many days before ``start`` to ``end`` (enough for the
+        baseline's pre-period and the placebo windows before it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per event, the store's other campaigns first (``event`` = their
+        ``campaign_id``, no windows) then the festivals (``event`` = its code, with its
+        pre- and post-window days); columns ``event`` (str), ``start``, ``end``
+        (datetime64[ns]), ``pre_days``, ``post_days`` (int64). Pass it as ``exclude=`` to
+        :func:`campaign_lift` and :func:`campaign_placebo`.
+
+    Notes
+    -----
+    中文名: 基线排除的活动与大促
+
+    A baseline trained on days of another sale reads that sale as the normal level and
+    understates the lift; festival pre-windows (预热) and post-windows (返场) are kept
+    out with the festival. The campaign's own festival (双11 for a 双11 campaign) stays
+    in the list: its pre-window days before the campaign are not a normal baseline either.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"campaign_id": ["c1", "c2"],
+    ...                       "start": pd.to_datetime(["2025-06-01", "2025-11-01"]),
+    ...                       "end": pd.to_datetime(["2025-06-18", "2025-11-11"])})
+    >>> out = baseline_exclusions(table, campaign_id="c2", start="2025-11-01", end="2025-11-11",
+    ...                           region="cn", lookback_days=30)
+    >>> out
+           event      start        end  pre_days  post_days
+    0         c1 2025-06-01 2025-06-18         0          0
+    1  double_11 2025-11-01 2025-11-11        12          7
+    """
+    from ecanalysis.metrics.calendar import festival_calendar
+
+    first, last = _campaign_days(start, end)
+    if not isinstance(lookback_days, int | np.integer) or lookback_days < 0:
+        raise ParameterError(f"lookback_days={lookback_days!r} must be a whole number of days >= 0")
+    frames = []
+    if campaigns is not None and len(campaigns):
+        require(campaigns, ["campaign_id", "start", "end"], "campaigns")
+        others = campaigns[campaigns["campaign_id"].astype("str") != str(campaign_id)]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "event": others["campaign_id"].astype("str"),
+                    "start": pd.to_datetime(others["start"]),
+                    "end": pd.to_datetime(others["end"]),
+                    "pre_days": 0,
+                    "post_days": 0,
+                }
+            )
+        )
+    festivals = festival_calendar(
+        first - pd.Timedelta(days=int(lookback_days)), last, region=region
+    )
+    frames.append(festivals[list(EXCLUSION_COLUMNS)])
+    out = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(map(len, frames))
+        else None
+    )
+    return conform(out if out is not None else pd.DataFrame(), EXCLUSION_COLUMNS)

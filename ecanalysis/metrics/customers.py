@@ -804,3 +804,155 @@ def new_buyers_by_channel(orders: pd.DataFrame, *, freq: str = "MS") -> pd.DataF
     first = first.assign(period_start=period_floor(first["paid_time"], freq))
     out = first.groupby(["period_start", "channel"]).size().rename("new_buyers").reset_index()
     return conform(out, NEW_BY_CHANNEL_COLUMNS)
+
+
+# -- issue 15: suggested actions (who to win back, who is due to buy again) --------------------
+
+#: Columns of :func:`win_back_customers`.
+WIN_BACK_COLUMNS = {
+    "customer_id": "str",
+    "segment": "str",
+    "last_purchase": PERIOD_DTYPE,
+    "recency_days": "int64",
+    "frequency": "int64",
+    "monetary": "float64",
+}
+
+#: Columns of :func:`due_to_buy_again`.
+DUE_COLUMNS = {
+    "customer_id": "str",
+    "last_purchase": PERIOD_DTYPE,
+    "days_since_last": "int64",
+    "usual_interval_days": "float64",
+    "overdue_days": "float64",
+    "p_alive": "float64",
+}
+
+
+def win_back_customers(
+    segments: pd.DataFrame, *, include: tuple[str, ...] = ("at_risk",)
+) -> pd.DataFrame:
+    """Customers to win back: the valuable ones who stopped buying (RFM ``at_risk``).
+
+    Parameters
+    ----------
+    segments : pandas.DataFrame
+        Output of :func:`rfm_segments`.
+    include : tuple of str, default ("at_risk",)
+        Segments to win back. ``at_risk`` (流失风险) is R ≤ 2 with FM ≥ 3: customers who
+        bought often or much and have not bought lately, the "can't lose" customers of
+        other RFM grids (this grid folds them into one segment).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer of those segments, highest ``monetary`` first (ties by id):
+        ``customer_id``, ``segment`` (str), ``last_purchase`` (datetime64[ns]),
+        ``recency_days``, ``frequency`` (int64), ``monetary`` (float64).
+
+    Notes
+    -----
+    中文名: 待挽回客户
+
+    A selection of :func:`rfm_segments` rows, nothing recomputed: the counts agree with
+    the RFM table of the same report.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> segments = pd.DataFrame({
+    ...     "customer_id": ["a", "b", "c"], "segment": ["at_risk", "champions", "at_risk"],
+    ...     "last_purchase": pd.to_datetime(["2025-06-01", "2025-11-20", "2025-07-01"]),
+    ...     "recency_days": [182, 10, 152], "frequency": [5, 8, 4], "monetary": [300.0, 900.0, 500.0],
+    ... })
+    >>> win_back_customers(segments)[["customer_id", "monetary"]]
+      customer_id  monetary
+    0           c     500.0
+    1           a     300.0
+    """
+    require(segments, list(WIN_BACK_COLUMNS), "segments")
+    unknown = sorted(set(include) - set(SEGMENTS))
+    if unknown:
+        raise ParameterError(
+            f"win_back_customers: unknown segment(s) {unknown}; use some of {list(SEGMENTS)}"
+        )
+    chosen = segments[segments["segment"].isin(list(include))]
+    chosen = chosen.sort_values(["monetary", "customer_id"], ascending=[False, True])
+    return conform(chosen.reset_index(drop=True), WIN_BACK_COLUMNS)
+
+
+def due_to_buy_again(
+    orders: pd.DataFrame,
+    p_alive: pd.DataFrame,
+    *,
+    observation_end,
+    min_p_alive: float = 0.7,
+) -> pd.DataFrame:
+    """Customers due to buy again: past their usual interval while probably still active.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        The ``orders`` table (see :func:`purchase_intervals`), the store's history.
+    p_alive : pandas.DataFrame
+        ``customer_id`` and ``p_alive`` (the BG/NBD probability of being active, e.g.
+        ``clv.customer_lifetime_value``) as of ``observation_end``.
+    observation_end : date-like
+        Last day observed; later orders are left out.
+    min_p_alive : float, default 0.7
+        Lowest P(alive) of a customer listed: below it the customer has more likely
+        lapsed (a win-back case, not a reminder).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per due customer, most overdue (relative to their interval) first:
+
+        - ``customer_id`` (str).
+        - ``last_purchase`` (datetime64[ns]): local date of the last purchase day.
+        - ``days_since_last`` (int64): days from it to ``observation_end``.
+        - ``usual_interval_days`` (float64): median of the customer's own intervals.
+        - ``overdue_days`` (float64): days_since_last − usual_interval_days (> 0).
+        - ``p_alive`` (float64).
+
+    Notes
+    -----
+    中文名: 应复购提醒客户
+
+    Customers with at least two purchase days (so that an interval of their own exists,
+    :func:`purchase_intervals` 口径) whose days since the last purchase day exceed the
+    median of their intervals, and whose P(alive) is at least ``min_p_alive``. A customer
+    without a P(alive) (absent from ``p_alive``) is not listed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "a", "b", "b", "c", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-09-01", "2025-09-11", "2025-09-21",
+    ...                                   "2025-11-01", "2025-11-20", "2025-10-01", "2025-10-05"]),
+    ...     "status": "paid", "paid_amount": 10.0,
+    ... })
+    >>> alive = pd.DataFrame({"customer_id": ["a", "b", "c"], "p_alive": [0.9, 0.95, 0.3]})
+    >>> due = due_to_buy_again(orders, alive, observation_end="2025-11-30")
+    >>> due[["customer_id", "days_since_last", "usual_interval_days", "overdue_days"]]
+      customer_id  days_since_last  usual_interval_days  overdue_days
+    0           a               70                 10.0          60.0
+    """
+    end_day = as_day(observation_end, "observation_end")
+    if not np.isscalar(min_p_alive) or not 0 <= min_p_alive <= 1:
+        raise ParameterError(f"min_p_alive={min_p_alive!r} must be a probability in [0, 1]")
+    require(p_alive, ["customer_id", "p_alive"], "p_alive")
+    intervals = purchase_intervals(orders)
+    intervals = intervals[intervals["purchase_date"] <= end_day]  # days after it are unseen
+    usual = intervals.groupby("customer_id")["days_since_previous"].median()
+    last = intervals.groupby("customer_id")["purchase_date"].max()
+    out = pd.DataFrame({"usual_interval_days": usual.astype("float64"), "last_purchase": last})
+    out["days_since_last"] = (end_day - out["last_purchase"]).dt.days
+    out["overdue_days"] = out["days_since_last"] - out["usual_interval_days"]
+    alive = p_alive.assign(customer_id=p_alive["customer_id"].astype("str"))
+    out = out.reset_index().merge(alive[["customer_id", "p_alive"]], on="customer_id")
+    out = out[(out["overdue_days"] > 0) & (out["p_alive"] >= min_p_alive)]
+    out = out.assign(_ratio=out["days_since_last"] / out["usual_interval_days"])
+    out = out.sort_values(["_ratio", "customer_id"], ascending=[False, True])
+    return conform(out.reset_index(drop=True), DUE_COLUMNS)

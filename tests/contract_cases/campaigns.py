@@ -38,5 +38,10 @@ CASES = {
         {"spend": 5.0},
     ),
     "new_buyer_repeat": lambda empty: ((orders_frame(empty),), dict(_WINDOW)),
+    # issue 17 (nbB): with no campaigns the festivals remain, so both cases have rows
+    "baseline_exclusions": lambda empty: (
+        (campaigns_frame(empty),),
+        {"campaign_id": "none", **_WINDOW, "lookback_days": 30},
+    ),
 }
 EXEMPT: dict[str, str] = {}

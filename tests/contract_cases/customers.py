@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from frames import orders_frame
 
-from ecanalysis.metrics.customers import rfm_segments
+from ecanalysis.metrics.customers import SEGMENTS, rfm_segments
 
 END = "2025-11-30"
 
@@ -39,5 +40,14 @@ CASES = {
         {},
     ),
     "new_buyers_by_channel": lambda empty: ((_orders(empty),), {"freq": "MS"}),
+    # issue 15 (nbB): suggested actions
+    "win_back_customers": lambda empty: (
+        (rfm_segments(_orders(empty), observation_end=END),),
+        {"include": tuple(SEGMENTS)},
+    ),
+    "due_to_buy_again": lambda empty: (
+        (_two_purchases(empty), pd.DataFrame({"customer_id": ["C1"], "p_alive": [0.9]})),
+        {"observation_end": "2026-06-30"},
+    ),
 }
 EXEMPT: dict[str, str] = {}

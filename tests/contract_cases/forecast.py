@@ -36,5 +36,31 @@ CASES = {
         (_daily(empty),),
         {"value_col": "paid_amount", "horizon": 3},
     ),
+    # issue 17 (nbB): a month's total with its range, the event model's projection and backtest
+    "forecast_period_total": lambda empty: (
+        (_daily(empty, days=20),),
+        {"value_col": "paid_amount", "period_start": "2025-11-21", "period_end": "2025-11-24"},
+    ),
+    "project_period_end_with_events": lambda empty: (
+        (_daily(empty, days=20),),
+        {
+            "value_col": "paid_amount",
+            "period_start": "2025-11-15",
+            "period_end": "2025-12-01",
+            "as_of": "2025-11-20",
+        },
+    ),
+    "backtest_with_events": lambda empty: (
+        (_daily(empty, days=20),),
+        {"value_col": "paid_amount", "horizon": 5, "folds": 1},
+    ),
+    "backtest_verdict": lambda empty: (
+        (
+            pd.DataFrame(
+                {"model": ["ets", "seasonal_naive"], "fold": [1, 1], "mae": [1.0, 2.0]}
+            ).iloc[: 0 if empty else 2],
+        ),
+        {},
+    ),
 }
 EXEMPT: dict[str, str] = {}
