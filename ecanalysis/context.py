@@ -224,7 +224,11 @@ class ReportContext:
         return campaign
 
     def campaigns(self):
-        """The store's campaigns (:func:`store_campaigns`: its table, else the festivals)."""
+        """The store's campaigns: its rows of the campaigns table (loaded and screened as
+        every table), else the platform festivals of the calendar (:func:`store_campaigns`)."""
+        loaded = self.load("campaigns")
+        if loaded is not None and len(loaded):
+            return loaded
         return store_campaigns(self._dataset, self.store_id)
 
     # -- sections --------------------------------------------------------------------
