@@ -722,6 +722,10 @@ def plot_cohort_retention(
     if matrix.empty:
         return _no_data(ax, title, lang)
     matrix.index = [_period_tick(c) for c in matrix.index]
+    # the colours spread over the later ages (age 0 is every cohort's 100 %, which would
+    # leave the rest pale); the percentages are large enough to read in a report
+    later = matrix.loc[:, [c for c in matrix.columns if c != 0]].astype("float64").stack()
+    top = float(later.max()) if len(later) else 1.0
     sns.heatmap(
         matrix.astype("float64"),
         ax=ax,
@@ -729,9 +733,9 @@ def plot_cohort_retention(
         fmt=".0%",
         cmap="Blues",
         vmin=0,
-        vmax=1,
+        vmax=max(top, 0.01),
         cbar=False,
-        annot_kws={"fontsize": 7},
+        annot_kws={"fontsize": 9},
         linewidths=0.5,
     )
     ax.grid(False)  # censored (blank) cells stay blank, not crossed by grid lines
