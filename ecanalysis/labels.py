@@ -772,6 +772,10 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "traffic_drop": ("流量下滑", "Traffic fell"),
         "low_stock_rising_sales": ("库存不足且销量上升", "Low stock, rising sales"),
     },
+    "kind": {
+        "refund_only": ("仅退款", "Refund only"),
+        "return_refund": ("退货退款", "Return and refund"),
+    },
     "suggestion": {
         "delist_or_promote": ("考虑下架或促销", "Delist or promote"),
         "restock_or_delist": ("缺货：补货或下架", "Out of stock: restock or delist"),
