@@ -804,32 +804,31 @@ def forecast_period_total(
             region=region,
             interval=interval,
         )
-        sums = _path_sums(history, ahead["model"].iloc[0], gap + days, calendar, campaigns, region)
-        sums = sums(paths)[gap:]
+        model = ahead["model"].iloc[0]
+        drawn = _paths(history, model, gap + days, paths, calendar, campaigns, region)[gap:]
         floor = 0.0 if never_negative(history) else -np.inf
-        low, middle, high = _central(np.maximum(sums, floor).sum(axis=0), interval)
-        row |= {
-            "forecast": middle,
-            "lower": low,
-            "upper": high,
-            "model": ahead["model"].iloc[0],
-        }
+        low, middle, high = _central(np.maximum(drawn, floor).sum(axis=0), interval)
+        row |= {"forecast": middle, "lower": low, "upper": high, "model": model}
     return conform(pd.DataFrame([row]), PERIOD_TOTAL_COLUMNS)
 
 
-def _path_sums(history, model: str, horizon: int, calendar, campaigns, region):
-    """A function of the number of paths returning simulated days (horizon × paths)."""
+def _paths(history, model: str, horizon: int, paths: int, calendar, campaigns, region):
+    """Days simulated by ``model`` (horizon × paths), from a fixed seed."""
     rng = np.random.default_rng(0)
     if model == "regression_events":
         fitted = _event_model(history, horizon, calendar, campaigns, region, 365)
-        return lambda paths: fitted.paths(paths, rng)
+        return fitted.paths(paths, rng)
     fit = _fit_ets(history, 7) if model == "ets" else None
+    return _ets_or_naive_paths(fit, history, horizon, paths, rng)
+
+
+def _ets_or_naive_paths(fit, history: pd.Series, horizon: int, paths: int, rng) -> np.ndarray:
+    """Days simulated from the fitted ETS model, or, when ``fit`` is None, the seasonal
+    naive forecast of ``history`` with independent normal days (horizon × paths)."""
     if fit is not None:
-        return lambda paths: _simulated_ets(fit, horizon, paths, rng)
+        return _simulated_ets(fit, horizon, paths, rng)
     point, sd = _naive_parts(history, horizon, 7)
-    return lambda paths: (
-        point[:, None] + np.nan_to_num(sd)[:, None] * rng.normal(size=(horizon, paths))
-    )
+    return point[:, None] + np.nan_to_num(sd)[:, None] * rng.normal(size=(horizon, paths))
 
 
 def project_period_end_with_events(
