@@ -240,14 +240,8 @@ def backtest(
     {'model': ['ets', 'seasonal_naive', 'ets', 'seasonal_naive'], 'fold': [1, 1, 2, 2]}
     """
     series = _checked(series_frame, value_col, date_col, horizon, seasonal_periods)
-    if not isinstance(folds, int | np.integer) or folds < 1:
-        raise ParameterError(f"folds={folds!r} must be a whole number >= 1")
     rows = []
-    for fold in range(1, folds + 1):
-        cut = len(series) - (folds - fold + 1) * horizon
-        if cut < seasonal_periods:
-            continue
-        train, actual = series.iloc[:cut], series.iloc[cut : cut + horizon].to_numpy()
+    for fold, cut, train, actual in _folds(series, horizon, folds, seasonal_periods):
         for model, predict in (("ets", forecast_daily), ("seasonal_naive", seasonal_naive)):
             frame = train.rename("value").rename_axis("date").reset_index()
             predicted = predict(
@@ -321,33 +315,15 @@ def project_period_end(
     >>> round(float(row["projected_total"].iloc[0]))
     400
     """
-    first, stop = as_day(period_start, "period_start"), as_day(period_end, "period_end")
+    first, stop = _period_bounds(period_start, period_end)
     last = as_day(as_of, "as_of")
-    if stop <= first:
-        raise ParameterError(
-            f"period_end {stop:%Y-%m-%d} must be after period_start {first:%Y-%m-%d}"
-        )
     normal_quantile(interval)  # checks interval
     series = _checked(series_frame, value_col, date_col, 1, seasonal_periods)
-    last = min(max(last, first - pd.Timedelta(days=1)), stop - pd.Timedelta(days=1))
+    last = _clamped(last, first, stop)
     history = series[series.index <= last]
-    elapsed = int((last - first).days + 1)
     remaining = int((stop - last).days - 1)
-    actual = float(history[history.index >= first].sum())
     point, low, high = _remaining_sum(history, last, remaining, seasonal_periods, interval)
-    out = pd.DataFrame(
-        {
-            "as_of": [last],
-            "actual_to_date": [actual],
-            "forecast_remaining": [point],
-            "projected_total": [actual + point],
-            "lower": [actual + low],
-            "upper": [actual + high],
-            "days_elapsed": [elapsed],
-            "days_remaining": [remaining],
-        }
-    )
-    return conform(out, PROJECTION_COLUMNS)
+    return _projection(history, first, last, remaining, (point, low, high))
 
 
 def forecast_with_events(
@@ -643,13 +619,69 @@ def _remaining_sum(history: pd.Series, last, remaining: int, m: int, interval: f
         return total, max(total - quantile * spread, floor), total + quantile * spread
     with _quiet():
         total = float(np.sum(np.maximum(fit.forecast(remaining), floor)))
-        paths = fit.simulate(
-            remaining, anchor="end", repetitions=_PATHS, rng=np.random.default_rng(0)
+    paths = _simulated_ets(fit, remaining, _PATHS, np.random.default_rng(0))
+    sums = np.maximum(paths, floor).sum(axis=0)
+    low, _, high = _central(sums, interval)
+    return total, low, high
+
+
+def _period_bounds(period_start, period_end):
+    """First day and exclusive end of a period, checked to be in order."""
+    first, stop = as_day(period_start, "period_start"), as_day(period_end, "period_end")
+    if stop <= first:
+        raise ParameterError(
+            f"period_end {stop:%Y-%m-%d} must be after period_start {first:%Y-%m-%d}"
         )
-    sums = np.maximum(np.asarray(paths).reshape(remaining, -1), floor).sum(axis=0)
+    return first, stop
+
+
+def _clamped(last, first, stop):
+    """``as_of`` moved inside [the day before ``first``, the last day before ``stop``]."""
+    return min(max(last, first - pd.Timedelta(days=1)), stop - pd.Timedelta(days=1))
+
+
+def _projection(history: pd.Series, first, last, remaining: int, rest) -> pd.DataFrame:
+    """The one-row frame of a projection: actual since ``first`` plus ``rest`` (point, low, high)."""
+    actual = float(history[history.index >= first].sum())
+    point, low, high = rest
+    out = pd.DataFrame(
+        {
+            "as_of": [last],
+            "actual_to_date": [actual],
+            "forecast_remaining": [point],
+            "projected_total": [actual + point],
+            "lower": [actual + low],
+            "upper": [actual + high],
+            "days_elapsed": [int((last - first).days + 1)],
+            "days_remaining": [remaining],
+        }
+    )
+    return conform(out, PROJECTION_COLUMNS)
+
+
+def _folds(series: pd.Series, horizon: int, folds: int, min_train: int):
+    """Rolling-origin folds: (fold, cut, training series, actual values of the window)."""
+    if not isinstance(folds, int | np.integer) or folds < 1:
+        raise ParameterError(f"folds={folds!r} must be a whole number >= 1")
+    for fold in range(1, folds + 1):
+        cut = len(series) - (folds - fold + 1) * horizon
+        if cut < min_train:
+            continue
+        yield fold, cut, series.iloc[:cut], series.iloc[cut : cut + horizon].to_numpy()
+
+
+def _simulated_ets(fit, horizon: int, paths: int, rng) -> np.ndarray:
+    """Days simulated from the end of a fitted ETS model (horizon × paths)."""
+    with _quiet():
+        drawn = fit.simulate(horizon, anchor="end", repetitions=paths, rng=rng)
+    return np.asarray(drawn).reshape(horizon, -1)
+
+
+def _central(totals: np.ndarray, interval: float) -> tuple[float, float, float]:
+    """Lower bound, median and upper bound of the central ``interval`` of ``totals``."""
     tail = (1 - interval) / 2
-    low, high = np.quantile(sums, [tail, 1 - tail])
-    return total, float(low), float(high)
+    low, middle, high = np.quantile(totals, [tail, 0.5, 1 - tail])
+    return float(low), float(middle), float(high)
 
 
 def _errors(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
@@ -751,11 +783,7 @@ def forecast_period_total(
     >>> bool(row["lower"].iloc[0] < row["forecast"].iloc[0] < row["upper"].iloc[0])
     True
     """
-    first, stop = as_day(period_start, "period_start"), as_day(period_end, "period_end")
-    if stop <= first:
-        raise ParameterError(
-            f"period_end {stop:%Y-%m-%d} must be after period_start {first:%Y-%m-%d}"
-        )
+    first, stop = _period_bounds(period_start, period_end)
     if not isinstance(paths, int | np.integer) or paths < 2:
         raise ParameterError(f"paths={paths!r} must be a whole number >= 2")
     normal_quantile(interval)  # checks interval
@@ -776,40 +804,31 @@ def forecast_period_total(
             region=region,
             interval=interval,
         )
-        sums = _path_sums(history, ahead["model"].iloc[0], gap + days, calendar, campaigns, region)
-        sums = sums(paths)[gap:]
+        model = ahead["model"].iloc[0]
+        drawn = _paths(history, model, gap + days, paths, calendar, campaigns, region)[gap:]
         floor = 0.0 if never_negative(history) else -np.inf
-        totals = np.maximum(sums, floor).sum(axis=0)
-        tail = (1 - interval) / 2
-        low, middle, high = np.quantile(totals, [tail, 0.5, 1 - tail])
-        row |= {
-            "forecast": float(middle),
-            "lower": float(low),
-            "upper": float(high),
-            "model": ahead["model"].iloc[0],
-        }
+        low, middle, high = _central(np.maximum(drawn, floor).sum(axis=0), interval)
+        row |= {"forecast": middle, "lower": low, "upper": high, "model": model}
     return conform(pd.DataFrame([row]), PERIOD_TOTAL_COLUMNS)
 
 
-def _path_sums(history, model: str, horizon: int, calendar, campaigns, region):
-    """A function of the number of paths returning simulated days (horizon × paths)."""
+def _paths(history, model: str, horizon: int, paths: int, calendar, campaigns, region):
+    """Days simulated by ``model`` (horizon × paths), from a fixed seed."""
     rng = np.random.default_rng(0)
     if model == "regression_events":
         fitted = _event_model(history, horizon, calendar, campaigns, region, 365)
-        return lambda paths: fitted.paths(paths, rng)
+        return fitted.paths(paths, rng)
     fit = _fit_ets(history, 7) if model == "ets" else None
+    return _ets_or_naive_paths(fit, history, horizon, paths, rng)
+
+
+def _ets_or_naive_paths(fit, history: pd.Series, horizon: int, paths: int, rng) -> np.ndarray:
+    """Days simulated from the fitted ETS model, or, when ``fit`` is None, the seasonal
+    naive forecast of ``history`` with independent normal days (horizon × paths)."""
     if fit is not None:
-
-        def simulated(paths):
-            with _quiet():
-                drawn = fit.simulate(horizon, anchor="end", repetitions=paths, rng=rng)
-            return np.asarray(drawn).reshape(horizon, -1)
-
-        return simulated
+        return _simulated_ets(fit, horizon, paths, rng)
     point, sd = _naive_parts(history, horizon, 7)
-    return lambda paths: (
-        point[:, None] + np.nan_to_num(sd)[:, None] * rng.normal(size=(horizon, paths))
-    )
+    return point[:, None] + np.nan_to_num(sd)[:, None] * rng.normal(size=(horizon, paths))
 
 
 def project_period_end_with_events(
@@ -861,16 +880,10 @@ def project_period_end_with_events(
        actual_to_date  days_elapsed  days_remaining
     0           130.0             9              21
     """
-    first, stop = as_day(period_start, "period_start"), as_day(period_end, "period_end")
-    if stop <= first:
-        raise ParameterError(
-            f"period_end {stop:%Y-%m-%d} must be after period_start {first:%Y-%m-%d}"
-        )
+    first, stop = _period_bounds(period_start, period_end)
     series = _checked(series_frame, value_col, date_col, 1, 7)
-    last = as_day(as_of, "as_of")
-    last = min(max(last, first - pd.Timedelta(days=1)), stop - pd.Timedelta(days=1))
+    last = _clamped(as_day(as_of, "as_of"), first, stop)
     history = series[series.index <= last]
-    actual = float(history[history.index >= first].sum())
     remaining = int((stop - last).days - 1)
     point = low = high = 0.0
     if remaining:
@@ -887,19 +900,7 @@ def project_period_end_with_events(
             interval=interval,
         ).iloc[0]
         point, low, high = rest["forecast"], rest["lower"], rest["upper"]
-    out = pd.DataFrame(
-        {
-            "as_of": [last],
-            "actual_to_date": [actual],
-            "forecast_remaining": [point],
-            "projected_total": [actual + point],
-            "lower": [actual + low],
-            "upper": [actual + high],
-            "days_elapsed": [int((last - first).days + 1)],
-            "days_remaining": [remaining],
-        }
-    )
-    return conform(out, PROJECTION_COLUMNS)
+    return _projection(history, first, last, remaining, (point, low, high))
 
 
 def backtest_with_events(
@@ -950,14 +951,8 @@ def backtest_with_events(
     [1, 1, 2, 2]
     """
     series = _checked(series_frame, value_col, date_col, horizon, 7)
-    if not isinstance(folds, int | np.integer) or folds < 1:
-        raise ParameterError(f"folds={folds!r} must be a whole number >= 1")
     rows = []
-    for fold in range(1, folds + 1):
-        cut = len(series) - (folds - fold + 1) * horizon
-        if cut < 7:
-            continue
-        train, actual = series.iloc[:cut], series.iloc[cut : cut + horizon].to_numpy()
+    for fold, cut, train, actual in _folds(series, horizon, folds, 7):
         frame = train.rename("value").rename_axis("date").reset_index()
         events = forecast_with_events(
             frame,
