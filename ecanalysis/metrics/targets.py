@@ -385,12 +385,6 @@ def _remaining_paths(history, remaining, calendar, campaigns, region, paths) -> 
 def _ets_paths(history, remaining: int, paths: int, rng) -> np.ndarray:
     """Simulated ETS paths (the month-end projection's), or the seasonal naive forecast
     with independent normal days when ETS cannot be fitted."""
-    from ecanalysis.metrics.forecast import _fit_ets, _naive_parts, _quiet
+    from ecanalysis.metrics.forecast import _ets_or_naive_paths, _fit_ets
 
-    fit = _fit_ets(history, 7)
-    if fit is not None:
-        with _quiet():
-            simulated = fit.simulate(remaining, anchor="end", repetitions=paths, rng=rng)
-        return np.asarray(simulated).reshape(remaining, -1)
-    point, sd = _naive_parts(history, remaining, 7)
-    return point[:, None] + np.nan_to_num(sd)[:, None] * rng.normal(size=(remaining, paths))
+    return _ets_or_naive_paths(_fit_ets(history, 7), history, remaining, paths, rng)
