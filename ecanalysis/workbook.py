@@ -65,6 +65,8 @@ SHEET_TITLES: dict[str, tuple[str, str]] = {
     "cohort_retention": ("同期群留存", "Cohort retention"),
     "forecast": ("下期预测", "Forecast"),
     "stock_cover": ("库存可售天数", "Stock cover"),
+    "reorder_plan": ("补货计划", "Reorder plan"),
+    "refunds_by_reason": ("退款原因", "Refunds by reason"),
     "no_sales": ("滞销商品", "No sales"),
     "bad_reviews": ("差评明细", "Bad reviews"),
     "bad_review_reasons": ("差评原因", "Bad review reasons"),

@@ -338,22 +338,28 @@ def test_the_html_report_speaks_the_language_the_params_set(sample_dir, tmp_path
     assert record["parameters"]["lang"] == "en"
 
 
-def test_a_scheduled_batch_skips_stores_with_no_campaign_to_review(sample_with, tmp_path, capsys):
-    """schedule.yaml reviews each store's latest campaign: a store that runs none has
-    nothing to review, which is said, not a failed report (exit 0)."""
+def test_a_scheduled_batch_reviews_the_platform_festival_of_stores_without_campaigns(
+    sample_with, tmp_path, capsys
+):
+    """schedule.yaml reviews each store's latest campaign: a store that runs none of its own
+    reviews the latest platform festival of the calendar (Black Friday for the USD and EUR
+    stores), said in the report, instead of failing or being skipped."""
     data = sample_with(campaigns=lambda frame: frame[frame["store_id"] == "shop01"])
     out = tmp_path / "runs"
     argv = ["batch", "--notebooks", "campaign_review", "--data", str(data), "--out", str(out)]
     assert main(argv) == 0
     said = capsys.readouterr().out
+    assert "3 ok, 0 skipped (already done), 0 failed" in said
+    records = {
+        p.parent.parent.name: json.loads(p.read_text(encoding="utf-8"))
+        for p in out.glob("campaign_review/*/*/metrics.json")
+    }
+    assert records["shop01"]["parameters"]["campaign_id"] == "shop01-1111-2025"
     for store in ("shop02", "shop03"):
-        assert (
-            f"nothing to review: campaign_review {store}: store '{store}' has no campaigns" in said
-        )
-    assert "1 ok, 0 skipped (already done), 0 failed" in said
-    assert [p.parent.parent.name for p in out.glob("campaign_review/*/*/metrics.json")] == [
-        "shop01"
-    ]
+        assert records[store]["parameters"]["campaign_id"] == "black_friday-2025"
+        assert records[store]["period"]["label"] == "2025-11-28"
+        assert any("calendar" in a["message"] or "日历" in a["message"]
+                   for a in records[store]["alerts"])  # fmt: skip
 
 
 def test_a_campaign_review_never_overwrites_another_campaign_of_the_same_dates(
@@ -446,7 +452,7 @@ def test_charts_in_the_reports_are_described_for_screen_readers(batch):
     _, folder = _record(out, "daily_report")
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "No description has been provided" not in html
-    assert 'alt="每日支付金额 (日期 / 支付金额)"' in html
+    assert 'alt="每日支付金额 (日期 / 支付金额（¥）)"' in html  # the axis names its currency
 
 
 def test_campaign_review_reads_the_dip_the_right_way_round(batch):
@@ -462,12 +468,15 @@ def test_campaign_review_reads_the_dip_the_right_way_round(batch):
 
 
 def test_portfolio_does_not_draw_currencies_on_one_axis(batch):
+    """Stores in several currencies: with exchange rates (the sample has them) the ranking
+    draws the amounts converted to the reporting currency, as the totals are, and says so;
+    never ¥ and $ on one axis."""
     _, out = batch
     _, folder = _record(out, "portfolio_overview")
     stores = read_table(folder / "tables" / "stores.csv", "currency")
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert stores["currency"].nunique() > 1, "the sample has stores in several currencies"
-    assert "各店铺币种不同，支付金额不画在同一坐标轴上" in html
+    assert "各店铺支付金额已按报告币种 CNY 折算（每天按当日汇率），与上方合计一致。" in html
 
 
 def test_a_period_before_the_stores_data_is_refused(sample_dir, tmp_path, capsys):

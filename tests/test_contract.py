@@ -216,8 +216,9 @@ def _table_name_lists(path: Path) -> list[tuple[int, list[str]]]:
     return found
 
 
-#: Modules whose lists are still to derive from schema.TABLES (none left: keep it so).
-_NOT_YET: set[str] = {"runner.py"}
+#: Modules whose literals name columns and KPIs, some of which share a table's name
+#: (``orders``, ``refunds``, ``products`` are counts too): not lists of tables.
+_NOT_YET: set[str] = {"labels.py"}
 
 
 def test_the_table_list_is_written_once():

@@ -48,8 +48,10 @@ def run_in(notebook, sample_dir, out, *, period="2025-11", **kwargs):
     folder = Path(result.record_dir)
     error = (folder / "error.txt").read_text() if (folder / "error.txt").exists() else ""
     assert result.status == "ok", error
-    record = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    return record, (folder / "report.html").read_text(encoding="utf-8"), folder
+    # a report in another language than the store's is a second record beside the first
+    suffix = f".{result.lang}" if getattr(result, "lang", None) else ""
+    record = json.loads((folder / f"metrics{suffix}.json").read_text(encoding="utf-8"))
+    return record, (folder / f"report{suffix}.html").read_text(encoding="utf-8"), folder
 
 
 def test_clv_that_does_not_converge_is_a_note(sample_dir, tmp_path, monkeypatch):

@@ -31,8 +31,10 @@ PROFIT_KPIS = [
 ]
 
 
-def _record(runs: Path, notebook: str, period: str) -> dict:
-    return json.loads((runs / notebook / STORE / period / "metrics.json").read_text("utf-8"))
+def _record(runs: Path, notebook: str, period: str, *, lang: str | None = None) -> dict:
+    """metrics.json of a record (``metrics.<lang>.json``: a second-language record)."""
+    name = "metrics.json" if lang is None else f"metrics.{lang}.json"
+    return json.loads((runs / notebook / STORE / period / name).read_text("utf-8"))
 
 
 def _sample_spend(sample_dir: Path, day: str) -> float:
@@ -117,7 +119,7 @@ def test_a_report_without_costs_says_so_once_and_still_writes_cm1(
     args = ["run", "daily_report", "--store-id", STORE, "--period", DAY]
     args += ["--data", str(sample_dir), "--params", str(params_without_costs), "--out", str(out)]
     assert main([*args, "-p", "lang", "en"]) == 0
-    record = _record(out, "daily_report", DAY)
+    record = _record(out, "daily_report", DAY, lang="en")
     kpis = record["kpis"]
     assert kpis["cm1"] == pytest.approx(kpis["gross_profit"]) and kpis["cm1"] is not None
     for unknown in ["cm2", "contribution_margin", "contribution_margin_rate", "breakeven_roas"]:

@@ -119,7 +119,12 @@ def test_portfolio_overview_totals_in_one_currency_only_with_rates(tmp_path, cap
         assert main([*argv, "--data", str(data), "--out", str(out), *extra]) == 0
         record = out / "portfolio_overview" / "all" / "2025-11"
         totals = read_table(
-            record / "tables" / "totals.csv", "currency", "orders", "paid_amount", "net_sales"
+            record / "tables" / "totals.csv",
+            "currency",
+            "orders",
+            "paid_amount",
+            "net_sales",
+            "rate_coverage",
         )
         return json.loads((record / "metrics.json").read_text()), totals
 

@@ -360,6 +360,7 @@ def test_store_inspection_record_holds_a_workbook_of_its_tables(sample_dir, tmp_
         "bad_reviews",
         "no_sales",
         "price_cost_anomalies",
+        "reorder_plan",
         "stock_cover",
     ]
 
@@ -367,6 +368,7 @@ def test_store_inspection_record_holds_a_workbook_of_its_tables(sample_dir, tmp_
     assert book.sheetnames == [
         "概览",
         "库存可售天数",
+        "补货计划",
         "滞销商品",
         "差评明细",
         "差评原因",
