@@ -357,7 +357,7 @@ def test_a_scheduled_batch_reviews_the_platform_festival_of_stores_without_campa
     assert records["shop01"]["parameters"]["campaign_id"] == "shop01-1111-2025"
     for store in ("shop02", "shop03"):
         assert records[store]["parameters"]["campaign_id"] == "black_friday-2025"
-        assert records[store]["period"]["label"] == "2025-11-28"
+        assert records[store]["period"]["label"] == "2025-11-28..2025-11-28"
         assert any("calendar" in a["message"] or "日历" in a["message"]
                    for a in records[store]["alerts"])  # fmt: skip
 
