@@ -468,7 +468,6 @@ def store_campaigns(dataset, store_id: str):
     store = dataset.stores().set_index("store_id").loc[store_id]
     region = "cn" if str(store.get("currency")) == "CNY" else "global"
     festivals = festival_calendar(first.isoformat(), last.isoformat(), region=region)
-    festivals = festivals[(festivals["start"].dt.date >= first)]
     return pd.DataFrame(
         {
             "campaign_id": festivals["event"] + "-" + festivals["start"].dt.year.astype(str),
@@ -489,8 +488,10 @@ def find_campaign(dataset, store_id: str, campaign_id: str) -> dict[str, Any]:
     from :func:`store_campaigns` (its campaigns table, else the festival calendar)."""
     campaigns = store_campaigns(dataset, store_id)
     if campaigns.empty:
+        first, last = dataset.coverage(store_id)
         raise DataError(
-            f"store {store_id!r} has no campaigns and no data to place the platform festivals in"
+            f"store {store_id!r} has no campaigns table rows and no platform festival (双11, "
+            f"618, Black Friday …) falls inside its data ({first} to {last})"
         )
     if campaign_id == "latest":
         last_day = dataset.last_complete_day(store_id)
