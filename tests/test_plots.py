@@ -333,11 +333,12 @@ def test_chinese_text_renders_without_missing_glyphs():
 
 
 def test_default_font_would_miss_glyphs():
-    """The check above can fail: DejaVu Sans alone lacks Chinese glyphs."""
+    """The check above can fail: DejaVu Sans alone lacks Chinese glyphs. (A text of its own:
+    matplotlib caches laid-out text, so a title another test drew says nothing again.)"""
     fig, ax = plt.subplots()
     try:
         with mpl.rc_context({"font.family": ["DejaVu Sans"]}):
-            ax.set_title("支付金额")
+            ax.set_title("字形缺失检查 · 测验专用")
             with pytest.raises(UserWarning, match="missing from font"):
                 _render(ax)
     finally:
