@@ -9,7 +9,7 @@ JOBS ?= 2
 comma := ,
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock demo sample test test-fast test-notebooks lint format bench lab clean clean-runs
+.PHONY: help install lock demo sample test test-system test-fast test-notebooks lint format bench lab clean clean-runs
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -44,8 +44,11 @@ demo: $(STAMP) sample ## install, generate the sample, run every notebook for ev
 	$(PY) -m ecanalysis batch --workers $(JOBS)
 	@echo "Open runs/index.html"
 
-test: $(STAMP) sample ## every tier: unit, contract, doctest, golden, corpus, e2e, notebooks (pytest -n 2)
-	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q
+test: $(STAMP) sample ## every tier but system: unit, contract, doctest, golden, corpus, e2e, notebooks (pytest -n 2)
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q -m "not system"
+
+test-system: $(STAMP) sample ## the system tier: kill -9, concurrency, timeouts, full disks, dask, a fresh install
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q -m system
 
 test-fast: $(STAMP) sample ## unit, contract and doctest tiers without slow runs (about a minute)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup -q -m "(unit or contract or doctest) and not slow and not browser" tests ecanalysis

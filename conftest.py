@@ -71,7 +71,10 @@ def _pandas_options_untouched():
 #: - ``golden``: numbers compared with published values or with statistical behaviour over
 #:   many seeded draws (slower);
 #: - ``corpus``: the bad-input corpus (tests/corpus);
-#: - ``e2e``: notebooks, the command line and batch runs on the sample.
+#: - ``e2e``: notebooks, the command line and batch runs on the sample;
+#: - ``system``: real processes and installs (kill -9, concurrent batches, timeouts, full
+#:   disks, a dask cluster, a wheel in a new virtual environment): ``make test-system``,
+#:   which CI runs after ``make test``.
 #:
 #: Docstring examples of the package get ``doctest``; nbval notebook cells get ``e2e``.
 #: Entries of files that are not (or not yet) in this checkout are harmless.
@@ -88,7 +91,7 @@ TIERS: dict[str, str] = {
     "test_context.py": "unit",
     "test_contract.py": "contract",
     "test_corpus.py": "corpus",
-    "test_dask.py": "e2e",
+    "test_dask.py": "system",
     "test_data.py": "contract",
     "test_engine.py": "unit",
     "test_errors.py": "unit",
@@ -127,7 +130,7 @@ TIERS: dict[str, str] = {
     "test_profit_reports.py": "e2e",
     "test_report.py": "unit",
     "test_reporting_currency.py": "unit",
-    "test_runner_hardening.py": "e2e",
+    "test_runner_hardening.py": "system",
     "test_sample.py": "unit",
     "test_security_inputs.py": "corpus",
     "test_schedules.py": "e2e",
@@ -147,10 +150,10 @@ TIERS: dict[str, str] = {
     "test_notify.py": "unit",
     "test_notify_delivery.py": "e2e",
     "test_data_contract_doc.py": "contract",
-    "test_install_e2e.py": "e2e",
+    "test_install_e2e.py": "system",
     "test_lock.py": "contract",
 }
-TIER_MARKERS = ("unit", "contract", "golden", "corpus", "e2e")
+TIER_MARKERS = ("unit", "contract", "golden", "corpus", "e2e", "system")
 _TESTS = Path(__file__).resolve().parent / "tests"
 
 
