@@ -333,8 +333,11 @@ def test_chinese_text_renders_without_missing_glyphs():
 
 
 def test_default_font_would_miss_glyphs():
-    """The check above can fail: DejaVu Sans alone lacks Chinese glyphs. (A text of its own:
-    matplotlib caches laid-out text, so a title another test drew says nothing again.)"""
+    """The check above can fail: DejaVu Sans alone lacks Chinese glyphs. (A font object
+    warns of a missing glyph once: another test's rendering would leave it silent.)"""
+    from matplotlib import font_manager
+
+    font_manager._get_font.cache_clear()  # a fresh font: a cached one has looked these up
     fig, ax = plt.subplots()
     try:
         with mpl.rc_context({"font.family": ["DejaVu Sans"]}):
