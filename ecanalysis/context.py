@@ -295,8 +295,7 @@ class ReportContext:
     def comparable(self, period) -> bool:
         """False when ``period`` (a comparison period) begins before the store's data: its
         figures are unknown, and a table would read them as zeros (a rise from nothing)."""
-        first = self.coverage["first"]
-        return first is None or period.first_day >= first
+        return not self.record.before_the_data(period.first_day)
 
     def known(self, frame, period):
         """``frame`` (a metric table of the comparison ``period``), or its columns without

@@ -210,7 +210,7 @@ class Record:
         """
         cur = current.iloc[0] if len(current) else {}
         prev = previous.iloc[0] if len(previous) else {}
-        if len(previous) and self._before_the_data(prev.get("period_start")):
+        if len(previous) and self.before_the_data(prev.get("period_start")):
             previous = previous.iloc[:0]
         for name in names:
             self.compare(
@@ -232,7 +232,9 @@ class Record:
                 f"{name}_vs_trailing_{days}d", row.get(name), row.get(f"{name}_trailing_mean")
             )
 
-    def _before_the_data(self, start) -> bool:
+    def before_the_data(self, start) -> bool:
+        """True when a (comparison) period starting at ``start`` begins before the store's
+        data: its figures are unknown, not zero."""
         import pandas as pd
 
         first = self.coverage.get("first")
